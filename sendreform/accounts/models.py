@@ -1,0 +1,58 @@
+"""Users, their role and binding (an establishment or a cluster), and the audit log of child-level reads."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from sendreform.accounts import roles
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=list(roles.ROLES.items()))
+    establishment = models.ForeignKey(
+        "people.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text="The setting a SENCo works in.",
+    )
+    cluster = models.ForeignKey(
+        "people.Cluster", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text="The cluster a cluster lead leads.",
+    )
+    failed_sign_ins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "app_user"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=roles.SENCO) | Q(establishment__isnull=False),
+                name="app_user_senco_has_establishment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=roles.CLUSTER_LEAD) | Q(cluster__isnull=False),
+                name="app_user_cluster_lead_has_cluster",
+            ),
+        ]
+
+    @property
+    def role_label(self) -> str:
+        return roles.ROLES.get(self.role, "No role")
+
+
+class AuditEntry(models.Model):
+    """One read (or write) of child-level data: who, when, which child, which page."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    username = models.CharField(max_length=150, help_text="Kept when the user is later deleted.")
+    action = models.CharField(max_length=40)
+    person_id = models.CharField(max_length=40, blank=True, db_index=True)
+    page = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        db_table = "app_audit_entry"
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.person_id}"

@@ -1,0 +1,34 @@
+"""The roles of sendreform and what each may see. Scopes are applied by the selectors, deny by default."""
+
+from types import MappingProxyType
+
+OFFICER = "OFFICER"
+ANALYST = "ANALYST"
+EAH_LEAD = "EAH_LEAD"
+EAH_PRACTITIONER = "EAH_PRACTITIONER"
+SENCO = "SENCO"
+CLUSTER_LEAD = "CLUSTER_LEAD"
+HEALTH = "HEALTH"
+BOARD_MEMBER = "BOARD_MEMBER"
+PCF_REP = "PCF_REP"
+ADMIN = "ADMIN"
+
+ROLES = MappingProxyType(
+    {
+        OFFICER: "Council SEND officer",
+        ANALYST: "Analyst",
+        EAH_LEAD: "Experts at Hand lead",
+        EAH_PRACTITIONER: "Experts at Hand practitioner",
+        SENCO: "Setting SENCo",
+        CLUSTER_LEAD: "Cluster lead",
+        HEALTH: "Health practitioner",
+        BOARD_MEMBER: "Board member",
+        PCF_REP: "Parent carer forum representative",
+        ADMIN: "Administrator",
+    }
+)
+
+# Roles that may see any child-level data at all (subject to their scope).
+CHILD_LEVEL_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, EAH_PRACTITIONER, SENCO, CLUSTER_LEAD, HEALTH, ADMIN})
+# Roles whose scope is every child in the local area.
+WHOLE_AREA_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, ADMIN})
