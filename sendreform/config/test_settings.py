@@ -1,0 +1,8 @@
+"""Settings for the test suite: production settings with plain static storage (no collectstatic needed) and
+a fast password hasher. The database still comes from DATABASE_URL, so the suite runs on PostgreSQL too."""
+
+from sendreform.config.settings import *  # noqa: F403
+
+STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
