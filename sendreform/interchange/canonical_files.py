@@ -1,0 +1,185 @@
+"""Reading a folder of canonical tables (`<table>.csv` or `<table>.parquet`) into Arrow and DuckDB.
+
+CSV follows `canonical-schema.md`: a header row of column names, dates ISO, booleans true/false, null as an
+empty field, UTF-8. A file that cannot be read stops everything with a `CanonicalFileError` naming the file,
+row and column; unknown codes and impossible dates are not read errors, the data-quality check reports them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sendreform.standards.schemas import TABLE_ORDER, TABLES, Column, arrow_schema
+
+_INT = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BOOLS = {"true": True, "false": False}
+_DECIMAL_LIMIT = Decimal("9999999.99")  # decimal(9, 2)
+
+
+class CanonicalFileError(ValueError):
+    """A canonical file that cannot be read: says which file, row and column, and why."""
+
+    def __init__(self, *, path: Path, message: str, row: int | None = None, column: str | None = None):
+        self.path, self.row, self.column, self.message = Path(path), row, column, message
+        where = [str(path)]
+        if row is not None:
+            # Row 1 is the first row of data; in a CSV file it is on line 2, under the header.
+            where.append(f"row {row} (line {row + 1})" if self.path.suffix == ".csv" else f"row {row}")
+        if column is not None:
+            where.append(f"column {column}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+def canonical_files_read(*, data_dir: Path | str, tables: Iterable[str] = TABLE_ORDER) -> dict[str, pa.Table]:
+    """Every named canonical table from `data_dir`, each cast to its exact `arrow_schema`."""
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise CanonicalFileError(path=folder, message="is not a folder")
+    return {name: canonical_file_read(path=_table_file(folder, name), table=name) for name in tables}
+
+
+def canonical_files_connect(*, data_dir: Path | str):
+    """An in-memory DuckDB Ibis connection holding every canonical table read from `data_dir`."""
+    import ibis
+
+    con = ibis.duckdb.connect()
+    for name, table in canonical_files_read(data_dir=data_dir).items():
+        con.create_table(name, table)
+    return con
+
+
+def canonical_file_read(*, path: Path, table: str) -> pa.Table:
+    """One canonical table from a CSV or Parquet file."""
+    if path.suffix == ".csv":
+        return _csv_read(path, table)
+    return _parquet_read(path, table)
+
+
+def _table_file(folder: Path, name: str) -> Path:
+    found = [folder / f"{name}.{suffix}" for suffix in ("parquet", "csv") if (folder / f"{name}.{suffix}").exists()]
+    if not found:
+        raise CanonicalFileError(path=folder / f"{name}.csv", message=f"missing: no {name}.csv or {name}.parquet")
+    if len(found) > 1:
+        raise CanonicalFileError(
+            path=found[0], message=f"both {name}.parquet and {name}.csv exist; keep one so it is clear which is read"
+        )
+    return found[0]
+
+
+def _csv_read(path: Path, name: str) -> pa.Table:
+    columns = TABLES[name].columns
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise CanonicalFileError(path=path, message="is empty: expected a header row of column names")
+            header = [h.strip() for h in header]
+            _require_columns(path, name, header)
+            positions = [header.index(c.name) for c in columns]
+            values: list[list] = [[] for _ in columns]
+            for row_number, row in enumerate(reader, start=1):
+                if not row:
+                    continue
+                if len(row) != len(header):
+                    raise CanonicalFileError(
+                        path=path, row=row_number, message=f"has {len(row)} fields; the header has {len(header)}"
+                    )
+                for i, (column, position) in enumerate(zip(columns, positions, strict=True)):
+                    values[i].append(_value(path, row_number, column, row[position]))
+    except UnicodeDecodeError as error:
+        raise CanonicalFileError(path=path, message=f"is not UTF-8 text ({error.reason})") from None
+    return pa.Table.from_arrays(
+        [pa.array(v, type=f.type) for v, f in zip(values, arrow_schema(name), strict=True)], schema=arrow_schema(name)
+    )
+
+
+def _parquet_read(path: Path, name: str) -> pa.Table:
+    try:
+        source = pq.read_table(path)
+    except (pa.ArrowException, OSError) as error:
+        raise CanonicalFileError(path=path, message=f"is not a readable Parquet file ({error})") from None
+    _require_columns(path, name, source.column_names)
+    schema = arrow_schema(name)
+    arrays = []
+    for column, target in zip(TABLES[name].columns, schema, strict=True):
+        data = source.column(column.name)
+        if data.type == target.type:
+            if not column.nullable and data.null_count:
+                first = data.is_null().to_pylist().index(True) + 1
+                raise CanonicalFileError(path=path, row=first, column=column.name, message="is empty but required")
+            arrays.append(data)
+        else:
+            # A column stored with another type (dates as text, say) is read value by value to find bad rows.
+            arrays.append(pa.array(
+                [_value(path, row, column, v) for row, v in enumerate(data.to_pylist(), start=1)], type=target.type
+            ))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _require_columns(path: Path, name: str, present: list[str]) -> None:
+    missing = [c for c in TABLES[name].column_names if c not in present]
+    if missing:
+        raise CanonicalFileError(
+            path=path, column=missing[0], message=f"is missing; {name} needs columns {', '.join(missing)}"
+        )
+
+
+def _value(path: Path, row: int, column: Column, value):
+    """One cell as its canonical Python value; text and native values are both accepted."""
+
+    def bad(message: str) -> CanonicalFileError:
+        return CanonicalFileError(path=path, row=row, column=column.name, message=f"{value!r} {message}")
+
+    if isinstance(value, str):
+        value = value.strip()
+        if value == "":
+            value = None
+    if value is None:
+        if column.nullable:
+            return None
+        if column.type == "str":
+            return ""  # CSV cannot tell an empty text from a null: a required text column keeps it as ''
+        raise CanonicalFileError(path=path, row=row, column=column.name, message="is empty but required")
+    kind = column.type
+    if kind == "str":
+        return str(value)
+    if kind in ("int", "pence"):
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and _INT.match(value))):
+            raise bad("is not a whole number")
+        return int(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() not in _BOOLS:
+            raise bad("is not true or false")
+        return _BOOLS[str(value).lower()]
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            raise bad("is a date and time; expected a date (YYYY-MM-DD)")
+        if isinstance(value, dt.date):
+            return value
+        if not (isinstance(value, str) and _DATE.match(value)):
+            raise bad("is not a date (YYYY-MM-DD)")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise bad("is not a date (YYYY-MM-DD)") from None
+    if kind == "decimal":
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            raise bad("is not a decimal number") from None
+        if not number.is_finite() or abs(number) > _DECIMAL_LIMIT or number != number.quantize(Decimal("0.01")):
+            raise bad("is not a decimal number with at most 7 digits before the point and 2 after")
+        return number.quantize(Decimal("0.01"))
+    raise AssertionError(f"unknown canonical type {kind}")
