@@ -1,10 +1,18 @@
 """Users, their role and binding (an establishment or a cluster), and the audit log of child-level reads."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 
 from sendreform.accounts import roles
+
+
+class SendreformUserManager(UserManager):
+    """`createsuperuser` makes an administrator: only that role may be staff (see the constraints below)."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", roles.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -17,8 +25,18 @@ class User(AbstractUser):
         "people.Cluster", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
         help_text="The cluster a cluster lead leads.",
     )
+    practitioner_id = models.CharField(
+        max_length=40, blank=True, db_index=True,
+        help_text="The practitioner id on Experts at Hand involvements (e.g. 870-EAH01): an Experts at Hand or "
+        "health practitioner sees the children of the referrals they are involved in.",
+    )
     failed_sign_ins = models.PositiveIntegerField(default=0)
+    last_failed_sign_in = models.DateTimeField(
+        null=True, blank=True, help_text="Failures older than the lock-out window no longer count.",
+    )
     locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = SendreformUserManager()
 
     class Meta:
         db_table = "app_user"
@@ -30,6 +48,12 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role=roles.CLUSTER_LEAD) | Q(cluster__isnull=False),
                 name="app_user_cluster_lead_has_cluster",
+            ),
+            # The Django admin edits reference data and users only; keeping staff to administrators means it
+            # can never become a way round the selectors' scopes for any other role.
+            models.CheckConstraint(
+                condition=Q(is_staff=False, is_superuser=False) | Q(role=roles.ADMIN),
+                name="app_user_only_administrators_are_staff",
             ),
         ]
 

@@ -1,6 +1,17 @@
+"""URLs of the whole service. The admin's own sign-in page is replaced by ours, so the lock-out applies there too."""
+
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)),
     path("admin/", admin.site.urls),
+    path("", include("sendreform.accounts.urls")),
+    path("", include("sendreform.people.urls")),
+    path("", include("sendreform.web.urls")),
 ]
+
+handler403 = "sendreform.web.views.page_forbidden"
+handler404 = "sendreform.web.views.page_not_found"
+handler500 = "sendreform.web.views.server_error"
