@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
+
+_DIGITS = re.compile(r"^[0-9]{1,4}$")
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -36,7 +39,8 @@ class GovukDateField(forms.MultiValueField):
 
     def __init__(self, *, name: str, past: bool = False, **kwargs):
         self.name, self.past = name, past
-        parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        # Plain fields: every check (and every message) is this field's own, in GOV.UK words.
+        parts = (forms.Field(required=False), forms.Field(required=False), forms.Field(required=False))
         super().__init__(fields=parts, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
@@ -48,7 +52,7 @@ class GovukDateField(forms.MultiValueField):
         missing = [part for part, value in (("day", day), ("month", month), ("year", year)) if not value]
         if missing:
             raise forms.ValidationError(f"{self.name} must include a {' and a '.join(missing)}", code="incomplete")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not all(_DIGITS.match(part) for part in (day, month, year)) or len(year) != 4:
             raise forms.ValidationError(f"{self.name} must be a real date", code="invalid")
         try:
             value = dt.date(int(year), int(month), int(day))

@@ -1,0 +1,85 @@
+"""Only administrators are staff, so the Django admin can never be a way round the selectors' scopes."""
+
+import pytest
+from django.db import IntegrityError
+
+from sendreform.accounts import roles
+from sendreform.accounts.models import User
+from sendreform.accounts.services import user_create, user_save
+from tests.factories import EstablishmentFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", sorted(roles.ROLES))
+def test_user_create_makes_only_administrators_staff(role):
+    binding = {}
+    if role == roles.SENCO:
+        binding["establishment"] = EstablishmentFactory()
+    if role == roles.CLUSTER_LEAD:
+        binding["cluster"] = EstablishmentFactory().cluster
+
+    user = user_create(username=f"u-{role.lower()}", password="a-long-password", role=role, **binding)
+
+    assert user.is_staff is (role == roles.ADMIN)
+    assert user.is_superuser is (role == roles.ADMIN)
+    assert user.check_password("a-long-password")
+
+
+def test_changing_an_administrator_to_another_role_takes_away_staff_status():
+    user = user_create(username="was-admin", password="a-long-password", role=roles.ADMIN)
+
+    user.role = roles.ANALYST
+    user_save(user=user)
+
+    user.refresh_from_db()
+    assert (user.is_staff, user.is_superuser) == (False, False)
+
+
+def test_the_database_refuses_a_staff_user_who_is_not_an_administrator():
+    with pytest.raises(IntegrityError):
+        User.objects.create(username="sneaky", role=roles.OFFICER, is_staff=True)
+
+
+def test_create_superuser_makes_an_administrator():
+    user = User.objects.create_superuser("root", "root@example.org", "a-long-password")
+
+    assert user.role == roles.ADMIN
+
+
+@pytest.mark.parametrize("role", [r for r in roles.ROLES if r != roles.ADMIN])
+def test_no_role_but_administrator_reaches_the_admin(client, role):
+    binding = {"establishment": EstablishmentFactory()} if role == roles.SENCO else {}
+    if role == roles.CLUSTER_LEAD:
+        binding["cluster"] = EstablishmentFactory().cluster
+    client.force_login(UserFactory(role=role, **binding))
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert client.get("/admin/people/establishment/").status_code == 302
+
+
+def test_the_admin_sign_in_page_is_ours_so_the_lock_out_applies(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/admin/"
+
+
+def test_an_administrator_sees_reference_data_but_no_child_records_in_the_admin(client):
+    PersonFactory()
+    client.force_login(UserFactory(role=roles.ADMIN))
+
+    index = client.get("/admin/").content.decode()
+
+    assert "Establishments" in index
+    assert "Clusters" in index
+    assert "Unit costs" in index
+    assert "Planned places" in index
+    assert "Populations" in index
+    assert "Alternative provision providers" in index
+    assert "Users" in index
+    assert "Persons" not in index
+    assert client.get("/admin/people/person/").status_code == 404

@@ -1,0 +1,78 @@
+"""Demo users: one per role, bound to the largest primary, the largest cluster and the busiest practitioner."""
+
+import datetime as dt
+
+import pytest
+
+from sendreform.accounts import roles
+from sendreform.accounts.models import User
+from sendreform.accounts.services import demo_users_ensure
+from tests.factories import (
+    ClusterFactory,
+    EahInvolvementFactory,
+    EstablishmentFactory,
+    PlacementFactory,
+    SenStatusFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def area():
+    big_cluster, small_cluster = ClusterFactory(name="North"), ClusterFactory(name="South")
+    small = EstablishmentFactory(name="Small Primary", cluster=small_cluster)
+    large = EstablishmentFactory(name="Large Primary", cluster=big_cluster)
+    EstablishmentFactory(name="North Secondary", phase="SECONDARY", cluster=big_cluster)
+    out_of_area = EstablishmentFactory(name="Far Primary", in_area=False, cluster=small_cluster)
+    SenStatusFactory(establishment=small)
+    for _ in range(2):
+        SenStatusFactory(establishment=large)
+    PlacementFactory(establishment=large)
+    for _ in range(5):
+        SenStatusFactory(establishment=out_of_area)
+    EahInvolvementFactory(practitioner_id="870-EAH01")
+    EahInvolvementFactory(practitioner_id="870-EAH02")
+    EahInvolvementFactory(practitioner_id="870-EAH02")
+    EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
+    EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
+    EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
+    return {"large": large, "north": big_cluster}
+
+
+def test_one_user_per_role_each_bound_as_the_brief_says(area):
+    printed = demo_users_ensure(password="a-demo-password")
+
+    assert sorted(u["role"] for u in printed) == sorted(roles.ROLES)
+    by_name = {u["username"]: u for u in printed}
+    assert set(by_name) == {"officer", "analyst", "eah-lead", "practitioner", "senco", "cluster-lead", "health",
+                            "board", "pcf", "admin"}
+    assert by_name["senco"]["bound_to"] == "Large Primary"
+    assert by_name["cluster-lead"]["bound_to"] == "North"
+    assert by_name["practitioner"]["bound_to"] == "practitioner 870-EAH02"
+    assert User.objects.get(username="health").practitioner_id == "870-EAH02"
+    assert by_name["pcf"]["role_label"] == "Parent carer forum representative"
+    assert User.objects.get(username="admin").is_staff
+    assert not User.objects.get(username="officer").is_staff
+    assert User.objects.get(username="board").check_password("a-demo-password")
+
+
+def test_running_it_again_resets_passwords_without_duplicating(area):
+    demo_users_ensure(password="first-password")
+    officer = User.objects.get(username="officer")
+    officer.failed_sign_ins = 4
+    officer.save()
+
+    demo_users_ensure()
+
+    assert User.objects.count() == len(roles.ROLES)
+    officer.refresh_from_db()
+    assert officer.check_password("sendreform-demo-2026")
+    assert officer.failed_sign_ins == 0
+
+
+def test_without_any_settings_the_roles_that_need_one_are_left_out():
+    printed = demo_users_ensure()
+
+    assert {u["username"] for u in printed} == {"officer", "analyst", "eah-lead", "practitioner", "health",
+                                                "board", "pcf", "admin"}
