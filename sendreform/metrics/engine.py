@@ -167,7 +167,7 @@ def _aggregate(units: ir.Table, indicator: Indicator, group) -> ir.Table:
         ranked = u.mutate(rank=ibis.row_number().over(w),
                           n=u.num.count().over(ibis.window(group_by=["as_at", "group"])))
         middle = ranked.filter(
-            (ranked.rank * 2 >= ranked.n - 1) & (ranked.rank * 2 <= ranked.n)
+            (ranked.rank * 2 >= ranked.n - 2) & (ranked.rank * 2 <= ranked.n)
         )
         med = middle.group_by(["as_at", "group"]).aggregate(median=middle.num.mean())
         counts = u.group_by(["as_at", "group"]).aggregate(n=u.num.count())

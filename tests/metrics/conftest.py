@@ -1,0 +1,54 @@
+"""Backends for the metrics tests: the same hand-built area loaded into DuckDB and SQLite (always),
+PostgreSQL (when DATABASE_URL points at one) and PySpark (when Java is on the machine)."""
+
+import os
+import shutil
+
+import ibis
+import pyarrow as pa
+import pytest
+
+from tests.metrics.small_area import arrow_tables
+
+
+def _load(con, decimals_as_float=False):
+    for name, table in arrow_tables().items():
+        if decimals_as_float:  # ibis's SQLite backend cannot read back the DECIMAL(9, 2) it would create
+            table = table.cast(pa.schema([
+                f.with_type(pa.float64()) if pa.types.is_decimal(f.type) else f for f in table.schema
+            ]))
+        con.create_table(name, obj=table, overwrite=True)
+    return con
+
+
+def _backends():
+    # The PostgreSQL pass of `make test` (DATABASE_URL set) runs these tests on PostgreSQL alone.
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return ["postgres"]
+    names = ["duckdb", "sqlite"]
+    if os.environ.get("SENDREFORM_TEST_SPARK", "1") == "1" and shutil.which("java"):
+        names.append("pyspark")
+    return names
+
+
+@pytest.fixture(scope="session", params=_backends())
+def backend(request, tmp_path_factory):
+    name = request.param
+    if name == "duckdb":
+        return _load(ibis.duckdb.connect())
+    if name == "sqlite":
+        return _load(ibis.sqlite.connect(str(tmp_path_factory.mktemp("sqlite") / "area.sqlite")),
+                     decimals_as_float=True)
+    if name == "postgres":
+        con = ibis.postgres.connect(url=os.environ["DATABASE_URL"])
+        schema = "metrics_test"
+        con.raw_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        con.raw_sql(f"SET search_path TO {schema}")
+        return _load(con)
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (SparkSession.builder.master("local[2]").appName("sendreform-tests")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    request.addfinalizer(session.stop)
+    return _load(ibis.pyspark.connect(session))
