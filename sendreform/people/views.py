@@ -107,7 +107,7 @@ def child_timeline_csv(request, person_id):
 
 _ESTABLISHMENT_COLUMNS = (
     Column("name", "Name", link_key="url"),
-    Column("urn", "URN", numeric=True),
+    Column("urn", "URN"),
     Column("phase", "Phase"),
     Column("kind", "Kind"),
     Column("funding", "Funding"),
@@ -127,7 +127,8 @@ def _establishment_table(request) -> tuple[EstablishmentFilterForm, Table]:
         establishments,
         name=lambda e: e.name,
         url=lambda e: reverse("people:establishment-detail", args=[e.establishment_id]),
-        urn=lambda e: e.urn,
+        # An identifier, not a quantity: no thousands separator.
+        urn=lambda e: str(e.urn) if e.urn is not None else "",
         phase=lambda e: codes.PHASE.get(e.phase, e.phase),
         kind=lambda e: codes.ESTABLISHMENT_KIND.get(e.kind, e.kind),
         funding=lambda e: codes.FUNDING.get(e.funding, e.funding),

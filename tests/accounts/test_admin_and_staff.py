@@ -83,3 +83,42 @@ def test_an_administrator_sees_reference_data_but_no_child_records_in_the_admin(
     assert "Users" in index
     assert "Persons" not in index
     assert client.get("/admin/people/person/").status_code == 404
+
+
+def test_an_administrator_adds_a_senco_in_the_admin_and_they_are_not_staff(client):
+    oak = EstablishmentFactory(establishment_id="OAK")
+    client.force_login(UserFactory(role=roles.ADMIN))
+
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "new-senco", "password1": "a-long-password-1", "password2": "a-long-password-1",
+        "usable_password": "true", "role": roles.SENCO, "establishment": "OAK", "cluster": "",
+        "practitioner_id": "",
+    })
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(username="new-senco")
+    assert (user.role, user.establishment, user.is_staff, user.is_superuser) == (roles.SENCO, oak, False, False)
+    assert user.check_password("a-long-password-1")
+
+
+def test_the_admin_refuses_a_senco_without_a_setting(client):
+    client.force_login(UserFactory(role=roles.ADMIN))
+
+    response = client.post("/admin/accounts/user/add/", {
+        "username": "no-setting", "password1": "a-long-password-1", "password2": "a-long-password-1",
+        "usable_password": "true", "role": roles.SENCO, "establishment": "", "cluster": "", "practitioner_id": "",
+    })
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="no-setting").exists()
+
+
+@pytest.mark.parametrize("url", ["/admin/accounts/user/{pk}/change/", "/admin/people/establishment/add/",
+                                 "/admin/people/cluster/", "/admin/inclusion/approvider/add/",
+                                 "/admin/places/unitcost/add/", "/admin/places/plannedplaces/",
+                                 "/admin/places/population/"])
+def test_the_admin_pages_for_reference_data_open(client, url):
+    admin = UserFactory(role=roles.ADMIN)
+    client.force_login(admin)
+
+    assert client.get(url.format(pk=admin.pk)).status_code == 200

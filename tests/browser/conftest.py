@@ -1,0 +1,108 @@
+"""Browser tests: Playwright for Python driving Debian's /usr/bin/chromium against pytest-django's live server.
+
+The built GOV.UK stylesheet and chromium must both be present. Neither is skipped: a missing one fails the
+tests with the command that fixes it.
+"""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CSS = Path(__file__).resolve().parents[2] / "sendreform" / "web" / "static" / "govuk" / "application.css"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CSS.exists():
+        pytest.fail(f"The GOV.UK stylesheet {CSS} is missing. Build it with: "
+                    "npm ci --prefix frontend && npm run build --prefix frontend", pytrace=False)
+    if not CHROMIUM.exists():
+        pytest.fail("Browser tests need Debian's chromium at /usr/bin/chromium: apt-get install chromium",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    # Plain static storage, so the live server serves the built files without collectstatic.
+    settings.STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the page and fail with its report if anything breaks WCAG 2.2 A or AA."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},
+                                         "resultTypes": ["violations"]})
+        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+    return check
+
+
+@pytest.fixture
+def sign_in():
+    def sign_in(page, username, password="sendreform-demo-2026"):
+        page.goto("/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return sign_in
+
+
+@pytest.fixture
+def demo_area():
+    """A small local area: two clusters, three primaries, children on their rolls, an Experts at Hand
+    caseload; then the demo users, bound as `demo_users_ensure` binds them."""
+    from sendreform.accounts.services import demo_users_ensure
+    from tests.factories import (
+        ClusterFactory,
+        EahInvolvementFactory,
+        EahReferralFactory,
+        EhcPlanFactory,
+        EstablishmentFactory,
+        PersonFactory,
+        PlacementFactory,
+        SenNeedFactory,
+        SenStatusFactory,
+    )
+
+    north, south = ClusterFactory(cluster_id="N", name="North"), ClusterFactory(cluster_id="S", name="South")
+    oak = EstablishmentFactory(establishment_id="OAK", name="Oak Primary School", cluster=north)
+    elm = EstablishmentFactory(establishment_id="ELM", name="Elm Primary School", cluster=north)
+    EstablishmentFactory(establishment_id="ASH", name="Ash Secondary School", phase="SECONDARY", cluster=south)
+    amira = PersonFactory(person_id="P1", forename="Amira", surname="Khan", birth_date=dt.date(2016, 3, 27))
+    SenStatusFactory(person=amira, establishment=oak, sen_provision="E")
+    SenNeedFactory(person=amira, need_type="ASD")
+    PlacementFactory(person=amira, establishment=oak)
+    EhcPlanFactory(person=amira)
+    for forename in ("Ben", "Chloe"):
+        SenStatusFactory(person=PersonFactory(forename=forename, surname="Okoro"), establishment=oak)
+    dylan = PersonFactory(person_id="P9", forename="Dylan", surname="Reed")
+    SenStatusFactory(person=dylan, establishment=elm)
+    EahInvolvementFactory(referral=EahReferralFactory(person=dylan, establishment=elm), practitioner_id="870-EAH01")
+    return {"users": {u["username"]: u for u in demo_users_ensure()}}
