@@ -80,12 +80,26 @@ for benchmarks; the database is not touched.""",
   sendreform demo --areas england --out var/bench/england""",
     )
     p.add_argument("--seed", type=int, default=870, help="random seed of the synthetic area (default 870)")
-    p.add_argument("--as-at", type=_date, default=None, metavar="DATE",
-                   help="generate history up to this date, YYYY-MM-DD (default: today)")
-    p.add_argument("--password", default=None, metavar="P",
-                   help="password for every demo user (default: sendreform-demo-2026)")
-    p.add_argument("--areas", type=_areas, default=None, metavar="N|england",
-                   help="write N synthetic areas, or 'england' for every local area, as Parquet (needs --out)")
+    p.add_argument(
+        "--as-at",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="generate history up to this date, YYYY-MM-DD (default: today)",
+    )
+    p.add_argument(
+        "--password",
+        default=None,
+        metavar="P",
+        help="password for every demo user (default: sendreform-demo-2026)",
+    )
+    p.add_argument(
+        "--areas",
+        type=_areas,
+        default=None,
+        metavar="N|england",
+        help="write N synthetic areas, or 'england' for every local area, as Parquet (needs --out)",
+    )
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="folder for the Parquet of --areas")
     p.set_defaults(run=_demo)
 
@@ -128,7 +142,10 @@ def _demo(args, parser) -> int:
 
     users = demo_users_ensure() if args.password is None else demo_users_ensure(password=args.password)
     print("\nDemo sign-ins:")
-    rows = [[u["username"], u["password"], u.get("role_label") or u["role"], u.get("bound_to") or ""] for u in users]
+    rows = [
+        [u["username"], u["password"], u.get("role_label") or u["role"], u.get("bound_to") or ""]
+        for u in users
+    ]
     print(_table_text(["username", "password", "role", "bound to"], rows))
     return 0
 
@@ -148,17 +165,32 @@ The command becomes the gunicorn process: stop it with Ctrl+C.""",
   sendreform serve
   sendreform serve --bind 0.0.0.0:8080 --workers 4""",
     )
-    p.add_argument("--bind", type=_bind, default=DEFAULT_BIND, metavar="HOST:PORT",
-                   help=f"address to listen on (default {DEFAULT_BIND})")
-    p.add_argument("--workers", type=_positive, default=2, metavar="N", help="gunicorn worker processes (default 2)")
+    p.add_argument(
+        "--bind",
+        type=_bind,
+        default=DEFAULT_BIND,
+        metavar="HOST:PORT",
+        help=f"address to listen on (default {DEFAULT_BIND})",
+    )
+    p.add_argument(
+        "--workers", type=_positive, default=2, metavar="N", help="gunicorn worker processes (default 2)"
+    )
     p.set_defaults(run=_serve)
 
 
 def _serve(args, parser) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     print(f"sendreform on http://{args.bind}/ ({args.workers} workers; Ctrl+C stops it)", flush=True)
-    command = [sys.executable, "-m", "gunicorn", "sendreform.config.wsgi:application",
-               "--bind", args.bind, "--workers", str(args.workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "sendreform.config.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+    ]
     os.execv(sys.executable, command)
     return 0  # not reached: exec replaces this process
 
@@ -183,8 +215,13 @@ content hash independent of the Parquet writer, the code version and when it was
     )
     p.add_argument("--as-at", type=_date, required=True, metavar="DATE", help="the as-at date, YYYY-MM-DD")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the snapshot to")
-    p.add_argument("--data", type=Path, default=None, metavar="DIR",
-                   help="read <table>.csv or <table>.parquet from DIR instead of the database")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="read <table>.csv or <table>.parquet from DIR instead of the database",
+    )
     p.set_defaults(run=_snapshot)
 
 
@@ -196,11 +233,14 @@ def _snapshot(args, parser) -> int:
     except ValueError as error:  # CanonicalFileError: names the file, row and column
         print(f"sendreform snapshot: {error}", file=sys.stderr)
         return 2
-    manifest = snapshot_write(con=con, as_at=args.as_at, out_dir=args.out, code_version=code_version(),
-                              progress=progress_bar())
+    manifest = snapshot_write(
+        con=con, as_at=args.as_at, out_dir=args.out, code_version=code_version(), progress=progress_bar()
+    )
     rows = sum(t["rows"] for t in manifest["tables"].values())
-    print(f"Snapshot as at {manifest['as_at']} written to {args.out}: {len(manifest['tables'])} tables, "
-          f"{rows:,} rows, content hash {manifest['content_hash']}")
+    print(
+        f"Snapshot as at {manifest['as_at']} written to {args.out}: {len(manifest['tables'])} tables, "
+        f"{rows:,} rows, content hash {manifest['content_hash']}"
+    )
     return 0
 
 
@@ -225,9 +265,16 @@ file, row and column).""",
   sendreform check --format json > quality.json
   sendreform check --data var/snapshots/2026-01-15""",
     )
-    p.add_argument("--data", type=Path, default=None, metavar="DIR",
-                   help="check <table>.csv or <table>.parquet files in DIR instead of the database")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default table)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="check <table>.csv or <table>.parquet files in DIR instead of the database",
+    )
+    p.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format (default table)"
+    )
     p.set_defaults(run=_check)
 
 
@@ -248,8 +295,13 @@ def _check(args, parser) -> int:
     issues = sum(r.count for r in report.results)
     verdict = "clean" if report.clean else f"{issues:,} issue{'s' * (issues != 1)} found"
     print(f"Data-quality check of {source} on {report.today.isoformat()}: {verdict}.\n")
-    print(_table_text(["check", "count", "what it looks for"],
-                      [[c, f"{report.check_count(c):,}", d] for c, d in CHECKS.items()], right={1}))
+    print(
+        _table_text(
+            ["check", "count", "what it looks for"],
+            [[c, f"{report.check_count(c):,}", d] for c, d in CHECKS.items()],
+            right={1},
+        )
+    )
     for check in CHECKS:
         if not report.check_count(check):
             continue
@@ -259,8 +311,13 @@ def _check(args, parser) -> int:
                 print(f"  {result.rule}: {result.count:,}")
         examples = report.check_examples(check)
         print("  examples:")
-        print(_table_text(["table", "key", "column", "value"],
-                          [[e.table, e.key, e.column, e.value] for e in examples], indent="    "))
+        print(
+            _table_text(
+                ["table", "key", "column", "value"],
+                [[e.table, e.key, e.column, e.value] for e in examples],
+                indent="    ",
+            )
+        )
     return 0 if report.clean else 1
 
 
@@ -268,7 +325,7 @@ def _check(args, parser) -> int:
 
 
 def progress_bar(stream=None, width: int = 30) -> Callable[[str, int, int], None]:
-    """A `progress(table, done, total)` callback drawing a text bar on stderr (one line a step if not a tty)."""
+    """A `progress(table, done, total)` callback drawing a text bar on stderr (a line a step if no tty)."""
     out = stream or sys.stderr
     live = out.isatty()
 
@@ -297,8 +354,13 @@ def code_version() -> str:
     root = Path(__file__).resolve().parents[2]
     if (root / ".git").exists():
         try:
-            sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                 text=True, timeout=5, check=True).stdout.strip()
+            sha = subprocess.run(
+                ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=True,
+            ).stdout.strip()
             text = f"{text}+g{sha}"
         except (OSError, subprocess.SubprocessError):
             pass
@@ -334,13 +396,19 @@ def _subcommand(commands, name: str, *, summary: str, description: str, examples
     )
 
 
-def _table_text(headers: list[str], rows: list[list[str]], *, right: set[int] = frozenset(), indent: str = "  "):
+def _table_text(
+    headers: list[str], rows: list[list[str]], *, right: set[int] = frozenset(), indent: str = "  "
+):
     widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells):
-        return indent + "  ".join(
-            (str(c).rjust(w) if i in right else str(c).ljust(w)) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
+        return (
+            indent
+            + "  ".join(
+                (str(c).rjust(w) if i in right else str(c).ljust(w))
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            ).rstrip()
+        )
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 

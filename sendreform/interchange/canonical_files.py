@@ -65,12 +65,17 @@ def canonical_file_read(*, path: Path, table: str) -> pa.Table:
 
 
 def _table_file(folder: Path, name: str) -> Path:
-    found = [folder / f"{name}.{suffix}" for suffix in ("parquet", "csv") if (folder / f"{name}.{suffix}").exists()]
+    found = [
+        folder / f"{name}.{suffix}" for suffix in ("parquet", "csv") if (folder / f"{name}.{suffix}").exists()
+    ]
     if not found:
-        raise CanonicalFileError(path=folder / f"{name}.csv", message=f"missing: no {name}.csv or {name}.parquet")
+        raise CanonicalFileError(
+            path=folder / f"{name}.csv", message=f"missing: no {name}.csv or {name}.parquet"
+        )
     if len(found) > 1:
         raise CanonicalFileError(
-            path=found[0], message=f"both {name}.parquet and {name}.csv exist; keep one so it is clear which is read"
+            path=found[0],
+            message=f"both {name}.parquet and {name}.csv exist; keep one so it is clear which is read",
         )
     return found[0]
 
@@ -92,14 +97,17 @@ def _csv_read(path: Path, name: str) -> pa.Table:
                     continue
                 if len(row) != len(header):
                     raise CanonicalFileError(
-                        path=path, row=row_number, message=f"has {len(row)} fields; the header has {len(header)}"
+                        path=path,
+                        row=row_number,
+                        message=f"has {len(row)} fields; the header has {len(header)}",
                     )
                 for i, (column, position) in enumerate(zip(columns, positions, strict=True)):
                     values[i].append(_value(path, row_number, column, row[position]))
     except UnicodeDecodeError as error:
         raise CanonicalFileError(path=path, message=f"is not UTF-8 text ({error.reason})") from None
     return pa.Table.from_arrays(
-        [pa.array(v, type=f.type) for v, f in zip(values, arrow_schema(name), strict=True)], schema=arrow_schema(name)
+        [pa.array(v, type=f.type) for v, f in zip(values, arrow_schema(name), strict=True)],
+        schema=arrow_schema(name),
     )
 
 
@@ -116,13 +124,18 @@ def _parquet_read(path: Path, name: str) -> pa.Table:
         if data.type == target.type:
             if not column.nullable and data.null_count:
                 first = data.is_null().to_pylist().index(True) + 1
-                raise CanonicalFileError(path=path, row=first, column=column.name, message="is empty but required")
+                raise CanonicalFileError(
+                    path=path, row=first, column=column.name, message="is empty but required"
+                )
             arrays.append(data)
         else:
             # A column stored with another type (dates as text, say) is read value by value to find bad rows.
-            arrays.append(pa.array(
-                [_value(path, row, column, v) for row, v in enumerate(data.to_pylist(), start=1)], type=target.type
-            ))
+            arrays.append(
+                pa.array(
+                    [_value(path, row, column, v) for row, v in enumerate(data.to_pylist(), start=1)],
+                    type=target.type,
+                )
+            )
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
@@ -154,7 +167,9 @@ def _value(path: Path, row: int, column: Column, value):
     if kind == "str":
         return str(value)
     if kind in ("int", "pence"):
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and _INT.match(value))):
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (isinstance(value, str) and _INT.match(value))
+        ):
             raise bad("is not a whole number")
         return int(value)
     if kind == "bool":
@@ -179,7 +194,11 @@ def _value(path: Path, row: int, column: Column, value):
             number = Decimal(str(value))
         except InvalidOperation:
             raise bad("is not a decimal number") from None
-        if not number.is_finite() or abs(number) > _DECIMAL_LIMIT or number != number.quantize(Decimal("0.01")):
+        if (
+            not number.is_finite()
+            or abs(number) > _DECIMAL_LIMIT
+            or number != number.quantize(Decimal("0.01"))
+        ):
             raise bad("is not a decimal number with at most 7 digits before the point and 2 after")
         return number.quantize(Decimal("0.01"))
     raise AssertionError(f"unknown canonical type {kind}")

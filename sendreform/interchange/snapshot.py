@@ -1,4 +1,4 @@
-"""Dated snapshots: every canonical table as the data stood on an as-at date, written as Parquet with a manifest.
+"""Dated snapshots: every canonical table as the data stood on an as-at date, as Parquet with a manifest.
 
 A board pack or a return names the snapshot it was computed from (as-at date and content hash), so the same
 numbers can be produced again from the same files. The rules that turn today's data into "the data as it
@@ -14,30 +14,38 @@ stood on the as-at date" are data, `AS_AT_RULES`, one entry per table:
 After the per-table rules, a row whose reference (from `Column.references`) points at a row the snapshot
 dropped is dropped too: it belonged to something that did not exist yet.
 
-| table | dropped when after the as-at | blanked or reset when after the as-at |
-|---|---|---|
-| cluster | - | - |
-| establishment | - (kept: settings proposed to open are known in advance and planned places point at them; metrics test `open_date`) | close_date |
-| person | birth_date | - |
-| sen_status, sen_need | start_date | end_date |
-| ehc_request | received_date | outcome_date -> outcome "A" awaiting, mediation and tribunal false |
-| ehc_assessment | its request's outcome_date (not yet decided, so no assessment) | outcome_date -> outcome "A", mediation and tribunal false |
-| ehc_plan | start_date | cease_date -> cease_reason null (the plan is active) |
-| annual_review | meeting_date | decision_date -> outcome null |
-| placement | start_date | end_date |
-| attendance | academic years and terms starting after the as-at (AUT 1 September, SPR 1 January, SUM the day after Easter Sunday) | - |
-| exclusion | start_date | - |
-| part_time_timetable | start_date | end_date (planned_end_date and review_date are plans made at the start: kept) |
-| ap_provider | - | approved_date -> approved false |
-| ap_commission | start_date | end_date |
-| neet_activity | as_at | - |
-| complaint | received_date | closed_date -> upheld null |
-| tribunal_appeal | lodged_date | decided_date -> outcome null |
-| survey_response | submitted_date | - |
-| eah_engagement | as_at | - |
-| eah_referral | received_date | triage_date -> tier null; first_support_date; review_date; closed_date -> outcome null |
-| eah_involvement | start_date | end_date |
-| unit_cost, planned_places, population | - (budgets, plans and projections are about the future by design) | - |
+Per table, "dropped:" names the date after which a row is dropped and "blanked:" the later dates that are
+blanked, with what is reset alongside:
+
+    cluster               dropped: -               blanked: -
+    establishment         dropped: - (a setting proposed to open is known in advance, planned places
+                                   point at it, and metrics test open_date)
+                          blanked: close_date
+    person                dropped: birth_date      blanked: -
+    sen_status, sen_need  dropped: start_date      blanked: end_date
+    ehc_request           dropped: received_date   blanked: outcome_date -> outcome "A" (awaiting),
+                                                   mediation and tribunal false
+    ehc_assessment        dropped: its request's outcome_date (not decided yet, so no assessment)
+                          blanked: outcome_date -> outcome "A", mediation and tribunal false
+    ehc_plan              dropped: start_date      blanked: cease_date -> cease_reason null (active)
+    annual_review         dropped: meeting_date    blanked: decision_date -> outcome null
+    placement             dropped: start_date      blanked: end_date
+    attendance            dropped: academic years and terms starting after the as-at (AUT 1 September,
+                                   SPR 1 January, SUM the day after Easter Sunday)
+    exclusion             dropped: start_date      blanked: -
+    part_time_timetable   dropped: start_date      blanked: end_date (planned_end_date and review_date
+                                                   are plans made at the start: kept)
+    ap_provider           dropped: -               blanked: approved_date -> approved false
+    ap_commission         dropped: start_date      blanked: end_date
+    neet_activity         dropped: as_at           blanked: -
+    complaint             dropped: received_date   blanked: closed_date -> upheld null
+    tribunal_appeal       dropped: lodged_date     blanked: decided_date -> outcome null
+    survey_response       dropped: submitted_date  blanked: -
+    eah_engagement        dropped: as_at           blanked: -
+    eah_referral          dropped: received_date   blanked: triage_date -> tier null; first_support_date;
+                                                   review_date; closed_date -> outcome null
+    eah_involvement       dropped: start_date      blanked: end_date
+    unit_cost, planned_places, population: kept whole (budgets, plans and projections are about the future)
 
 What the rules cannot restore: values overwritten in place before the as-at was chosen (an establishment's
 capacity, a complaint's stage, the hours of an involvement, a termly attendance total for a term in progress).
@@ -88,13 +96,19 @@ AS_AT_RULES: Mapping[str, AsAtRule] = MappingProxyType(
         "sen_need": AsAtRule(event="start_date", later=_ENDS),
         "ehc_request": AsAtRule(
             event="received_date",
-            later={"outcome_date": {"outcome_date": None, "outcome": "A", "mediation": False, "tribunal": False}},
+            later={
+                "outcome_date": {"outcome_date": None, "outcome": "A", "mediation": False, "tribunal": False}
+            },
         ),
         "ehc_assessment": AsAtRule(
             decided_by=("request_id", "ehc_request", "outcome_date"),
-            later={"outcome_date": {"outcome_date": None, "outcome": "A", "mediation": False, "tribunal": False}},
+            later={
+                "outcome_date": {"outcome_date": None, "outcome": "A", "mediation": False, "tribunal": False}
+            },
         ),
-        "ehc_plan": AsAtRule(event="start_date", later={"cease_date": {"cease_date": None, "cease_reason": None}}),
+        "ehc_plan": AsAtRule(
+            event="start_date", later={"cease_date": {"cease_date": None, "cease_reason": None}}
+        ),
         "annual_review": AsAtRule(
             event="meeting_date", later={"decision_date": {"decision_date": None, "outcome": None}}
         ),
@@ -105,7 +119,9 @@ AS_AT_RULES: Mapping[str, AsAtRule] = MappingProxyType(
         "ap_provider": AsAtRule(later={"approved_date": {"approved_date": None, "approved": False}}),
         "ap_commission": AsAtRule(event="start_date", later=_ENDS),
         "neet_activity": AsAtRule(event="as_at"),
-        "complaint": AsAtRule(event="received_date", later={"closed_date": {"closed_date": None, "upheld": None}}),
+        "complaint": AsAtRule(
+            event="received_date", later={"closed_date": {"closed_date": None, "upheld": None}}
+        ),
         "tribunal_appeal": AsAtRule(
             event="lodged_date", later={"decided_date": {"decided_date": None, "outcome": None}}
         ),
@@ -176,7 +192,9 @@ def tables_as_at(*, tables: Mapping[str, ibis.Table], as_at: dt.date) -> dict[st
             if column.references:
                 parent_name, parent_column = column.references.split(".")
                 if parent_name in out and _drops_rows(parent_name):
-                    t = t.filter(t[column.name].isnull() | t[column.name].isin(out[parent_name][parent_column]))
+                    t = t.filter(
+                        t[column.name].isnull() | t[column.name].isin(out[parent_name][parent_column])
+                    )
         out[name] = t
     return out
 
@@ -251,9 +269,7 @@ def _drops_rows(name: str) -> bool:
     rule = AS_AT_RULES[name]
     if rule.event or rule.decided_by or rule.term_started:
         return True
-    return any(
-        c.references and _drops_rows(c.references.split(".")[0]) for c in TABLES[name].columns
-    )
+    return any(c.references and _drops_rows(c.references.split(".")[0]) for c in TABLES[name].columns)
 
 
 def _canonical_rows(name: str, table: pa.Table) -> tuple[pa.Table, list[str]]:
@@ -267,7 +283,10 @@ def _canonical_rows(name: str, table: pa.Table) -> tuple[pa.Table, list[str]]:
 
 def _row_lines(table: pa.Table) -> list[str]:
     columns = [[_json_value(v) for v in column.to_pylist()] for column in table.columns]
-    return [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in map(list, zip(*columns, strict=True))]
+    return [
+        json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        for row in map(list, zip(*columns, strict=True))
+    ]
 
 
 def _json_value(value):

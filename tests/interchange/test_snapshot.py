@@ -49,17 +49,34 @@ def test_every_canonical_table_has_a_rule_naming_only_its_own_columns():
 
 def test_a_request_decided_after_the_as_at_was_awaiting_and_a_later_request_is_dropped(area):
     # Given three requests: decided before the as-at, decided after it, and received after it
-    con = area(person=PERSON, ehc_request=[
-        {"request_id": "R1", "person_id": "P1", "received_date": D(2025, 10, 1), "outcome": "Y",
-         "outcome_date": D(2025, 11, 10)},
-        {"request_id": "R2", "person_id": "P1", "received_date": D(2025, 12, 1), "outcome": "N",
-         "outcome_date": D(2026, 1, 20), "mediation": True, "tribunal": True},
-        {"request_id": "R3", "person_id": "P1", "received_date": D(2026, 1, 16), "outcome": "A"},
-    ])
+    con = area(
+        person=PERSON,
+        ehc_request=[
+            {
+                "request_id": "R1",
+                "person_id": "P1",
+                "received_date": D(2025, 10, 1),
+                "outcome": "Y",
+                "outcome_date": D(2025, 11, 10),
+            },
+            {
+                "request_id": "R2",
+                "person_id": "P1",
+                "received_date": D(2025, 12, 1),
+                "outcome": "N",
+                "outcome_date": D(2026, 1, 20),
+                "mediation": True,
+                "tribunal": True,
+            },
+            {"request_id": "R3", "person_id": "P1", "received_date": D(2026, 1, 16), "outcome": "A"},
+        ],
+    )
     # When the snapshot is taken on 15 January 2026
     rows = rows_as_at(con, "ehc_request")
     # Then R1 is unchanged, R2 is awaiting with no date and no mediation or tribunal yet, and R3 is gone
-    assert [(r["request_id"], r["outcome"], r["outcome_date"], r["mediation"], r["tribunal"]) for r in rows] == [
+    assert [
+        (r["request_id"], r["outcome"], r["outcome_date"], r["mediation"], r["tribunal"]) for r in rows
+    ] == [
         ("R1", "Y", D(2025, 11, 10), False, False),
         ("R2", "A", None, False, False),
     ]
@@ -70,14 +87,29 @@ def test_an_assessment_exists_only_once_its_request_was_decided(area):
     con = area(
         person=PERSON,
         ehc_request=[
-            {"request_id": "R1", "person_id": "P1", "received_date": D(2025, 9, 1), "outcome": "Y",
-             "outcome_date": D(2025, 10, 13)},
-            {"request_id": "R2", "person_id": "P1", "received_date": D(2025, 12, 1), "outcome": "Y",
-             "outcome_date": D(2026, 1, 20)},
+            {
+                "request_id": "R1",
+                "person_id": "P1",
+                "received_date": D(2025, 9, 1),
+                "outcome": "Y",
+                "outcome_date": D(2025, 10, 13),
+            },
+            {
+                "request_id": "R2",
+                "person_id": "P1",
+                "received_date": D(2025, 12, 1),
+                "outcome": "Y",
+                "outcome_date": D(2026, 1, 20),
+            },
         ],
         ehc_assessment=[
-            {"assessment_id": "A1", "request_id": "R1", "outcome": "Y", "outcome_date": D(2026, 1, 19),
-             "week20_exception": True},
+            {
+                "assessment_id": "A1",
+                "request_id": "R1",
+                "outcome": "Y",
+                "outcome_date": D(2026, 1, 19),
+                "week20_exception": True,
+            },
             {"assessment_id": "A2", "request_id": "R2", "outcome": "Y", "outcome_date": D(2026, 4, 1)},
         ],
     )
@@ -92,13 +124,23 @@ def test_a_plan_ceased_after_the_as_at_is_active_and_a_later_plan_and_its_review
     con = area(
         person=PERSON,
         ehc_plan=[
-            {"plan_id": "EHCP1", "person_id": "P1", "start_date": D(2023, 5, 2), "cease_date": D(2026, 7, 31),
-             "cease_reason": 2},
+            {
+                "plan_id": "EHCP1",
+                "person_id": "P1",
+                "start_date": D(2023, 5, 2),
+                "cease_date": D(2026, 7, 31),
+                "cease_reason": 2,
+            },
             {"plan_id": "EHCP2", "person_id": "P1", "start_date": D(2026, 2, 1)},
         ],
         annual_review=[
-            {"review_id": "AR1", "plan_id": "EHCP1", "meeting_date": D(2026, 1, 5), "decision_date": D(2026, 1, 30),
-             "outcome": "C"},
+            {
+                "review_id": "AR1",
+                "plan_id": "EHCP1",
+                "meeting_date": D(2026, 1, 5),
+                "decision_date": D(2026, 1, 30),
+                "outcome": "C",
+            },
             # Inconsistent on purpose: a review before its plan began still goes with the plan.
             {"review_id": "AR2", "plan_id": "EHCP2", "meeting_date": D(2026, 1, 6)},
         ],
@@ -114,11 +156,21 @@ def test_episodes_starting_after_the_as_at_are_dropped_and_later_ends_are_blanke
         person=PERSON,
         establishment=[{"establishment_id": "E1"}],
         placement=[
-            {"placement_id": "PL1", "person_id": "P1", "establishment_id": "E1", "start_date": D(2024, 9, 1),
-             "end_date": D(2026, 1, 15)},
+            {
+                "placement_id": "PL1",
+                "person_id": "P1",
+                "establishment_id": "E1",
+                "start_date": D(2024, 9, 1),
+                "end_date": D(2026, 1, 15),
+            },
             {"placement_id": "PL2", "person_id": "P1", "sen_setting": "EHE", "start_date": D(2026, 1, 16)},
-            {"placement_id": "PL3", "person_id": "P1", "establishment_id": "E1", "start_date": D(2023, 9, 1),
-             "end_date": D(2026, 1, 16)},
+            {
+                "placement_id": "PL3",
+                "person_id": "P1",
+                "establishment_id": "E1",
+                "start_date": D(2023, 9, 1),
+                "end_date": D(2026, 1, 16),
+            },
         ],
     )
     rows = rows_as_at(con, "placement")
@@ -130,8 +182,17 @@ def test_a_person_born_after_the_as_at_is_dropped_with_everything_about_them(are
     con = area(
         person=[{"person_id": "P1"}, {"person_id": "P2", "birth_date": D(2026, 3, 1)}],
         sen_need=[{"person_id": "P2", "need_type": "HI", "need_rank": 1, "start_date": D(2026, 1, 1)}],
-        survey_response=[{"response_id": "S1", "survey": "PARENT_CONFIDENCE", "respondent": "PARENT",
-                          "person_id": "P2", "submitted_date": D(2025, 12, 1), "question": "q", "score": 4}],
+        survey_response=[
+            {
+                "response_id": "S1",
+                "survey": "PARENT_CONFIDENCE",
+                "respondent": "PARENT",
+                "person_id": "P2",
+                "submitted_date": D(2025, 12, 1),
+                "question": "q",
+                "score": 4,
+            }
+        ],
     )
     assert [r["person_id"] for r in rows_as_at(con, "person")] == ["P1"]
     assert rows_as_at(con, "sen_need") == []
@@ -157,8 +218,13 @@ def test_attendance_keeps_the_terms_that_had_started(area):
     # Given attendance for last year's summer, this year's three terms and next year's autumn
     rows = [
         {"person_id": "P1", "establishment_id": "E1", "academic_year": year, "term": term}
-        for year, term in [("2024/25", "SUM"), ("2025/26", "AUT"), ("2025/26", "SPR"), ("2025/26", "SUM"),
-                           ("2026/27", "AUT")]
+        for year, term in [
+            ("2024/25", "SUM"),
+            ("2025/26", "AUT"),
+            ("2025/26", "SPR"),
+            ("2025/26", "SUM"),
+            ("2026/27", "AUT"),
+        ]
     ]
     con = area(person=PERSON, establishment=[{"establishment_id": "E1"}], attendance=rows)
     # When the snapshot is taken on 15 January 2026 / Then the summer term and next year are not there yet
@@ -169,21 +235,49 @@ def test_attendance_keeps_the_terms_that_had_started(area):
 def test_later_decisions_are_blanked_on_complaints_appeals_providers_and_referrals(area):
     con = area(
         person=PERSON,
-        establishment=[{"establishment_id": "E1", "open_date": D(2027, 9, 1), "close_date": None},
-                       {"establishment_id": "E2", "open_date": D(1990, 9, 1), "close_date": D(2026, 8, 31)}],
-        complaint=[{"complaint_id": "CP1", "received_date": D(2025, 12, 1), "closed_date": D(2026, 2, 1),
-                    "upheld": True}],
-        tribunal_appeal=[{"appeal_id": "T1", "person_id": "P1", "lodged_date": D(2025, 6, 1),
-                          "decided_date": D(2026, 3, 1), "outcome": "UPHELD"}],
-        ap_provider=[{"provider_id": "AP1", "approved": True, "approved_date": D(2026, 2, 1), "quality": "GOOD"}],
-        eah_referral=[{"referral_id": "X1", "establishment_id": "E2", "person_id": "P1",
-                       "received_date": D(2026, 1, 5), "risk_flags": "ATTENDANCE", "triage_date": D(2026, 1, 20),
-                       "tier": "TARGETED", "closed_date": D(2026, 3, 1), "outcome": "NEEDS_MET_IN_SETTING"}],
+        establishment=[
+            {"establishment_id": "E1", "open_date": D(2027, 9, 1), "close_date": None},
+            {"establishment_id": "E2", "open_date": D(1990, 9, 1), "close_date": D(2026, 8, 31)},
+        ],
+        complaint=[
+            {
+                "complaint_id": "CP1",
+                "received_date": D(2025, 12, 1),
+                "closed_date": D(2026, 2, 1),
+                "upheld": True,
+            }
+        ],
+        tribunal_appeal=[
+            {
+                "appeal_id": "T1",
+                "person_id": "P1",
+                "lodged_date": D(2025, 6, 1),
+                "decided_date": D(2026, 3, 1),
+                "outcome": "UPHELD",
+            }
+        ],
+        ap_provider=[
+            {"provider_id": "AP1", "approved": True, "approved_date": D(2026, 2, 1), "quality": "GOOD"}
+        ],
+        eah_referral=[
+            {
+                "referral_id": "X1",
+                "establishment_id": "E2",
+                "person_id": "P1",
+                "received_date": D(2026, 1, 5),
+                "risk_flags": "ATTENDANCE",
+                "triage_date": D(2026, 1, 20),
+                "tier": "TARGETED",
+                "closed_date": D(2026, 3, 1),
+                "outcome": "NEEDS_MET_IN_SETTING",
+            }
+        ],
     )
     establishments = rows_as_at(con, "establishment")
     # A setting proposed to open is kept (metrics test open_date); a closure after the as-at had not happened.
     assert [(r["establishment_id"], r["open_date"], r["close_date"]) for r in establishments] == [
-        ("E1", D(2027, 9, 1), None), ("E2", D(1990, 9, 1), None)
+        ("E1", D(2027, 9, 1), None),
+        ("E2", D(1990, 9, 1), None),
     ]
     [complaint] = rows_as_at(con, "complaint")
     assert (complaint["closed_date"], complaint["upheld"]) == (None, None)
@@ -193,15 +287,25 @@ def test_later_decisions_are_blanked_on_complaints_appeals_providers_and_referra
     assert (provider["approved"], provider["approved_date"], provider["quality"]) == (False, None, "GOOD")
     [referral] = rows_as_at(con, "eah_referral")
     assert (referral["triage_date"], referral["tier"], referral["closed_date"], referral["outcome"]) == (
-        None, None, None, None
+        None,
+        None,
+        None,
+        None,
     )
 
 
 def test_costs_plans_and_population_are_kept_whatever_their_dates(area):
     con = area(
         unit_cost=[{"setting_category": "INMSS", "financial_year": "2029-30", "annual_cost": 7_500_000}],
-        planned_places=[{"project": "New SEMH base", "kind": "MAINSTREAM", "need_types": "SEMH,ASD", "places": 12,
-                         "open_date": D(2027, 9, 1)}],
+        planned_places=[
+            {
+                "project": "New SEMH base",
+                "kind": "MAINSTREAM",
+                "need_types": "SEMH,ASD",
+                "places": 12,
+                "open_date": D(2027, 9, 1),
+            }
+        ],
         population=[{"year": 2030, "age": 10, "population": 2_100}],
     )
     assert len(rows_as_at(con, "unit_cost")) == 1
@@ -214,8 +318,13 @@ def test_costs_plans_and_population_are_kept_whatever_their_dates(area):
 
 def _small_area(area, *, placement_end=None, shuffled=False):
     placements = [
-        {"placement_id": "PL1", "person_id": "P1", "establishment_id": "E1", "start_date": D(2024, 9, 1),
-         "end_date": placement_end},
+        {
+            "placement_id": "PL1",
+            "person_id": "P1",
+            "establishment_id": "E1",
+            "start_date": D(2024, 9, 1),
+            "end_date": placement_end,
+        },
         {"placement_id": "PL2", "person_id": "P2", "sen_setting": "EHE", "start_date": D(2025, 3, 1)},
     ]
     people = [{"person_id": "P1"}, {"person_id": "P2", "forename": "Ben", "sex": "M"}]
@@ -234,7 +343,9 @@ def test_snapshot_writes_one_parquet_file_per_table_that_duckdb_reads(area, tmp_
         assert relation.columns == TABLES[name].column_names
         assert relation.count("*").fetchone()[0] == manifest["tables"][name]["rows"]
     assert {n: t["rows"] for n, t in manifest["tables"].items() if t["rows"]} == {
-        "establishment": 1, "person": 2, "placement": 2
+        "establishment": 1,
+        "person": 2,
+        "placement": 2,
     }
     written = json.loads((tmp_path / MANIFEST_NAME).read_text())
     assert written == manifest
@@ -252,11 +363,20 @@ def test_parquet_files_have_the_exact_arrow_schema(area, tmp_path):
 def test_the_content_hash_depends_on_content_only(area, tmp_path):
     # Given the same area twice, the second time with its rows in another order and made at another time
     first = snapshot_write(con=_small_area(area), as_at=AS_AT, out_dir=tmp_path / "a", code_version="1")
-    again = snapshot_write(con=_small_area(area, shuffled=True), as_at=AS_AT, out_dir=tmp_path / "b",
-                           code_version="2", created_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    again = snapshot_write(
+        con=_small_area(area, shuffled=True),
+        as_at=AS_AT,
+        out_dir=tmp_path / "b",
+        code_version="2",
+        created_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+    )
     # Then the hash is the same; and when one placement ends, it changes (and only placement's table hash)
-    changed = snapshot_write(con=_small_area(area, placement_end=D(2025, 7, 22)), as_at=AS_AT,
-                             out_dir=tmp_path / "c", code_version="1")
+    changed = snapshot_write(
+        con=_small_area(area, placement_end=D(2025, 7, 22)),
+        as_at=AS_AT,
+        out_dir=tmp_path / "c",
+        code_version="1",
+    )
     assert again["content_hash"] == first["content_hash"]
     assert changed["content_hash"] != first["content_hash"]
     differing = [n for n in TABLE_ORDER if changed["tables"][n]["sha256"] != first["tables"][n]["sha256"]]

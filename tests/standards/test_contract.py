@@ -33,7 +33,7 @@ def _model(table: str):
 
 
 def _fields(model) -> dict:
-    """Concrete fields by column, without the auto `id` Django adds to tables that have no key of their own."""
+    """Concrete fields by column, without the auto `id` Django adds to tables that have no key."""
     return {
         f.column: f
         for f in model._meta.concrete_fields
@@ -62,7 +62,9 @@ def test_each_column_has_the_canonical_type_and_nullability(table):
             assert not isinstance(field, models.DateTimeField), f"{table}.{column.name} is a date, not a time"
         if column.type == "decimal":
             assert (field.max_digits, field.decimal_places) == (9, 2), f"{table}.{column.name}"
-        assert fields[column.name].null == column.nullable, f"{table}.{column.name} null={fields[column.name].null}"
+        assert fields[column.name].null == column.nullable, (
+            f"{table}.{column.name} null={fields[column.name].null}"
+        )
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -103,7 +105,7 @@ def test_canonical_keys_are_primary_keys(table):
 def _constraints_in_database(table: str) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            # Django's SQLite introspection trips over some CHECK clauses; the names are in the CREATE TABLE text.
+            # Django's SQLite introspection trips over some CHECK clauses; the names are in CREATE TABLE.
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
             return set(re.findall(r'CONSTRAINT "([^"]+)"', cursor.fetchone()[0]))
         return set(connection.introspection.get_constraints(cursor, table))
@@ -127,11 +129,25 @@ def test_every_code_list_and_declared_constraint_exists_in_the_database(table):
 
 @pytest.fixture
 def pupil(db):
-    person = Person(person_id="P1", forename="Amira", surname="Khan", birth_date=dt.date(2015, 9, 1), sex="F",
-                    ethnicity="WBRI", home_la="870")
+    person = Person(
+        person_id="P1",
+        forename="Amira",
+        surname="Khan",
+        birth_date=dt.date(2015, 9, 1),
+        sex="F",
+        ethnicity="WBRI",
+        home_la="870",
+    )
     person.save()
-    school = Establishment(establishment_id="E1", name="Oakfield Primary", la_code="870", phase="PRIMARY",
-                           kind="MAINSTREAM", funding="MAINTAINED", in_area=True)
+    school = Establishment(
+        establishment_id="E1",
+        name="Oakfield Primary",
+        la_code="870",
+        phase="PRIMARY",
+        kind="MAINSTREAM",
+        funding="MAINTAINED",
+        in_area=True,
+    )
     school.save()
     return person, school
 
@@ -173,8 +189,9 @@ def test_the_database_refuses_an_impossible_placement(pupil, fields):
 @pytest.mark.django_db
 def test_the_database_refuses_an_unknown_request_source_code(pupil):
     person, _ = pupil
-    request = EhcRequest(request_id="R1", person=person, received_date=dt.date(2025, 10, 1), request_source=7,
-                         outcome="A")
+    request = EhcRequest(
+        request_id="R1", person=person, received_date=dt.date(2025, 10, 1), request_source=7, outcome="A"
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         request.save()
 
@@ -182,7 +199,13 @@ def test_the_database_refuses_an_unknown_request_source_code(pupil):
 @pytest.mark.django_db
 def test_the_database_refuses_an_outcome_before_the_request_was_received(pupil):
     person, _ = pupil
-    request = EhcRequest(request_id="R1", person=person, received_date=dt.date(2025, 10, 1), request_source=1,
-                         outcome="Y", outcome_date=dt.date(2025, 9, 30))
+    request = EhcRequest(
+        request_id="R1",
+        person=person,
+        received_date=dt.date(2025, 10, 1),
+        request_source=1,
+        outcome="Y",
+        outcome_date=dt.date(2025, 9, 30),
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         request.save()

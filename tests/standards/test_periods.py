@@ -80,7 +80,10 @@ def test_financial_quarters_at_their_boundaries(day, name, start, end):
 def test_quarter_ends_between_two_dates_are_the_four_quarter_ends_of_a_year():
     # Given the financial year 2026-27 / Then its quarter ends are the last days of June, Sep, Dec and March
     assert periods.quarter_ends(D(2026, 4, 1), D(2027, 3, 31)) == [
-        D(2026, 6, 30), D(2026, 9, 30), D(2026, 12, 31), D(2027, 3, 31)
+        D(2026, 6, 30),
+        D(2026, 9, 30),
+        D(2026, 12, 31),
+        D(2027, 3, 31),
     ]
 
 
@@ -91,7 +94,11 @@ def test_financial_year_to_date_starts_on_1_april():
 
 @pytest.mark.parametrize(
     ("born", "day", "age"),
-    [(D(2010, 11, 28), D(2026, 11, 27), 15), (D(2010, 11, 28), D(2026, 11, 28), 16), (D(2008, 2, 29), D(2026, 2, 28), 17)],
+    [
+        (D(2010, 11, 28), D(2026, 11, 27), 15),
+        (D(2010, 11, 28), D(2026, 11, 28), 16),
+        (D(2008, 2, 29), D(2026, 2, 28), 17),
+    ],
 )
 def test_age_on_counts_whole_years(born, day, age):
     assert periods.age_on(born, day) == age
@@ -109,7 +116,7 @@ def test_age_on_counts_whole_years(born, day, age):
     ],
 )
 def test_national_curriculum_year_on_28_november_2026(born, ncy):
-    # Given a date of birth / When the year group on 2026-11-28 is asked for / Then it follows the 31 August rule
+    # Given a birth date / When the year group on 2026-11-28 is asked for / Then the 31 August rule holds
     assert periods.national_curriculum_year(born, D(2026, 11, 28)) == ncy
 
 
@@ -120,8 +127,16 @@ def test_academic_age_is_the_age_on_31_august_before_the_academic_year():
 
 @pytest.mark.parametrize(
     ("ncy", "phase"),
-    [(-2, "EY"), (-1, "EY"), (0, "PRIMARY"), (6, "PRIMARY"), (7, "SECONDARY"), (11, "SECONDARY"),
-     (12, "POST16"), (14, "POST16")],
+    [
+        (-2, "EY"),
+        (-1, "EY"),
+        (0, "PRIMARY"),
+        (6, "PRIMARY"),
+        (7, "SECONDARY"),
+        (11, "SECONDARY"),
+        (12, "POST16"),
+        (14, "POST16"),
+    ],
 )
 def test_phase_of_national_curriculum_year(ncy, phase):
     assert periods.phase_of_ncy(ncy) == phase

@@ -39,9 +39,16 @@ def test_setting_category_follows_the_kpi_catalogue(placement, category):
     # Given a placement's establishment kind and funding, or its SEN2 setting
     kind, funding, sen_setting, sen_unit, resourced = placement
     # When its category is worked out / Then it is the catalogue's row for it
-    assert setting_category(
-        kind=kind, funding=funding, sen_setting=sen_setting, sen_unit=sen_unit, resourced_provision=resourced
-    ) == category
+    assert (
+        setting_category(
+            kind=kind,
+            funding=funding,
+            sen_setting=sen_setting,
+            sen_unit=sen_unit,
+            resourced_provision=resourced,
+        )
+        == category
+    )
 
 
 def test_every_setting_category_is_reached_by_some_placement():
