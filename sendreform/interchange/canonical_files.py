@@ -143,7 +143,9 @@ def _require_columns(path: Path, name: str, present: list[str]) -> None:
     missing = [c for c in TABLES[name].column_names if c not in present]
     if missing:
         raise CanonicalFileError(
-            path=path, column=missing[0], message=f"is missing; {name} needs columns {', '.join(missing)}"
+            path=path,
+            column=missing[0],
+            message="is missing" + (f", and so are {', '.join(missing[1:])}" if len(missing) > 1 else ""),
         )
 
 

@@ -1,0 +1,128 @@
+"""`sendreform demo` calls the demo services with the user's arguments and prints every sign-in; `serve` hands
+over to gunicorn. The services are replaced by recorders: their own tests live with them."""
+
+import datetime as dt
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from sendreform.cli import main as cli
+
+USERS = [
+    {
+        "username": "officer",
+        "password": "sendreform-demo-2026",
+        "role": "officer",
+        "role_label": "Council SEND officer",
+        "bound_to": "",
+    },
+    {
+        "username": "senco",
+        "password": "sendreform-demo-2026",
+        "role": "senco",
+        "role_label": "Setting SENCo",
+        "bound_to": "Oakfield Primary",
+    },
+]
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Record the calls to the demo services instead of generating an area."""
+    seen = {}
+
+    def demo_area_load(**kwargs):
+        seen["demo_area_load"] = kwargs
+        kwargs["progress"]("person", 1, 2)
+        kwargs["progress"]("placement", 2, 2)
+        return {"person": 1200, "placement": 1350}
+
+    def demo_users_ensure(**kwargs):
+        seen["demo_users_ensure"] = kwargs
+        return [dict(u, password=kwargs.get("password", u["password"])) for u in USERS]
+
+    def write_areas(**kwargs):
+        seen["write_areas"] = kwargs
+        return {"areas": kwargs["areas"] or 153, "rows": 1_000_000}
+
+    monkeypatch.setitem(
+        sys.modules, "sendreform.demo.services", types.SimpleNamespace(demo_area_load=demo_area_load)
+    )
+    monkeypatch.setitem(
+        sys.modules, "sendreform.demo.england", types.SimpleNamespace(write_areas=write_areas)
+    )
+    monkeypatch.setitem(
+        sys.modules,
+        "sendreform.accounts.services",
+        types.SimpleNamespace(demo_users_ensure=demo_users_ensure),
+    )
+    return seen
+
+
+@pytest.mark.django_db
+def test_demo_loads_the_area_and_prints_every_sign_in(calls, capsys):
+    # When `sendreform demo --seed 7 --as-at 2026-01-15` runs
+    assert cli.main(["demo", "--seed", "7", "--as-at", "2026-01-15"]) == 0
+    # Then the area is loaded with those arguments and the default password is left to the service
+    assert calls["demo_area_load"]["seed"] == 7
+    assert calls["demo_area_load"]["as_at"] == dt.date(2026, 1, 15)
+    assert calls["demo_users_ensure"] == {}
+    out, err = capsys.readouterr()
+    # And the table counts and every sign-in are printed, with a progress bar on stderr
+    assert "person     1,200" in out
+    assert "officer   sendreform-demo-2026  Council SEND officer" in out
+    assert "senco     sendreform-demo-2026  Setting SENCo         Oakfield Primary" in out
+    assert "2/2 placement" in err
+
+
+@pytest.mark.django_db
+def test_demo_passes_a_chosen_password_to_the_users(calls, capsys):
+    assert cli.main(["demo", "--password", "a-longer-secret"]) == 0
+    assert calls["demo_users_ensure"] == {"password": "a-longer-secret"}
+    assert "officer   a-longer-secret" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("areas", "expected"), [("20", 20), ("england", None)])
+def test_demo_areas_writes_parquet_without_the_database(calls, capsys, tmp_path, areas, expected):
+    assert cli.main(["demo", "--areas", areas, "--out", str(tmp_path)]) == 0
+    assert calls["write_areas"]["areas"] == expected
+    assert calls["write_areas"]["out_dir"] == Path(tmp_path)
+    assert (calls["write_areas"]["seed"], calls["write_areas"]["as_at"]) == (870, None)
+    assert "demo_area_load" not in calls
+    assert "rows: 1000000" in capsys.readouterr().out
+
+
+def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
+    # Given exec is recorded rather than done
+    execs = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append((path, argv)))
+    # When `sendreform serve --bind 0.0.0.0:8080 --workers 3` runs
+    cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3"])
+    # Then the address is printed and gunicorn runs the WSGI application with those settings
+    assert "http://0.0.0.0:8080/" in capsys.readouterr().out
+    assert execs == [
+        (
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "sendreform.config.wsgi:application",
+                "--bind",
+                "0.0.0.0:8080",
+                "--workers",
+                "3",
+            ],
+        )
+    ]
+
+
+def test_the_progress_bar_draws_one_line_a_step_when_not_a_terminal(tmp_path):
+    with (tmp_path / "log").open("w+") as stream:
+        draw = cli.progress_bar(stream, width=10)
+        draw("person", 1, 4)
+        draw("manifest", 4, 4)
+        stream.seek(0)
+        assert stream.read().splitlines() == ["[##--------] 1/4 person", "[##########] 4/4 manifest"]
