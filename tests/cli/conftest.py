@@ -23,8 +23,9 @@ def _save(*instances):
 def small_area(transactional_db):
     """Two children, two schools, one request in progress and two plans (one issued after 15 January 2026).
 
-    As at 2026-01-15 a snapshot holds: 1 cluster, 2 establishments, 2 people, 1 request (decided), 1 assessment
-    (still awaiting), 1 plan (EHCP2; EHCP1 is issued later), 1 annual review and 2 placements (PL2 still open).
+    As at 2026-01-15 a snapshot holds: 1 cluster, 2 establishments, 2 people, 1 request (decided),
+    1 assessment (still awaiting), 1 plan (EHCP2; EHCP1 is issued later), 1 annual review and 2 placements
+    (PL2 still open).
     """
     north = Cluster(cluster_id="C1", name="North")
     oakfield = Establishment(

@@ -38,7 +38,7 @@ def test_snapshot_writes_parquet_duckdb_reads_with_the_right_row_counts(small_ar
     counts = {name: parquet(tmp_path, name).count("*").fetchone()[0] for name in TABLE_ORDER}
     assert {name: n for name, n in counts.items() if n} == EXPECTED_ROWS
     assert {name: t["rows"] for name, t in manifest["tables"].items()} == counts
-    # And the rules were applied: the assessment still awaited, Ben's placement still open, Amira's plan not there
+    # And the rules were applied: the assessment awaited, Ben's placement open, Amira's plan not there yet
     assert parquet(tmp_path, "ehc_assessment").project("outcome, outcome_date").fetchall() == [("A", None)]
     assert parquet(tmp_path, "placement").order("placement_id").project(
         "placement_id, end_date"
