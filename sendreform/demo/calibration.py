@@ -88,7 +88,7 @@ PERMANENT_EXCLUSIONS_SINCE = dt.date(2023, 9, 1)
 BASELINE_PERM_EXCLUSIONS = {"E": 2, "K": 15}
 
 # Pupils in the area's schools and the share on SEN support (England: about 14% of pupils).
-PUPILS_PER_YEAR_GROUP = 2150
+PUPILS_PER_YEAR_GROUP = 2350
 SEN_SUPPORT_SHARE = 0.135
 
 # INMSS unit cost growth the plan assumes, by financial year.

@@ -36,7 +36,6 @@ days since 1970-01-01; `OPEN` marks an open end date.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -198,6 +197,25 @@ def _largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     return counts
 
 
+def _hit_total(rng: np.random.Generator, values: np.ndarray, goal: int, *, lower: np.ndarray,
+               upper: np.ndarray) -> np.ndarray:
+    """`values` scaled to sum to `goal`, each kept within [lower, upper] (randomly rounded)."""
+    values = values.astype(float)
+    total = values.sum()
+    scaled = values * (goal / total) if total > 0 else np.full(len(values), goal / max(len(values), 1))
+    out = np.clip(np.floor(scaled + rng.random(len(values))).astype(np.int64), lower, upper)
+    for _ in range(100):
+        diff = int(goal - out.sum())
+        if diff == 0:
+            break
+        slack = np.flatnonzero(out < upper) if diff > 0 else np.flatnonzero(out > lower)
+        if not len(slack):
+            break
+        pick = rng.choice(slack, min(abs(diff), len(slack)), replace=False)
+        out[pick] += np.sign(diff)
+    return out
+
+
 def _sample_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     """One column index per row of a row-stochastic matrix."""
     cum = np.cumsum(probs, axis=1)
@@ -226,7 +244,7 @@ def _quota_assign(rng: np.random.Generator, weights: np.ndarray, targets: np.nda
     choice = _sample_rows(rng, p)
     counts = np.bincount(choice, minlength=k)
     goal = targets.astype(np.int64)
-    for _ in range(4 * k):
+    for _ in range(4 * k + int(targets.sum()) // 4):
         deficit = goal - counts
         if not (deficit > 0).any():
             break
@@ -235,6 +253,18 @@ def _quota_assign(rng: np.random.Generator, weights: np.ndarray, targets: np.nda
             surplus = counts - goal
             donors = np.flatnonzero((surplus[choice] > 0) & (weights[:, c] > 0))
             if len(donors) == 0:
+                # No row in a column with too many can take this one: move a row here from a third column
+                # and refill that column from one with too many.
+                for m in rng.permutation(k):
+                    into_c = np.flatnonzero((choice == m) & (weights[:, c] > 0))
+                    into_m = np.flatnonzero((surplus[choice] > 0) & (weights[:, m] > 0))
+                    if m != c and len(into_c) and len(into_m):
+                        i, j = into_c[rng.integers(len(into_c))], into_m[rng.integers(len(into_m))]
+                        counts[choice[j]] -= 1
+                        choice[i], choice[j] = c, m
+                        counts[c] += 1
+                        progressed = True
+                        break
                 continue
             pc = p[donors, c] + 1e-12
             pcur = p[donors, choice[donors]] + 1e-12
@@ -1053,7 +1083,9 @@ class _Area:
         decided = received + np.where(on_time, rng.integers(21, 43, len(plans)), rng.integers(43, 80, len(plans)))
         decided = np.minimum(decided, start - 28)
         decided = np.maximum(decided, received)
+        # The decision to issue falls in the calendar year the plan is issued, as the published counts do.
         assessed = np.maximum(start - rng.integers(5, 26, len(plans)), decided + 7)
+        assessed = np.maximum(assessed, _jan1(_ymd(start)[0]))
         assessed = np.minimum(assessed, start)
         req_person = [self.plan_person[plans]]
         req_received = [received]
@@ -1094,14 +1126,11 @@ class _Area:
             lo, hi = int(_jan1(y)), int(_jan1(y + 1))
             refused = self.count(cal.yearly(cal.REQUESTS_NOT_ASSESSED, {2025: 150, 2026: 155}, y))
             already = int(((all_received >= lo) & (all_received < hi)).sum())
-            if y in cal.REQUESTS:
-                rest = self.count(cal.REQUESTS[y]) - already - refused
-            else:
-                rest = int(round(0.03 * (already + refused)))
+            rest = self.count(cal.yearly(cal.REQUESTS, cal.PROJECTED_REQUESTS, y)) - already - refused
             if rest < 0:
                 refused, rest = max(refused + rest, 0), 0
-            extra_refused = int(round(0.4 * rest)) if y in cal.REQUESTS else 0
-            withdrawn = int(round(0.3 * rest)) if y in cal.REQUESTS else rest
+            extra_refused = int(round(0.4 * rest))
+            withdrawn = int(round(0.3 * rest))
             assess_withdrawn = rest - extra_refused - withdrawn
             k = refused + extra_refused + withdrawn + assess_withdrawn
             person, rec = requests_for(k, np.full(k, lo), np.full(k, hi))
@@ -1378,17 +1407,21 @@ class _Area:
             # Split the years around the baseline period so the period's counts are exact.
             cuts = sorted({lo, hi, *[c for c in (period_lo, period_hi) if lo < c < hi]})
             windows += list(zip(cuts[:-1], cuts[1:], strict=True))
-        for lo, hi in windows:
+        in_period = np.array([period_lo <= lo and hi <= period_hi for lo, hi in windows])
+        lengths = np.array([hi - lo for lo, hi in windows], dtype=float)
+        period_counts = {
+            prov: _largest_remainder(lengths * in_period, self.count(
+                cal.BASELINE_PERM_EXCLUSIONS.get(prov, 4.0 * (period_hi - period_lo) / 365)))
+            for prov in ("E", "K", "N")
+        }
+        for w, (lo, hi) in enumerate(windows):
             hi = min(hi, self.sim_end + 1)
             if hi <= lo:
                 continue
             share = (hi - lo) / 365
-            in_period = period_lo <= lo and hi <= period_hi
-            period_share = share / ((period_hi - period_lo) / 365)
             for prov in ("E", "K", "N"):
-                if in_period:
-                    whole = self.count(cal.BASELINE_PERM_EXCLUSIONS.get(prov, 4.0 * (period_hi - period_lo) / 365))
-                    k = int(round(whole * period_share))
+                if in_period[w]:
+                    k = int(period_counts[prov][w])
                 else:
                     k = rng.poisson({"E": 0.6, "K": 4.5, "N": 3.5}[prov] * self.scale * share)
                 if k <= 0:
@@ -1519,22 +1552,6 @@ class _Area:
         mult = mult * np.where(secondary, 1.3, 1.0)
         rate = np.clip(base * mult * propensity[self.term_person], 0.0, 0.95)
         absent = rng.binomial(T["possible"], rate)
-        # The plan's baseline: 83.7% attendance in the area's maintained special schools in 2025/26.
-        special = (self.est_group[self.term_est] == "SP_IN") & (T["ay"] == 2025)
-        if special.any():
-            goal = int(round((1 - cal.BASELINE_SPECIAL_ATTENDANCE) * T["possible"][special].sum()))
-            idx = np.flatnonzero(special)
-            scaled = absent[idx] * goal / max(absent[idx].sum(), 1)
-            new = np.floor(scaled + rng.random(len(idx))).astype(np.int64)
-            new = np.minimum(new, T["possible"][idx])
-            for _ in range(50):
-                diff = goal - new.sum()
-                if diff == 0:
-                    break
-                slack = np.flatnonzero(new < T["possible"][idx]) if diff > 0 else np.flatnonzero(new > 0)
-                pick = rng.choice(slack, min(abs(diff), len(slack)), replace=False)
-                new[pick] += np.sign(diff)
-            absent[idx] = new
         unauth_share = np.select([kind == "AP", prov != "N"], [0.5, 0.3], 0.25)
         unauthorised = rng.binomial(absent, unauth_share)
         self.term_absent, self.term_unauth = absent, unauthorised
@@ -1630,6 +1647,13 @@ class _Area:
         c2 = np.minimum(c2, T["possible"])
         authorised = np.maximum(authorised, c2)
         unauth = np.minimum(unauth, T["possible"] - authorised)
+        # The plan's baseline: 83.7% attendance in the area's maintained special schools in 2025/26.
+        special = np.flatnonzero((self.est_group[self.term_est] == "SP_IN") & (T["ay"] == 2025))
+        if len(special):
+            goal = int(round((1 - cal.BASELINE_SPECIAL_ATTENDANCE) * T["possible"][special].sum()))
+            authorised[special] = _hit_total(
+                self.rng, authorised[special], goal - unauth[special].sum(), lower=c2[special],
+                upper=T["possible"][special] - unauth[special])
         keep = np.flatnonzero(self.term_in_attendance)
         ay_names = np.array([f"{y}/{(y + 1) % 100:02d}" for y in range(self.first_ay, self.last_ay + 1)], dtype=object)
         self.tables["attendance"] = _Columns(
@@ -2061,4 +2085,3 @@ def generate_area(*, seed: int = 870, as_at: dt.date | None = None, la_code: str
     return {name: area.tables[name] for name in TABLES}
 
 
-__all__ = ["generate_area", "GROUPS", "Decimal"]
