@@ -142,8 +142,15 @@ def _enrich(t, d, units: ir.Table, attributes: ir.Table) -> ir.Table:
     return j
 
 
+# Backends where a temporary table is cheap and keeps queries shallow (SQLite's parser needs that);
+# Spark plans deep queries well and its temporary tables are views, so it inlines.
+MATERIALISING_BACKENDS = frozenset({"sqlite", "duckdb", "postgres"})
+
+
 def _materialise(con, expr: ir.Table, name: str) -> ir.Table:
     """Compute a shared intermediate once as a temporary table, where the backend allows it."""
+    if getattr(con, "name", None) not in MATERIALISING_BACKENDS:
+        return expr
     try:
         return con.create_table(name, obj=expr, temp=True, overwrite=True)
     except Exception:  # noqa: BLE001 - a backend without temporary tables just inlines the expression

@@ -6,6 +6,7 @@ import shutil
 
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests.metrics.small_area import arrow_tables
@@ -26,7 +27,7 @@ def _backends():
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return ["postgres"]
     names = ["duckdb", "sqlite"]
-    if os.environ.get("SENDREFORM_TEST_SPARK", "1") == "1" and shutil.which("java"):
+    if os.environ.get("SENDREFORM_TEST_SPARK", "1") == "1":  # set it to 0 to leave Spark out locally
         names.append("pyspark")
     return names
 
@@ -45,10 +46,28 @@ def backend(request, tmp_path_factory):
         con.raw_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
         con.raw_sql(f"SET search_path TO {schema}")
         return _load(con)
+    return _spark(request, tmp_path_factory)
+
+
+def _spark(request, tmp_path_factory):
+    """PySpark local[2] reading the area as Parquet, as it would read many local areas' snapshots."""
+    if not shutil.which("java"):
+        pytest.fail("PySpark needs a Java runtime: sudo apt-get install default-jre-headless")
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (SparkSession.builder.master("local[2]").appName("sendreform-tests")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    folder = tmp_path_factory.mktemp("spark")
+    session = (
+        SparkSession.builder.master("local[2]").appName("sendreform-tests")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4").config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
     request.addfinalizer(session.stop)
-    return _load(ibis.pyspark.connect(session))
+    con = ibis.pyspark.connect(session)
+    for name, table in arrow_tables().items():
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path)
+        con.read_parquet(str(path), table_name=name)
+    return con
