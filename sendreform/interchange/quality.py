@@ -298,9 +298,8 @@ def _age_at_plan_rule(t) -> _Rule:
         )
         start, born = joined.start_date, joined.birth_date
         # Whole years: the difference in years, less one when the birthday has not come yet that year.
-        age = (start.year() - born.year()) - (
-            (start.month() * 100 + start.day()) < (born.month() * 100 + born.day())
-        ).cast("int64")
+        before_birthday = (start.month() * 100 + start.day()) < (born.month() * 100 + born.day())
+        age = (start.year() - born.year()) - ibis.ifelse(before_birthday, 1, 0)
         bad = joined.mutate(age=age).filter(lambda r: (r.age < low) | (r.age > high))
         value = bad.birth_date.cast("string").concat(" (age ", bad.age.cast("string"), " at plan start)")
         return _with_value(bad, "ehc_plan", value)
