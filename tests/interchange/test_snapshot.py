@@ -3,14 +3,17 @@
 import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from sendreform.interchange.snapshot import (
     AS_AT_RULES,
     MANIFEST_NAME,
+    _row_lines,
     content_hash,
     snapshot_write,
     tables_as_at,
@@ -396,3 +399,25 @@ def test_an_empty_area_has_the_hash_of_headers_only(tmp_path):
         expected.update(f"# {name}\n".encode())
         expected.update((json.dumps(TABLES[name].column_names, separators=(",", ":")) + "\n").encode())
     assert content_hash(tables=canonical_arrow()) == f"sha256:{expected.hexdigest()}"
+
+
+def test_hash_lines_are_compact_json_even_for_awkward_values():
+    # Given text with quotes, backslashes, new lines, accents and control characters, and every other type
+    table = pa.table({
+        "text": pa.array(['say "hi"\\\n', "Zoë 漢", None, "\x01"]),
+        "number": pa.array([1, -5, None, 2**40]),
+        "flag": pa.array([True, False, None, True]),
+        "day": pa.array([D(2025, 1, 2), None, D(2000, 2, 29), D(2026, 12, 31)]),
+        "money": pa.array([Decimal("7.10"), Decimal("-0.50"), None, Decimal("1234567.89")], pa.decimal128(9, 2)),
+    })
+    # When each row is written as a hash line / Then it is what json.dumps writes for the row's values
+    assert _row_lines(table).to_pylist() == [
+        '["say \\"hi\\"\\\\\\n",1,true,"2025-01-02","7.10"]',
+        '["Zoë 漢",-5,false,null,"-0.50"]',
+        '[null,null,null,"2000-02-29",null]',
+        '["\\u0001",1099511627776,true,"2026-12-31","1234567.89"]',
+    ]
+    assert _row_lines(table).to_pylist() == [
+        json.dumps(list(row.values()), ensure_ascii=False, separators=(",", ":"), default=str)
+        for row in table.to_pylist()
+    ]
