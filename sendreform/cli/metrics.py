@@ -1,0 +1,145 @@
+"""`sendreform metrics`: the KPI catalogue on the live database or on a folder of canonical tables, as a
+table, CSV or the JSON the dashboard and board pack read."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+DESCRIPTION = """\
+Compute every indicator of the KPI catalogue (or those named with --kpi) on the live database, or with
+--data on a folder of <table>.csv or <table>.parquet files in the canonical schema. Stock measures count
+what is open on the as-at date; flow measures count events in the period, by default the financial year
+to date. Values are compared with the local plan's trajectory (--plan) for the expected value and RAG.
+With --suppress, counts of 1 to 5 and rates built on them are shown as "c", and the next smallest cell of
+each breakdown too, as for anyone outside the council's own view."""
+
+EXAMPLES = """\
+  sendreform metrics
+  sendreform metrics --as-at 2026-03-31 --kpi ehcp_total --kpi inmss_placements --format json
+  sendreform metrics --by primary_need --suppress --format csv > kpis.csv
+  sendreform metrics --data var/snapshots/2026-01-15 --as-at 2026-01-15"""
+
+FORMATS = ("table", "csv", "json")
+
+
+def add_parser(commands, subcommand, date_type) -> None:
+    from sendreform.metrics.catalogue import CATALOGUE, PERSON_BREAKDOWNS
+
+    p = subcommand(commands, "metrics", summary="compute the plan's indicators (table, CSV or JSON)",
+                   description=DESCRIPTION, examples=EXAMPLES)
+    p.add_argument("--data", type=Path, help="a folder of canonical tables (default: the live database)")
+    p.add_argument("--as-at", type=date_type, default=dt.date.today(), help="the as-at date (default today)")
+    p.add_argument("--period-start", type=date_type, help="first day of the period (default: 1 April)")
+    p.add_argument("--period-end", type=date_type, help="last day of the period (default: the as-at date)")
+    p.add_argument("--kpi", action="append", choices=sorted(CATALOGUE), metavar="ID",
+                   help="an indicator id; repeat for more (default: the whole catalogue)")
+    p.add_argument("--by", action="append", choices=PERSON_BREAKDOWNS, default=[], metavar="BREAKDOWN",
+                   help=f"a breakdown ({', '.join(PERSON_BREAKDOWNS)}); repeatable")
+    p.add_argument("--suppress", action="store_true", help="suppress small numbers as for external use")
+    p.add_argument("--plan", type=Path, default=Path("plans/reading.yaml"),
+                   help="the local plan file with baselines, targets and milestones")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(run=run)
+
+
+def run(args, parser) -> int:
+    from sendreform.cli import main
+    from sendreform.interchange.canonical_files import CanonicalFileError
+    from sendreform.metrics import engine
+    from sendreform.metrics.catalogue import CATALOGUE
+    from sendreform.metrics.report import catalogue_report
+    from sendreform.metrics.targets import PlanFileError, targets_load
+
+    if (args.period_start is None) != (args.period_end is None):
+        parser.error("give both --period-start and --period-end, or neither")
+    period = (args.period_start, args.period_end) if args.period_start else None
+    if period and period[0] > period[1]:
+        parser.error("--period-start is after --period-end")
+    try:
+        targets = targets_load(args.plan, known_ids=CATALOGUE) if args.plan.exists() else None
+        con = _folder_connection(args.data) if args.data is not None else main._connection(None)
+        tables = engine.tables_from_connection(con)
+        out = catalogue_report(tables, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,
+                               suppress=args.suppress, targets=targets, con=con)
+    except (CanonicalFileError, PlanFileError, ValueError) as error:
+        print(f"sendreform metrics: {error}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(out, indent=2))
+    elif args.format == "csv":
+        _csv(out, sys.stdout)
+    else:
+        _table(out, main._table_text)
+    return 0
+
+
+def report_rows(out: dict):
+    """Flat rows of a report: the area figure of each indicator, then each group of each breakdown."""
+    for k in out["kpis"]:
+        yield {"id": k["id"], "title": k["title"], "unit": k["unit"], "by": "", "group": "",
+               "value": k["value"], "numerator": k["numerator"], "denominator": k["denominator"],
+               "expected": k["expected"], "rag": k["rag"] or "", "ratio": "", "note": k.get("note", "")}
+        for g in k["groups"]:
+            yield {"id": k["id"], "title": k["title"], "unit": k["unit"], "by": g["by"], "group": g["group"],
+                   "value": g["value"], "numerator": g["numerator"], "denominator": g["denominator"],
+                   "expected": "", "rag": "", "ratio": g["ratio"], "note": ""}
+
+
+def _csv(out: dict, stream) -> None:
+    fields = ["as_at", "period_start", "period_end", "id", "title", "unit", "by", "group", "value",
+              "numerator", "denominator", "expected", "rag", "ratio", "note"]
+    w = csv.DictWriter(stream, fieldnames=fields)
+    w.writeheader()
+    for row in report_rows(out):
+        w.writerow({"as_at": out["as_at"], "period_start": out["period"][0], "period_end": out["period"][1],
+                    **{k: ("" if v is None else v) for k, v in row.items()}})
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
+    return str(value)
+
+
+def _table(out: dict, table_text) -> None:
+    print(f"Indicators as at {out['as_at']}, period {out['period'][0]} to {out['period'][1]}\n")
+    rows = [[r["id"] + (f" [{r['by']}={r['group']}]" if r["by"] else ""), _shown(r["value"]),
+             _shown(r["numerator"]), _shown(r["denominator"]), _shown(r["expected"] if r["expected"] != "" else None),
+             r["rag"] or "-"] for r in report_rows(out)]
+    print(table_text(["indicator", "value", "numerator", "denominator", "expected", "RAG"], rows,
+                     right={1, 2, 3, 4}))
+
+
+def _folder_connection(folder: Path):
+    """DuckDB over a folder of canonical tables; an unknown code stops it, naming the file, row and column."""
+    import ibis
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sendreform.interchange.canonical_files import CanonicalFileError, canonical_files_read
+    from sendreform.standards.codes import CODE_LISTS
+    from sendreform.standards.schemas import TABLES
+
+    tables = canonical_files_read(data_dir=folder)
+    for name, table in TABLES.items():
+        for column in (c for c in table.columns if c.codes):
+            allowed = [int(c) if column.type == "int" else c for c in CODE_LISTS[column.codes]]
+            values = tables[name][column.name]
+            bad = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pa.array(allowed))))
+            rows = pc.indices_nonzero(bad.combine_chunks())
+            if len(rows):
+                row = rows[0].as_py()
+                path = next(iter(sorted(folder.glob(f"{name}.*"))), folder / name)
+                raise CanonicalFileError(path=path, row=row + 1, column=column.name,
+                                         message=f"{values[row].as_py()!r} is not a {column.codes} code")
+    con = ibis.duckdb.connect()
+    for name, table in tables.items():
+        con.create_table(name, table)
+    return con
+
