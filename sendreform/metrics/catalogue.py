@@ -17,8 +17,10 @@ import ibis.expr.types as ir
 
 from sendreform.metrics import expressions as x
 
-PERSON_BREAKDOWNS = ("primary_need", "phase", "cluster", "establishment", "ethnic_group", "sex", "sen_provision")
-SETTING_BREAKDOWNS = ("cluster", "establishment")
+PERSON_BREAKDOWNS = (
+    "primary_need", "phase", "cluster", "establishment", "ethnic_group", "sex", "sen_provision", "local_area"
+)
+SETTING_BREAKDOWNS = ("cluster", "establishment", "local_area")
 BLOCKS = {
     "inclusive_settings": "Strengthening inclusion across education settings",
     "inclusive_culture": "Encouraging inclusive culture and behaviours",

@@ -29,6 +29,7 @@ BREAKDOWN_COLUMNS = {
     "ethnic_group": "ethnic_group",
     "sex": "sex",
     "sen_provision": "sen_provision",
+    "local_area": "local_area",
 }
 # Columns a unit may fix itself, which then win over the person's attribute on the date.
 FIXABLE = ("sen_provision",)
@@ -134,9 +135,10 @@ def _enrich(t, d, units: ir.Table, attributes: ir.Table) -> ir.Table:
     u = units.rename({v: k for k, v in fixed.items()})
     j = u.left_join(attributes, ["as_at", "person_id"]).drop("as_at_right", "person_id_right")
     j = j.mutate(establishment_key=j.establishment_id.fill_null(j.placed_establishment_id))
-    e = t["establishment"].select(est_id="establishment_id", est_cluster="cluster_id")
+    e = t["establishment"].select(est_id="establishment_id", est_cluster="cluster_id", est_la="la_code")
     j = j.left_join(e, j.establishment_key == e.est_id).drop("est_id")
-    j = j.mutate(cluster_id=j.est_cluster).drop("est_cluster")
+    # A person's local area is their home authority; a setting's, the authority it is in.
+    j = j.mutate(cluster_id=j.est_cluster, local_area=j.home_la.fill_null(j.est_la)).drop("est_cluster", "est_la")
     for column, renamed in fixed.items():
         j = j.mutate(**{column: j[renamed].fill_null(j[column])})
     return j

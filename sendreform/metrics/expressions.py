@@ -125,7 +125,7 @@ def ethnic_group_expr(code: ir.StringValue) -> ir.StringValue:
 def person_attributes(t, dates: ir.Table, placed: ir.Table) -> ir.Table:
     """Per (as_at, person_id): the person-level breakdowns on that date.
 
-    primary_need (open rank-1 need, latest), phase (from national curriculum year), ethnic_group, sex,
+    primary_need (open rank-1 need, latest), phase (from national curriculum year), ethnic_group, sex, home_la,
     sen_provision (open SEN status, latest; N when none), and the establishment of `placed` (each
     person's placement on the date).
     """
@@ -136,6 +136,7 @@ def person_attributes(t, dates: ir.Table, placed: ir.Table) -> ir.Table:
         dates.as_at,
         person.person_id,
         sex=person.sex,
+        home_la=person.home_la,
         ethnic_group=ethnic_group_expr(person.ethnicity),
         phase=phase_expr(academic_age_expr(person.birth_date, dates.as_at) - 4),
     )

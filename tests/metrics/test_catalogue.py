@@ -97,3 +97,14 @@ def test_time_series_in_one_evaluation(backend):
 
     figs = engine.evaluate(tables, as_ats=[dt.date(2025, 3, 31), AS_AT], ids=["ehcp_total"], con=backend)
     assert [(f.as_at, f.value) for f in figs] == [(dt.date(2025, 3, 31), 10), (AS_AT, 12)]
+
+
+def test_breakdown_by_local_area_uses_home_authority_or_the_setting_authority(backend):
+    # Given every child lives in 870 and every setting is in 870
+    tables = engine.tables_from_connection(backend)
+    figs = engine.evaluate(tables, as_ats=[AS_AT], ids=["ehcp_total", "maintained_special_places"],
+                           by=["local_area"], con=backend)
+    # Then each indicator has one local-area group holding the whole value
+    assert {f.id: [(g.group, g.value) for g in f.groups] for f in figs} == {
+        "ehcp_total": [("870", 12)], "maintained_special_places": [("870", 120)]
+    }
