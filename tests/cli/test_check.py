@@ -17,6 +17,7 @@ from .conftest import write_csv
 D = dt.date
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_clean_database_exits_0(small_area, capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
@@ -48,6 +49,7 @@ def seeded(small_area):
     ).save()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_seeded_issues_are_counted_with_examples(seeded, capsys):
     # When the database is checked as JSON
     status = main(["check", "--format", "json"])
@@ -73,6 +75,7 @@ def test_seeded_issues_are_counted_with_examples(seeded, capsys):
     assert report["source"] == "the database"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_seeded_issues_as_a_table(seeded, capsys):
     assert main(["check"]) == 1
     out = capsys.readouterr().out

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import duckdb
+import pytest
 
 from sendreform.cli.main import main
 from sendreform.standards.schemas import TABLE_ORDER
@@ -31,6 +32,7 @@ def parquet(out, table: str) -> duckdb.DuckDBPyRelation:
     return duckdb.read_parquet(str(out / f"{table}.parquet"))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_snapshot_writes_parquet_duckdb_reads_with_the_right_row_counts(small_area, tmp_path, capsys):
     # Given the small area / When it is snapshotted as at 15 January 2026
     manifest = snapshot(tmp_path)
@@ -49,6 +51,7 @@ def test_snapshot_writes_parquet_duckdb_reads_with_the_right_row_counts(small_ar
     assert "content hash sha256:" in capsys.readouterr().out
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_manifest_hash_is_stable_and_changes_when_a_row_changes(small_area, tmp_path):
     # Given two snapshots of the same data
     first = snapshot(tmp_path / "first")
