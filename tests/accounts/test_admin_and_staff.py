@@ -1,7 +1,7 @@
 """Only administrators are staff, so the Django admin can never be a way round the selectors' scopes."""
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
@@ -37,7 +37,8 @@ def test_changing_an_administrator_to_another_role_takes_away_staff_status():
 
 
 def test_the_database_refuses_a_staff_user_who_is_not_an_administrator():
-    with pytest.raises(IntegrityError):
+    # A savepoint, so that PostgreSQL's aborted transaction does not outlive the refused insert.
+    with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="sneaky", role=roles.OFFICER, is_staff=True)
 
 
