@@ -28,6 +28,7 @@ examples:
   sendreform serve                     serve the app on http://127.0.0.1:8000
   sendreform snapshot --as-at 2026-01-15 --out var/snapshots/2026-01-15
   sendreform check                     data-quality summary of the database
+  sendreform metrics --as-at 2026-03-31
 """
 
 
@@ -55,6 +56,9 @@ def parser_build() -> argparse.ArgumentParser:
     _serve_parser(commands)
     _snapshot_parser(commands)
     _check_parser(commands)
+    from sendreform.cli import metrics
+
+    metrics.add_parser(commands, _subcommand, _date)
     return parser
 
 

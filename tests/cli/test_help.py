@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "serve": "gunicorn",
     "snapshot": "as-at date",
     "check": "orphan rows",
+    "metrics": "KPI catalogue",
 }
 
 
