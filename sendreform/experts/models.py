@@ -18,6 +18,9 @@ class EahEngagement(models.Model):
         verbose_name = "Experts at Hand engagement"
         constraints = [in_codes("eah_engagement", "level", codes.EAH_LEVEL)]
 
+    def __str__(self) -> str:
+        return f"{self.establishment_id} {self.level} on {self.as_at}"
+
 
 class EahReferral(models.Model):
     referral_id = models.CharField(max_length=40, primary_key=True)
@@ -46,6 +49,9 @@ class EahReferral(models.Model):
             not_before("eah_referral", "closed_date", "received_date"),
         ]
 
+    def __str__(self) -> str:
+        return f"Referral {self.referral_id}"
+
 
 class EahInvolvement(models.Model):
     referral = models.ForeignKey(EahReferral, db_column="referral_id", on_delete=models.CASCADE,
@@ -63,3 +69,6 @@ class EahInvolvement(models.Model):
             in_codes("eah_involvement", "discipline", codes.EAH_DISCIPLINE),
             not_before("eah_involvement", "end_date", "start_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_discipline_display()} on referral {self.referral_id}"

@@ -34,6 +34,9 @@ class Attendance(models.Model):
                                     name="attendance_one_row_per_term"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.establishment_id}, {self.academic_year} {self.term}"
+
 
 class Exclusion(models.Model):
     exclusion_id = models.CharField(max_length=40, primary_key=True)
@@ -53,6 +56,9 @@ class Exclusion(models.Model):
             in_codes("exclusion", "reason", codes.EXCLUSION_REASON),
             in_codes("exclusion", "sen_provision", codes.SEN_PROVISION),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.exclusion_id}"
 
 
 class PartTimeTimetable(models.Model):
@@ -80,6 +86,9 @@ class PartTimeTimetable(models.Model):
                 name="part_time_timetable_hours_within_full_time",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Part-time timetable {self.ptt_id}"
 
 
 class ApProvider(models.Model):
@@ -120,6 +129,9 @@ class ApCommission(models.Model):
         verbose_name = "alternative provision commission"
         constraints = [not_before("ap_commission", "end_date", "start_date")]
 
+    def __str__(self) -> str:
+        return f"Alternative provision {self.commission_id}"
+
 
 class NeetActivity(models.Model):
     person = models.ForeignKey(Person, db_column="person_id", on_delete=models.CASCADE,
@@ -132,3 +144,6 @@ class NeetActivity(models.Model):
         db_table = "neet_activity"
         verbose_name_plural = "NEET activity"
         constraints = [in_codes("neet_activity", "activity", codes.NEET_ACTIVITY)]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.activity} on {self.as_at}"

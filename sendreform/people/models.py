@@ -97,6 +97,9 @@ class SenStatus(models.Model):
             not_before("sen_status", "end_date", "start_date"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.sen_provision} from {self.start_date}"
+
 
 class SenNeed(models.Model):
     person = models.ForeignKey(Person, db_column="person_id", on_delete=models.CASCADE, related_name="sen_needs")
@@ -112,3 +115,6 @@ class SenNeed(models.Model):
             models.CheckConstraint(condition=Q(need_rank__in=[1, 2]), name="sen_need_need_rank_in_codes"),
             not_before("sen_need", "end_date", "start_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.need_type} (rank {self.need_rank})"

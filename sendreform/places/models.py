@@ -20,6 +20,9 @@ class UnitCost(models.Model):
             in_codes("unit_cost", "need_type", codes.NEED_TYPE, null=True),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.setting_category} {self.need_type or 'all needs'} {self.financial_year}"
+
 
 class PlannedPlaces(models.Model):
     project = models.CharField(max_length=200)
@@ -35,6 +38,9 @@ class PlannedPlaces(models.Model):
         verbose_name_plural = "planned places"
         constraints = [in_codes("planned_places", "kind", codes.ESTABLISHMENT_KIND)]
 
+    def __str__(self) -> str:
+        return f"{self.project}: {self.places} places from {self.open_date}"
+
 
 class Population(models.Model):
     year = models.PositiveSmallIntegerField(help_text="Calendar year of the January census it applies to.")
@@ -44,3 +50,6 @@ class Population(models.Model):
     class Meta:
         db_table = "population"
         constraints = [models.UniqueConstraint(fields=["year", "age"], name="population_one_row_per_year_age")]
+
+    def __str__(self) -> str:
+        return f"{self.year} age {self.age}"

@@ -28,6 +28,9 @@ class EhcRequest(models.Model):
             not_before("ehc_request", "outcome_date", "received_date"),
         ]
 
+    def __str__(self) -> str:
+        return f"Request {self.request_id}"
+
 
 class EhcAssessment(models.Model):
     assessment_id = models.CharField(max_length=40, primary_key=True)
@@ -43,6 +46,9 @@ class EhcAssessment(models.Model):
         db_table = "ehc_assessment"
         verbose_name = "EHC needs assessment"
         constraints = [in_codes("ehc_assessment", "outcome", codes.ASSESSMENT_OUTCOME)]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.assessment_id}"
 
 
 class EhcPlan(models.Model):
@@ -69,6 +75,9 @@ class EhcPlan(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"EHC plan {self.plan_id}"
+
 
 class AnnualReview(models.Model):
     review_id = models.CharField(max_length=40, primary_key=True)
@@ -86,6 +95,9 @@ class AnnualReview(models.Model):
             in_codes("annual_review", "outcome", codes.REVIEW_OUTCOME, null=True),
             not_before("annual_review", "decision_date", "meeting_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"Annual review {self.review_id}"
 
 
 class Placement(models.Model):
@@ -114,3 +126,6 @@ class Placement(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["person", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"Placement {self.placement_id}"

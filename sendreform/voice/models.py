@@ -24,6 +24,9 @@ class Complaint(models.Model):
             not_before("complaint", "closed_date", "received_date"),
         ]
 
+    def __str__(self) -> str:
+        return f"Complaint {self.complaint_id}"
+
 
 class TribunalAppeal(models.Model):
     appeal_id = models.CharField(max_length=40, primary_key=True)
@@ -41,6 +44,9 @@ class TribunalAppeal(models.Model):
             in_codes("tribunal_appeal", "outcome", codes.TRIBUNAL_OUTCOME, null=True),
             not_before("tribunal_appeal", "decided_date", "lodged_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.appeal_id}"
 
 
 class SurveyResponse(models.Model):
@@ -64,3 +70,6 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
                                    name="survey_response_score_1_to_5"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} response {self.response_id}"

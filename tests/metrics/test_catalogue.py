@@ -51,10 +51,15 @@ def test_every_indicator_has_a_hand_worked_value():
     assert set(EXPECTED) == set(CATALOGUE)
 
 
-@pytest.fixture(scope="module")
+_FIGURES = {}  # per backend: tests run in random order, so a module fixture would recompute on each switch
+
+
+@pytest.fixture
 def figures(backend):
-    tables = engine.tables_from_connection(backend)
-    return {f.id: f for f in engine.evaluate(tables, as_ats=[AS_AT], con=backend)}
+    if id(backend) not in _FIGURES:
+        tables = engine.tables_from_connection(backend)
+        _FIGURES[id(backend)] = {f.id: f for f in engine.evaluate(tables, as_ats=[AS_AT], con=backend)}
+    return _FIGURES[id(backend)]
 
 
 @pytest.mark.parametrize("kpi", sorted(EXPECTED))
