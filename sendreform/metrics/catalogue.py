@@ -167,16 +167,16 @@ def neet_16_17_ehcp_rate(t, d):
 )
 def pex_school_cannot_meet_need(t, d):
     ex, ar, plan = t["exclusion"], t["annual_review"], t["ehc_plan"]
+    # Exclusions first (few), then plans and reviews by their keys, so that SQLite can use its indexes.
     perm = ex.filter(ex.category == "PERM").join(d, x.in_period(ex.start_date, d)).select(
         d.as_at, ex.exclusion_id, ex.person_id, ex.establishment_id, ex.start_date, ex.sen_provision
     )
-    reviews = ar.join(plan, ar.plan_id == plan.plan_id).select(
-        plan.person_id, ar.meeting_date, ar.review_id, ar.school_cannot_meet_need
-    )
-    before = perm.join(reviews, (perm.person_id == reviews.person_id) & (reviews.meeting_date < perm.start_date))
-    before = before.select(
-        perm.as_at, perm.exclusion_id, perm.person_id, perm.establishment_id, perm.sen_provision,
-        reviews.meeting_date, reviews.review_id, reviews.school_cannot_meet_need,
+    planned = perm.join(plan, perm.person_id == plan.person_id).select(perm, plan.plan_id)
+    before = planned.join(
+        ar, (ar.plan_id == planned.plan_id) & (ar.meeting_date < planned.start_date)
+    ).select(
+        planned.as_at, planned.exclusion_id, planned.person_id, planned.establishment_id, planned.sen_provision,
+        ar.meeting_date, ar.review_id, ar.school_cannot_meet_need,
     )
     latest = x.latest_per(before, ["as_at", "exclusion_id"], [ibis.desc("meeting_date"), ibis.desc("review_id")])
     j = latest.filter(latest.school_cannot_meet_need)
@@ -329,13 +329,15 @@ def ehcna_decision_6w_pct(t, d):
 )
 def ehcp_issued_20w_pct(t, d):
     plan, a, r = t["ehc_plan"], t["ehc_assessment"], t["ehc_request"]
-    j = (
-        plan.join(a, plan.assessment_id == a.assessment_id)
-        .join(r, a.request_id == r.request_id)
-        .filter(lambda q: ~q.week20_exception)
-        .select(plan.person_id, plan.start_date, r.received_date)
+    issued = plan.join(d, x.in_period(plan.start_date, d)).select(
+        d.as_at, plan.person_id, plan.start_date, plan.assessment_id
     )
-    j = j.join(d, x.in_period(j.start_date, d))
+    j = (
+        issued.join(a, issued.assessment_id == a.assessment_id)
+        .join(r, a.request_id == r.request_id)
+        .select(issued.as_at, issued.person_id, issued.start_date, r.received_date, exception=a.week20_exception)
+    )
+    j = j.filter(~j.exception)
     return _units(j, as_at=j.as_at, person_id=j.person_id,
                   num=(x.days_between(j.received_date, j.start_date) <= 140).cast("int64"))
 
