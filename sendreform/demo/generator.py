@@ -39,6 +39,7 @@ import datetime as dt
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sendreform.demo import calibration as cal
 from sendreform.demo import names
@@ -315,7 +316,9 @@ def _arrow(values, type_: pa.DataType, n: int) -> pa.Array:
 
 
 def _ids(prefix: str, n: int, start: int = 1, width: int = 6) -> pa.Array:
-    return pa.array([f"{prefix}{i:0{width}d}" for i in range(start, start + n)], type=pa.string())
+    """Identifiers "<prefix><zero-padded number>" built in Arrow (fast for millions)."""
+    numbers = pc.cast(pa.array(np.arange(start, start + n, dtype=np.int64)), pa.string())
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")
 
 
 class _Area:
@@ -372,8 +375,8 @@ class _Area:
         for i in range(self.n(24)):
             add("EY_PVI", "PVI", "EY", f"{place()} Day Nursery" if i % 3 else f"{place()} Pre-school",
                 cluster=cluster_ids[i % n_clusters], capacity=int(rng.integers(30, 90)), group="EY")
-        n_primary = self.n(38)
-        n_primary_base = self.n(5)
+        n_primary = self.n(38, minimum=2)
+        n_primary_base = min(self.n(5), n_primary - 1)
         for i in range(n_primary):
             funding = "MAINTAINED" if rng.random() < 0.55 else "ACADEMY"
             base = i < n_primary_base
@@ -382,8 +385,8 @@ class _Area:
                 cluster=cluster_ids[i % n_clusters], unit=base and i % 5 == 4, rp=base and i % 5 != 4,
                 capacity=int(rng.choice([210, 420, 420, 630])), places=int(rng.integers(10, 21)) if base else None,
                 group="PRI")
-        n_secondary = self.n(10)
-        n_secondary_base = self.n(2)
+        n_secondary = self.n(10, minimum=2)
+        n_secondary_base = min(self.n(2), n_secondary - 1)
         for i in range(n_secondary):
             funding = "ACADEMY" if rng.random() < 0.8 else "MAINTAINED"
             base = i < n_secondary_base
@@ -403,7 +406,7 @@ class _Area:
             group="SP16")
         add("MAINSTREAM", "INDEPENDENT", "ALL_THROUGH", f"{place()} House School", capacity=400, group="MSI")
         # Settings outside the area that its children and young people attend.
-        for i in range(self.n(4)):
+        for i in range(self.n(4, minimum=2)):
             add("MAINSTREAM", "ACADEMY", "PRIMARY" if i % 2 == 0 else "SECONDARY",
                 f"{place()} {'Primary School' if i % 2 == 0 else 'Academy'}", in_area=False,
                 capacity=600, group="PRI_OUT" if i % 2 == 0 else "SEC_OUT")
@@ -433,6 +436,12 @@ class _Area:
         self.est_sixth = np.array([r["sixth"] for r in rows])
         self.est_cluster = np.array([cluster_ids.index(r["cluster"]) if r["cluster"] else NONE for r in rows])
         self.est_ids = _ids(f"{la}-E", n, width=4)
+        # Per-setting flags, indexed by establishment, so row-level tests stay integer work.
+        self.is_mainstream = self.est_kind == "MAINSTREAM"
+        self.is_special = self.est_kind == "SPECIAL"
+        self.is_ap = self.est_kind == "AP"
+        self.is_school = self.is_mainstream | self.is_special | self.is_ap
+        self.is_secondary = np.isin(self.est_group, ["SEC", "SEC_OUT"])
         la_number = int(la) if la.isdigit() else 999
         urn = np.array([la_number * 1000 + i + 1 for i in range(n)], dtype=np.int64)
         has_ukprn = np.isin(self.est_kind, ["FE", "SPECIALIST_POST16", "AP"]) | (self.est_group == "INMSS")
@@ -551,7 +560,8 @@ class _Area:
         start_age = np.minimum(start_age, age0)
         start_ay = 2018 - (age0 - start_age)
         stock_start = _sep1(start_ay) + rng.integers(0, 365, n0)
-        stock_start = np.minimum(stock_start, t[0] - 1 - rng.integers(0, 120, n0))
+        # Plans of the stock were all issued before 2019 (the new plans of 2019 are counted separately).
+        stock_start = np.minimum(stock_start, _day(dt.date(2018, 12, 31)) - rng.integers(0, 120, n0))
         # Reception cohort: academic age a in academic year Y means cohort Y - a + 4.
         stock_cohort = 2018 - age0 + 4
         new_cohort = _academic_year(new_start) - new_age + 4
@@ -747,16 +757,16 @@ class _Area:
             stay = same_phase & (rng.random(len(rows)) < STAY[prev]) & (elig[ph_to, prev] > 0)
             cat[rows, y_to] = np.where(stay, prev, new)
 
-        def propagate(rows: np.ndarray, ref_slot: np.ndarray, forward_from: int | None = None) -> None:
+        def propagate(rows: np.ndarray, ref_slot: np.ndarray) -> None:
+            """From each plan's reference year forwards to its last year, then backwards to its first."""
             for y in range(n_slots):
-                fwd = rows[(ref_slot[rows] < y) & era[rows, y]] if forward_from is None or y > forward_from else rows[:0]
+                fwd = rows[(ref_slot[rows] < y) & era[rows, y]]
                 if len(fwd):
                     step(fwd, y - 1, y)
-            if forward_from is None:
-                for y in range(n_slots - 2, -1, -1):
-                    back = rows[(ref_slot[rows] > y) & era[rows, y]]
-                    if len(back):
-                        step(back, y + 1, y)
+            for y in range(n_slots - 2, -1, -1):
+                back = rows[(ref_slot[rows] > y) & era[rows, y]]
+                if len(back):
+                    step(back, y + 1, y)
 
         rows = np.flatnonzero(has_era)
         propagate(rows, ref)
@@ -768,7 +778,7 @@ class _Area:
             active26 = np.flatnonzero((self.plan_start <= baseline) & (self.plan_cease > baseline) & era[:, y26])
             bands = {"M": ("MS", "MSB"), "I": ("MSI", "INMSS"), "EHE": ("EHE",), "UO": ("UNPLACED", "OLA")}
             band_of = np.full(len(GROUPS), 4)
-            for b, (label, groups) in enumerate(bands.items()):
+            for b, groups in enumerate(bands.values()):
                 band_of[[G[g] for g in groups]] = b
             goal = np.array([self.count(cal.BASELINE_MAINSTREAM), self.count(cal.BASELINE_INMSS),
                              self.count(cal.BASELINE_EHE), self.count(cal.BASELINE_UNPLACED_OR_EOTAS)])
@@ -1025,8 +1035,12 @@ class _Area:
     def placement_on(self, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Index of each person's placement open on each day (latest start), or NONE."""
         out = np.full(len(persons), NONE, dtype=np.int64)
-        order = np.lexsort((self.pl_start, self.pl_person))
-        ps = self.pl_person[order]
+        # The placements' order by person is kept until placements change (their number changes).
+        cached = getattr(self, "_placement_order", None)
+        if cached is None or len(cached[0]) != len(self.pl_person):
+            order = np.lexsort((self.pl_start, self.pl_person))
+            self._placement_order = (order, self.pl_person[order])
+        order, ps = self._placement_order
         lo = np.searchsorted(ps, persons, "left")
         hi = np.searchsorted(ps, persons, "right")
         width = int((hi - lo).max()) if len(persons) else 0
@@ -1276,29 +1290,34 @@ class _Area:
         # Boys are about three in four of plan holders.
         holders = self.person_plan >= 0
         sex[holders] = rng.choice(["M", "F"], int(holders.sum()), p=[0.72, 0.28])
+        # Names and codes are drawn from small lists, so each column is a take from its list.
         girl = sex == "F"
-        forename = np.where(girl, np.array(names.FORENAMES_F, dtype=object)[rng.integers(0, len(names.FORENAMES_F), n)],
-                            np.array(names.FORENAMES_M, dtype=object)[rng.integers(0, len(names.FORENAMES_M), n)])
-        surname = np.array(names.SURNAMES, dtype=object)[rng.integers(0, len(names.SURNAMES), n)]
-        eth = np.array(list(ETHNICITY))
+        f_names = pa.array(names.FORENAMES_F + names.FORENAMES_M)
+        forename = f_names.take(np.where(girl, rng.integers(0, len(names.FORENAMES_F), n),
+                                         len(names.FORENAMES_F) + rng.integers(0, len(names.FORENAMES_M), n)))
+        surname = pa.array(names.SURNAMES).take(rng.integers(0, len(names.SURNAMES), n))
+        eth = pa.array(list(ETHNICITY))
         w = np.array(list(ETHNICITY.values()), dtype=float)
-        ethnicity = eth[rng.choice(len(eth), n, p=w / w.sum())]
+        ethnicity = eth.take(rng.choice(len(eth), n, p=w / w.sum()))
         la_number = int(la) if la.isdigit() else 999
-        letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+        letters = list("ABCDEFGHJKLMNPQRTUVWXYZ")
         school_age_by_now = self.person_cohort <= self.last_ay
-        upn = [f"{letters[i % len(letters)]}{la_number:03d}{i:09d}" for i in range(n)]
+        # UPN: a letter, the LA code and a serial number, so unique across areas.
+        serial = pc.utf8_lpad(pc.cast(pa.array(np.arange(n, dtype=np.int64)), pa.string()), 9, "0")
+        upn = pc.binary_join_element_wise(pa.array(letters).take(np.arange(n) % len(letters)), f"{la_number:03d}",
+                                          serial, "")
         uln_due = (_academic_year(np.array([self.as_at]))[0] - self.person_cohort + 4) >= 14
-        uln = [f"{la_number:03d}{i:07d}" for i in range(n)]
-        district = rng.integers(1, 32, n)
-        unit = letters[rng.integers(0, len(letters), n)]
+        uln = _ids(f"{la_number:03d}", n, start=0, width=7)
         prefix = "RG" if la == "870" else f"ZZ{la_number % 90 + 1}"
-        postcode = [f"{prefix}{d} 9Z{u}" if la == "870" else f"{prefix} 9Z{u}" for d, u in zip(district, unit, strict=True)]
+        postcodes = pa.array([f"{prefix}{d} 9Z{u}" if la == "870" else f"{prefix} 9Z{u}"
+                              for d in range(1, 32) for u in letters])
+        postcode = postcodes.take(rng.integers(0, len(postcodes), n))
         self.tables["person"] = _Columns(
             person_id=self.person_ids,
-            upn=pa.array(upn, mask=~school_age_by_now),
-            uln=pa.array(uln, mask=~uln_due),
+            upn=pc.if_else(pa.array(school_age_by_now), upn, pa.scalar(None, pa.string())),
+            uln=pc.if_else(pa.array(uln_due), uln, pa.scalar(None, pa.string())),
             forename=forename, surname=surname, birth_date=self.person_birth, sex=sex, ethnicity=ethnicity,
-            postcode=postcode, home_la=np.full(n, la, dtype=object),
+            postcode=postcode, home_la=pa.array([la]).take(np.zeros(n, dtype=np.int64)),
         ).table("person", n)
 
     def sen_tables(self) -> None:
@@ -1397,9 +1416,8 @@ class _Area:
         rng = self.rng
         period_lo = _day(cal.PERMANENT_EXCLUSIONS_SINCE)
         period_hi = _day(cal.BASELINE_DATE) + 1
-        kind = self.est_kind[self.pl_est.clip(0)]
-        school = (self.pl_est >= 0) & (kind == "MAINSTREAM")
-        secondary = np.isin(self.est_group[self.pl_est.clip(0)], ["SEC", "SEC_OUT"])
+        school = (self.pl_est >= 0) & self.is_mainstream[self.pl_est.clip(0)]
+        secondary = self.is_secondary[self.pl_est.clip(0)]
         events_person, events_row, events_day, events_prov = [], [], [], []
         years = [(int(_sep1(y)), int(_sep1(y + 1))) for y in range(self.first_ay, self.last_ay + 1)]
         windows = []
@@ -1490,76 +1508,92 @@ class _Area:
 
     def build_terms(self) -> None:
         """One row per pupil, school and term: the base of attendance, suspensions and part-time timetables."""
-        kind = self.est_kind[self.pl_est.clip(0)]
-        school = (self.pl_est >= 0) & np.isin(kind, ["MAINSTREAM", "SPECIAL", "AP"])
+        school = (self.pl_est >= 0) & self.is_school[self.pl_est.clip(0)]
         rows = np.flatnonzero(school & (self.pl_start <= self.as_at))
-        out = {k: [] for k in ("row", "ay", "term", "start", "end", "possible", "mid")}
+        bounds = []
         for ay in range(self.first_ay, self.last_ay + 1):
-            for t, (name, (m0, d0), (m1, d1), sessions) in enumerate(self.TERMS):
+            for t, (_, (m0, d0), (m1, d1), sessions) in enumerate(self.TERMS):
                 y0 = ay if m0 >= 9 else ay + 1
                 ts, te = _day(dt.date(y0, m0, d0)), _day(dt.date(y0, m1, d1)) + 1
-                if ts > self.as_at:
-                    continue
-                te_cut = min(te, self.as_at + 1)
-                s = np.maximum(self.pl_start[rows], ts)
-                e = np.minimum(np.minimum(self.pl_end[rows], te_cut), OPEN)
-                on = e > s
-                r = rows[on]
-                possible = np.rint(sessions * (e[on] - s[on]) / (te - ts)).astype(np.int64)
-                good = possible > 0
-                out["row"].append(r[good])
-                out["ay"].append(np.full(int(good.sum()), ay))
-                out["term"].append(np.full(int(good.sum()), t))
-                out["start"].append(s[on][good])
-                out["end"].append(e[on][good])
-                out["possible"].append(possible[good])
-                out["mid"].append((s[on][good] + e[on][good]) // 2)
-        terms = {k: np.concatenate(v) for k, v in out.items()}
-        person = self.pl_person[terms["row"]]
-        est = self.pl_est[terms["row"]]
-        # A pupil back at the same school within a term has one row for the term.
-        key = np.lexsort((terms["term"], terms["ay"], est, person))
-        person, est = person[key], est[key]
-        terms = {k: v[key] for k, v in terms.items()}
-        dup = np.zeros(len(person), dtype=bool)
-        dup[1:] = ((person[1:] == person[:-1]) & (est[1:] == est[:-1]) & (terms["ay"][1:] == terms["ay"][:-1])
-                   & (terms["term"][1:] == terms["term"][:-1]))
-        heads = np.flatnonzero(~dup)
-        terms["possible"] = np.add.reduceat(terms["possible"], heads)
-        for k in ("row", "ay", "term", "start", "mid"):
-            terms[k] = terms[k][heads]
-        terms["end"] = np.maximum.reduceat(terms["end"], heads)
-        self.term_person, self.term_est = person[heads], est[heads]
-        self.term = terms
-        self.term_prov = self.sen_provision_on(self.term_person, terms["mid"])
+                if ts <= self.as_at:
+                    bounds.append((ts, te, min(te, self.as_at + 1), sessions, ay, t))
+        ts, te, te_cut, sessions, ays, tno = (np.array(x) for x in zip(*bounds, strict=True))
+        # Each placement covers a run of consecutive terms: expand it to one row per term it touches.
+        first = np.searchsorted(te_cut, self.pl_start[rows], "right")
+        last = np.searchsorted(ts, self.pl_end[rows], "left") - 1
+        count = np.maximum(last - first + 1, 0)
+        row = np.repeat(rows, count)
+        term = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+        start = np.maximum(self.pl_start[row], ts[term])
+        end = np.minimum(self.pl_end[row], te_cut[term])
+        possible = np.rint(sessions[term] * (end - start) / (te[term] - ts[term])).astype(np.int64)
+        good = (end > start) & (possible > 0)
+        row, term, start, end, possible = row[good], term[good], start[good], end[good], possible[good]
+        person, est = self.pl_person[row], self.pl_est[row]
+        # A pupil back at the same school within a term has one row for the term; only pupils with two
+        # placements at one school can have that, so only their rows are sorted.
+        pl_pair = self.pl_person[rows] * len(self.est_ids) + self.pl_est[rows]
+        pair_order = np.argsort(pl_pair)
+        sorted_pairs = pl_pair[pair_order]
+        repeated = np.zeros(len(rows), dtype=bool)
+        same = sorted_pairs[1:] == sorted_pairs[:-1]
+        repeated[pair_order[1:][same]] = True
+        repeated[pair_order[:-1][same]] = True
+        flagged = np.zeros(len(self.pl_person), dtype=bool)
+        flagged[rows[repeated]] = True
+        again = flagged[row]
+        pair = person * len(self.est_ids) + est
+        if again.any():
+            idx = np.flatnonzero(again)
+            key = pair[idx] * len(ts) + term[idx]
+            order = idx[np.argsort(key, kind="stable")]
+            key = pair[order] * len(ts) + term[order]
+            dup = np.zeros(len(order), dtype=bool)
+            dup[1:] = key[1:] == key[:-1]
+            heads = np.flatnonzero(~dup)
+            possible[order[heads]] = np.add.reduceat(possible[order], heads)
+            end[order[heads]] = np.maximum.reduceat(end[order], heads)
+        if again.any() and dup.any():
+            drop = np.zeros(len(row), dtype=bool)
+            drop[order[dup]] = True
+            keep = ~drop
+            row, term, start, end, possible, person, est = (
+                a[keep] for a in (row, term, start, end, possible, person, est))
+        self.term_person, self.term_est = person, est
+        self.term = {"row": row, "ay": ays[term], "term": tno[term], "start": start, "end": end,
+                     "possible": possible, "mid": (start + end) // 2}
+        self.term_prov = self.sen_provision_on(person, self.term["mid"])
 
     def attendance_and_suspensions(self) -> None:
         rng, T = self.rng, self.term
         n = len(self.term_person)
         prov = self.term_prov
-        kind = self.est_kind[self.term_est]
-        group = self.est_group[self.term_est]
-        secondary = np.isin(group, ["SEC", "SEC_OUT"])
+        is_ap = self.is_ap[self.term_est]
+        is_special = self.is_special[self.term_est]
+        secondary = self.is_secondary[self.term_est]
         current_ay = int(_academic_year(np.array([self.as_at]))[0])
-        in_attendance = (T["ay"] >= current_ay - 1) | (prov != "N") | np.isin(kind, ["SPECIAL", "AP"])
+        in_attendance = (T["ay"] >= current_ay - 1) | (prov != "N") | (is_ap | is_special)
         # Absence: a pupil's own propensity times the rate of the year, their SEN and their setting.
         propensity = rng.lognormal(-0.18, 0.6, self.n_persons)
         year_rate = {2018: 0.047, 2019: 0.05, 2020: 0.055, 2021: 0.075, 2022: 0.074, 2023: 0.07, 2024: 0.068,
                      2025: 0.066}
         base = np.array([year_rate.get(int(y), 0.065) for y in range(self.first_ay, self.last_ay + 1)])[
             T["ay"] - self.first_ay]
-        mult = np.select([kind == "AP", kind == "SPECIAL", prov == "E", prov == "K"], [4.0, 2.4, 1.8, 1.5], 1.0)
+        mult = np.select([is_ap, is_special, prov == "E", prov == "K"], [4.0, 2.4, 1.8, 1.5], 1.0)
         mult = mult * np.where(secondary, 1.3, 1.0)
         rate = np.clip(base * mult * propensity[self.term_person], 0.0, 0.95)
-        absent = rng.binomial(T["possible"], rate)
-        unauth_share = np.select([kind == "AP", prov != "N"], [0.5, 0.3], 0.25)
-        unauthorised = rng.binomial(absent, unauth_share)
+        # Absence is drawn only for the rows kept as attendance (the others feed suspensions alone).
+        absent = np.zeros(n, dtype=np.int64)
+        absent[in_attendance] = rng.binomial(T["possible"][in_attendance], rate[in_attendance])
+        unauth_share = np.select([is_ap, prov != "N"], [0.5, 0.3], 0.25)
+        unauthorised = np.zeros(n, dtype=np.int64)
+        unauthorised[in_attendance] = rng.binomial(absent[in_attendance], unauth_share[in_attendance])
         self.term_absent, self.term_unauth = absent, unauthorised
         self.term_in_attendance = in_attendance
         # Suspensions, many more in secondary schools and for pupils with SEN.
         lam = np.select(
-            [kind == "AP", (prov == "E") & (kind == "SPECIAL"), prov == "E", prov == "K"],
-            [0.6, 0.1, 0.35, 0.35], 0.1) * np.where(secondary | (kind == "AP"), 1.0, 0.18)
+            [is_ap, (prov == "E") & is_special, prov == "E", prov == "K"],
+            [0.6, 0.1, 0.35, 0.35], 0.1) * np.where(secondary | is_ap, 1.0, 0.18)
         lam = lam * np.where(prov == "N", 0.45, 1.0) * T["possible"] / 380
         covid = (T["ay"] == 2019) & (T["term"] >= 1) | (T["ay"] == 2020) & (T["term"] == 1)
         lam = np.where(covid, lam * 0.3, lam)
@@ -1595,7 +1629,7 @@ class _Area:
         rng, T = self.rng, self.term
         prov = self.term_prov
         weight = np.select([prov == "E", prov == "K"], [6.0, 4.0], 0.3)
-        weight = weight * np.where(np.isin(self.est_group[self.term_est], ["SEC", "SEC_OUT", "AP_IN", "SP_IN"]), 2, 1)
+        weight = weight * np.where((self.is_secondary | self.is_ap | (self.est_group == "SP_IN"))[self.term_est], 2, 1)
         rows_all = []
         for ay in range(self.first_ay, self.last_ay + 1):
             idx = np.flatnonzero(T["ay"] == ay)
@@ -1648,7 +1682,7 @@ class _Area:
         authorised = np.maximum(authorised, c2)
         unauth = np.minimum(unauth, T["possible"] - authorised)
         # The plan's baseline: 83.7% attendance in the area's maintained special schools in 2025/26.
-        special = np.flatnonzero((self.est_group[self.term_est] == "SP_IN") & (T["ay"] == 2025))
+        special = np.flatnonzero((self.est_group == "SP_IN")[self.term_est] & (T["ay"] == 2025))
         if len(special):
             goal = int(round((1 - cal.BASELINE_SPECIAL_ATTENDANCE) * T["possible"][special].sum()))
             authorised[special] = _hit_total(
@@ -1707,7 +1741,7 @@ class _Area:
         ).table("ap_provider", n)
         # Schools commission short placements for pupils at risk of exclusion ...
         T = self.term
-        secondary = np.isin(self.est_group[self.term_est], ["SEC"])
+        secondary = (self.est_group == "SEC")[self.term_est]
         weight = np.select([self.term_prov == "E", self.term_prov == "K"], [5.0, 4.0], 1.0) * secondary
         picks = []
         for ay in range(self.first_ay, self.last_ay + 1):
@@ -1823,21 +1857,8 @@ class _Area:
         """Parent confidence (yearly), children's belonging and staff confidence (termly, from 2024), and
         families' feedback on Experts at Hand; confidence rises slowly as the plan takes hold."""
         rng, cut = self.rng, self.as_at
-        parts = []
-
-        def scores(k: int, good_share: float) -> np.ndarray:
-            good = rng.random(k) < good_share
-            return np.where(good, rng.choice([4, 5], k, p=[0.6, 0.4]), rng.choice([1, 2, 3], k, p=[0.25, 0.3, 0.45]))
-
-        def add(survey, respondent, person, est, day, share):
-            for q in names.SURVEY_QUESTIONS[survey]:
-                k = len(day)
-                text = np.where(rng.random(k) < 0.15,
-                                np.array(names.SURVEY_COMMENTS, dtype=object)[rng.integers(0, len(names.SURVEY_COMMENTS), k)],
-                                None)
-                parts.append((np.full(k, survey, dtype=object), np.full(k, respondent, dtype=object), person, est,
-                              day, np.full(k, q, dtype=object), scores(k, share), text))
-
+        self.survey_parts = []
+        add = self._survey_add
         for y in range(2023, self.last_ay + 2):
             day = _day(dt.date(y, 3, 1))
             if day > cut:
@@ -1863,7 +1884,20 @@ class _Area:
                 est = schools[rng.integers(0, len(schools), k)]
                 add("STAFF_CONFIDENCE", "STAFF", np.full(k, NONE), est, day[:k] if len(day) >= k else
                     np.full(k, int(T["start"][chosen[0]]) + 30), 0.45 + 0.05 * (ay - 2024))
-        self.survey_parts = parts
+
+    def _survey_add(self, survey, respondent, person, est, day, good_share):
+        """Answers to every question of `survey`; `good_share` of scores are 4 or 5."""
+        rng = self.rng
+        for q in names.SURVEY_QUESTIONS[survey]:
+            k = len(day)
+            good = rng.random(k) < good_share
+            score = np.where(good, rng.choice([4, 5], k, p=[0.6, 0.4]), rng.choice([1, 2, 3], k, p=[0.25, 0.3, 0.45]))
+            text = np.where(rng.random(k) < 0.15,
+                            np.array(names.SURVEY_COMMENTS, dtype=object)[rng.integers(0, len(names.SURVEY_COMMENTS), k)],
+                            None)
+            self.survey_parts.append((np.full(k, survey, dtype=object), np.full(k, respondent, dtype=object),
+                                      np.asarray(person), np.asarray(est), np.asarray(day), np.full(k, q, dtype=object),
+                                      score, text))
 
     def survey_table(self) -> None:
         parts = self.survey_parts
@@ -1977,6 +2011,11 @@ class _Area:
             review_date=np.where(review > cut, OPEN, review), closed_date=np.where(closed > cut, OPEN, closed),
             outcome=outcome,
         ).table("eah_referral", k)
+        # Families give feedback on most closed referrals about a child.
+        asked = np.flatnonzero((closed <= cut) & (person >= 0) & (rng.random(k) < 0.6))
+        self._survey_add("EAH_PARENT_FEEDBACK", "PARENT", person[asked], est[asked],
+                         closed[asked] + rng.integers(3, 21, len(asked)),
+                         np.where(outcome[asked] == "NEEDS_MET_IN_SETTING", 0.75, 0.45).mean() if len(asked) else 0.6)
         # Involvements: one to three disciplines each, from the twelve practitioners of the team.
         practitioners = [("EP", 1), ("EP", 2), ("EP", 3), ("SALT", 4), ("SALT", 5), ("OT", 6), ("RISE", 7),
                          ("RISE", 8), ("BEHAVIOUR", 9), ("SPECIALIST_TEACHER", 10), ("SPECIALIST_TEACHER", 11),
@@ -2015,7 +2054,7 @@ class _Area:
                         name = f"{step + 1}-{(step + 2) % 100:02d}"
                         growth = (cal.INMSS_COST_GROWTH.get(name, 0.035) if category == "INMSS" else 0.03)
                         value *= 1 + growth
-                    for step in range(y, 2024):
+                    for _ in range(y, 2024):
                         value /= 1.07 if category == "INMSS" else 1.03
                     rows.append((category, need, fy, int(round(value * 100))))
         self.tables["unit_cost"] = pa.Table.from_pylist(
