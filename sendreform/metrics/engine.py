@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -58,8 +59,9 @@ class Tables(Mapping):
     share (placements with their category, each person's placement and active plan on each date, person
     attributes), each built once and, where the backend allows, computed once into a temporary table."""
 
-    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, con=None):
-        self._tables, self.dates, self._con, self._cache = dict(tables), dates, con, {}
+    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, runner: Runner):
+        self._tables, self.dates, self._runner, self._cache = dict(tables), dates, runner, {}
+        runner.ensure = self.ensure
 
     def __getitem__(self, name: str) -> ir.Table:
         return self._tables[name]
@@ -72,9 +74,12 @@ class Tables(Mapping):
 
     def _shared(self, name: str, build) -> ir.Table:
         if name not in self._cache:
-            expr = build()
-            self._cache[name] = _materialise(self._con, expr, f"sendreform_{name}") if self._con else expr
+            self._cache[name] = self._runner.materialise(f"sendreform_{name}", (name,), build)
         return self._cache[name]
+
+    def ensure(self, name: str) -> ir.Table:
+        """The shared intermediate called `name`, made now if this run has not made it yet."""
+        return getattr(self, name)
 
     @property
     def placements(self) -> ir.Table:
@@ -144,22 +149,82 @@ def _enrich(t, d, units: ir.Table, attributes: ir.Table) -> ir.Table:
     return j
 
 
-# Backends where a temporary table is cheap and keeps queries shallow (SQLite's parser needs that);
-# Spark plans deep queries well and its temporary tables are views, so it inlines.
-MATERIALISING_BACKENDS = frozenset({"sqlite", "duckdb", "postgres"})
+# Backends where a temporary table is cheap and keeps queries shallow (SQLite's parser needs that), and
+# where compiled SQL is kept for reuse; Spark plans deep queries well and its temporary tables are views.
+SQL_BACKENDS = frozenset({"sqlite", "duckdb", "postgres"})
+_COMPILED: dict[tuple, tuple] = {}
+_SHARED = re.compile(r"sendreform_(placements|placement_on|active_plans_year_ago|active_plans|attributes)\b")
 
 
-def _materialise(con, expr: ir.Table, name: str) -> ir.Table:
-    """Compute a shared intermediate once as a temporary table, where the backend allows it."""
-    if getattr(con, "name", None) not in MATERIALISING_BACKENDS:
-        return expr
-    try:
-        return con.create_table(name, obj=expr, temp=True, overwrite=True)
-    except Exception:  # noqa: BLE001 - a backend without temporary tables just inlines the expression
-        return expr
+class Runner:
+    """Runs the engine's queries on one connection. On SQL backends each query shape is compiled once per
+    process (compiling Ibis to SQL costs more than running it on a local area's data) and shared
+    intermediates become temporary tables."""
+
+    def __init__(self, con, tables: Mapping[str, ir.Table]):
+        self.con, self.ensure = con, None
+        self.sql = con is not None and getattr(con, "name", None) in SQL_BACKENDS
+        # SQLite's parser overflows on the deeper queries of breakdowns unless their steps are tables.
+        self.shallow = getattr(con, "name", None) == "sqlite"
+        # Compiled SQL depends on the shape of the input tables as well as on the query.
+        self._shape = (getattr(con, "name", None), tuple((n, str(t.schema())) for n, t in sorted(tables.items())))
+
+    def _compiled(self, key: tuple, build) -> tuple[str, object]:
+        """(SQL, result schema) of a query, compiled on first use."""
+        full = (self._shape, key)
+        if full not in _COMPILED:
+            expr = build()
+            _COMPILED[full] = (str(self.con.compile(expr)), expr.schema())
+        sql, schema = _COMPILED[full]
+        # SQL compiled in an earlier run names shared temporary tables this run may not have made yet.
+        for name in _SHARED.findall(sql):
+            self.ensure(name)
+        return sql, schema
+
+    def fetch(self, key: tuple, build) -> pd.DataFrame:
+        if not self.sql:
+            expr = build()
+            return self.con.execute(expr) if self.con is not None else expr.execute()
+        cursor = self.con.con.execute(self._compiled(key, build)[0])
+        columns = [c[0] for c in cursor.description]
+        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+    def materialise(self, name: str, key: tuple, build, *, only_if_shallow: bool = False) -> ir.Table:
+        """Compute a shared intermediate once as a temporary table, where the backend allows it."""
+        if not self.sql or (only_if_shallow and not self.shallow):
+            return build()
+        # Through Ibis (not raw DDL) so that it knows where each backend keeps temporary tables.
+        sql, schema = self._compiled(key, build)
+        return self.con.create_table(name, obj=self.con.sql(sql, schema=schema), temp=True, overwrite=True)
 
 
-def _group_column(units: ir.Table, by: str | None) -> ir.StringValue:
+class _Units:
+    """An indicator's units with every breakdown column, built only when a query needs them and kept as a
+    temporary table (so each breakdown's query stays shallow)."""
+
+    def __init__(self, tables: Tables, d, ind: Indicator, filters: Mapping[str, str], runner: Runner):
+        self._args, self._table = (tables, d, ind, filters, runner), None
+
+    @property
+    def table(self) -> ir.Table:
+        if self._table is None:
+            tables, d, ind, filters, runner = self._args
+            raw = runner.materialise("sendreform_units", ("units", ind.id), lambda: ind.units(tables, d),
+                                     only_if_shallow=True)
+            scope = tuple(sorted(filters.items()))
+
+            def build():
+                units = _enrich(tables, d, raw, tables.attributes)
+                for name, value in filters.items():
+                    units = units.filter(_group_column(units, name) == value)
+                return units
+
+            self._table = runner.materialise("sendreform_enriched", ("enriched", ind.id, scope), build,
+                                             only_if_shallow=True)
+        return self._table
+
+
+def _group_column(units: ir.Table | None, by: str | None) -> ir.StringValue:
     if by is None:
         return ibis.literal("ALL")
     return units[BREAKDOWN_COLUMNS[by]].cast("string").fill_null(UNKNOWN)
@@ -241,34 +306,30 @@ def evaluate(
     as_ats = sorted(set(as_ats))
     indicators = [CATALOGUE[i] for i in (ids or CATALOGUE)]
     by, filters = list(by), dict(filters or {})
+    runner = Runner(con, tables)
     d = dates_table(as_ats, period)
-    if con is not None:
-        d = _materialise(con, d, "sendreform_dates")
-    tables = Tables(tables, d, con)
-    attributes = tables.attributes if (by or filters) else None
+    if runner.sql:
+        con.create_table("sendreform_dates", obj=d, temp=True, overwrite=True)
+        d = con.table("sendreform_dates")
+    tables = Tables(tables, d, runner)
+    scope = tuple(sorted(filters.items()))
 
     frames = []
     for ind in indicators:
         if not _applicable(ind, filters):
             continue
-        parts: list[ir.Table] = []
-        units = ind.units(tables, d)
-        if attributes is not None:
-            if con is not None:  # keeps the SQL shallow enough for SQLite's parser
-                units = _materialise(con, units, "sendreform_units")
-            units = _enrich(tables, d, units, attributes)
-            for name, value in filters.items():
-                units = units.filter(_group_column(units, name) == value)
+        # Made now, not inside a query's build: a query compiled earlier would not build it.
+        units = _Units(tables, d, ind, filters, runner).table if (by or filters) else None
         for breakdown in [None, *by]:
             if breakdown is not None and breakdown not in ind.breakdowns:
                 continue
-            parts.append(
-                _aggregate(units, ind, _group_column(units, breakdown)).mutate(
-                    by=ibis.literal(breakdown or "", type="string")
-                )
-            )
-        # One query per indicator and breakdown: SQLite's parser overflows on deeper unions.
-        frames.extend(con.execute(q) if con is not None else q.execute() for q in parts)
+            # One query per indicator and breakdown: SQLite's parser overflows on deeper unions.
+            frames.append(runner.fetch(
+                ("aggregate", ind.id, breakdown, scope),
+                lambda ind=ind, breakdown=breakdown, units=units: _aggregate(
+                    units if units is not None else ind.units(tables, d), ind, _group_column(units, breakdown),
+                ).mutate(by=ibis.literal(breakdown or "", type="string")),
+            ))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den"]
     )
