@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "sendreform.voice",
     "sendreform.places",
     "sendreform.web",
+    "sendreform.indicators",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("sendreform.accounts.urls")),
     path("", include("sendreform.people.urls")),
+    path("", include("sendreform.indicators.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

@@ -1,0 +1,49 @@
+"""The dashboard's filters: an as-at date and the parts of the area to look at, chosen in a GET form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from sendreform.indicators.selectors import SERIES_START
+from sendreform.standards import codes
+from sendreform.standards.periods import phase_of_ncy
+from sendreform.web.forms import GovukDateField
+
+# The phases a child's national curriculum year gives (no child's phase is "all-through").
+PHASES = sorted({phase_of_ncy(ncy) for ncy in range(-2, 15)}, key=list(codes.PHASE).index)
+
+
+class IndicatorFilterForm(forms.Form):
+    as_at = GovukDateField(name="The as-at date", label="As at", required=False)
+    cluster = forms.ChoiceField(label="Cluster", required=False)
+    phase = forms.ChoiceField(label="Phase", required=False,
+                              choices=[("", "Any phase"), *((p, codes.PHASE[p]) for p in PHASES)])
+    primary_need = forms.ChoiceField(label="Primary need", required=False,
+                                     choices=[("", "Any primary need"), *codes.NEED_TYPE.items()])
+
+    def __init__(self, *args, clusters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", "Any cluster"), *((c.cluster_id, c.name) for c in clusters)]
+        for name in ("cluster", "phase", "primary_need"):
+            label = self.fields[name].label.lower()
+            self.fields[name].error_messages["invalid_choice"] = f"Select a {label} from the list"
+
+    def clean_as_at(self):
+        day = self.cleaned_data.get("as_at") or timezone.localdate()
+        if day < SERIES_START:
+            raise forms.ValidationError(
+                f"The as-at date must be on or after {SERIES_START.day} April {SERIES_START.year}", code="early")
+        return day
+
+    @property
+    def as_at_value(self) -> dt.date:
+        return self.cleaned_data["as_at"]
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The chosen filters, named as the breakdowns of the metrics engine."""
+        return {name: self.cleaned_data[name] for name in ("cluster", "phase", "primary_need")
+                if self.cleaned_data.get(name)}
