@@ -325,7 +325,7 @@ def evaluate(
                 continue
             # One query per indicator and breakdown: SQLite's parser overflows on deeper unions.
             frames.append(runner.fetch(
-                ("aggregate", ind.id, breakdown, scope),
+                ("aggregate", ind.id, breakdown, scope, units is not None),
                 lambda ind=ind, breakdown=breakdown, units=units: _aggregate(
                     units if units is not None else ind.units(tables, d), ind, _group_column(units, breakdown),
                 ).mutate(by=ibis.literal(breakdown or "", type="string")),
