@@ -591,8 +591,8 @@ class _Area:
             key = np.log(weight) + rng.gumbel(size=len(active))
             chosen = active[np.argsort(-key)[:max(ceased, 0)]]
             chosen_age = _academic_year(np.array([lo]))[0] - cohort[chosen] + 4
-            summer_year = _ymd(np.array([hi]))[0][0] - 1 if _ymd(np.array([lo]))[1][0] >= 9 else _ymd(np.array([lo]))[0][0]
-            summer = _jan1(np.array([summer_year]))[0] + 195  # mid July
+            # Young people leaving education mostly go at the end of the summer term inside the window.
+            summer = _jan1(_ymd(np.array([lo]))[0])[0] + 195  # mid July
             leaving = (chosen_age >= 17) & (rng.random(len(chosen)) < 0.6) & (summer > lo) & (summer + 45 <= hi)
             day = np.where(leaving, summer + rng.integers(0, 45, len(chosen)), lo + 1 + rng.integers(0, hi - lo, len(chosen)))
             cease[chosen] = np.maximum(day, start[chosen] + 30)
@@ -679,11 +679,10 @@ class _Area:
         for c in np.unique(cohort):
             idx = np.flatnonzero(cohort == c)
             pool = self.pupil_pool_by_cohort.get(int(c), np.zeros(0, dtype=np.int64))
-            k = min(len(idx), len(pool))
             # Refused requests are drawn with replacement from the cohort's pupils without plans.
             if len(pool):
                 out[idx] = pool[self.rng.integers(0, len(pool), len(idx))]
-            if k < len(idx) and not len(pool):
+            else:
                 out[idx] = self.add_persons(np.full(len(idx), c))
         return out
 
@@ -1017,12 +1016,10 @@ class _Area:
         same_as_prev = np.zeros(len(person), dtype=bool)
         same_as_prev[1:] = ((person[1:] == person[:-1]) & (est[1:] == est[:-1]) & (setting_code[1:] == setting_code[:-1])
                             & (start[1:] <= end[:-1] + 1))
-        group = np.cumsum(~same_as_prev) - 1
         heads = np.flatnonzero(~same_as_prev)
         merged_end = np.maximum.reduceat(end, heads)
         person, start, est, setting, funded = person[heads], start[heads], est[heads], setting[heads], funded[heads]
         end = merged_end
-        del group
         # Overlaps left by moves dated inside a year: a later row starts where the earlier ends.
         overlap = np.zeros(len(person), dtype=bool)
         overlap[:-1] = (person[1:] == person[:-1]) & (end[:-1] > start[1:])
@@ -1231,7 +1228,6 @@ class _Area:
 
         # Requests received by the as-at date; decisions and assessments after it are still awaited.
         keep = self.req_received <= cut
-        new_index = np.cumsum(keep) - 1
         undecided = self.req_decided > cut
         outcome = self.req_outcome.copy()
         outcome[undecided] = "A"
@@ -1247,7 +1243,6 @@ class _Area:
             mediation=self.req_mediation[keep],
             tribunal=req_tribunal[keep],
         ).table("ehc_request", n)
-        del new_index
         a_keep = keep[self.as_request] & ~undecided[self.as_request]
         a_open = self.as_date > cut
         a_outcome = self.as_outcome.copy()
@@ -1494,9 +1489,6 @@ class _Area:
         cohort = self.pupil_cohort[self.pl_person[rows]]
         ap_end = np.minimum(old_end, _sep1(cohort + 12))
         keep = ap_end > days + 1
-        # Later placements of the pupil (a sixth form elsewhere) are cut off by the move too.
-        later = np.isin(self.pl_person, self.pl_person[rows]) & (self.pl_start > days.max(initial=0))
-        del later
         self.pl_person = np.concatenate([self.pl_person, self.pl_person[rows[keep]]])
         self.pl_start = np.concatenate([self.pl_start, days[keep] + 1])
         self.pl_end = np.concatenate([self.pl_end, ap_end[keep]])
