@@ -23,6 +23,8 @@ SERIES = {
     "Target": ("#f47738", [2, 3]),
 }
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
+# One legend for colour and dash together, drawn as short lines so it shows the dashes too.
+_LEGEND = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, symbolSize=500)
 
 
 def _numbers(points):
@@ -91,16 +93,16 @@ def chart_spec(rows: list[dict], *, unit: str, y_title: str) -> dict:
         alt.Chart(pd.DataFrame(data, columns=["quarter", "series", "value"]))
         .mark_line(point=True, strokeWidth=2.5)
         .encode(
-            x=alt.X("quarter:T", title="Quarter end", axis=alt.Axis(format="%b %Y", formatType="utc",
-                                                                      labelAngle=0, tickCount={"interval": "month", "step": 6})),
+            x=alt.X("quarter:T", timeUnit="utcyearmonthdate", title="Quarter end",
+                    axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 6})),
             y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=unit != "percent")),
-            color=alt.Color("series:N", scale=scale_colour, legend=alt.Legend(title=None, orient="bottom")),
-            strokeDash=alt.StrokeDash("series:N", scale=scale_dash, legend=alt.Legend(title=None, orient="bottom")),
+            color=alt.Color("series:N", scale=scale_colour, legend=_LEGEND),
+            strokeDash=alt.StrokeDash("series:N", scale=scale_dash, legend=_LEGEND),
         )
         .properties(width=620, height=260)
         .configure(font="Arial", aria=False)
         .configure_axis(labelFontSize=13, titleFontSize=14, labelColor="#0b0c0c", titleColor="#0b0c0c")
-        .configure_legend(labelFontSize=14, symbolStrokeWidth=3, symbolSize=300, labelLimit=400)
+        .configure_legend(labelFontSize=14, labelLimit=400)
         .configure_view(stroke=None)
     )
     return chart.to_dict()

@@ -194,9 +194,9 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
     if view.has_own:
         wanted.insert(0, ("own", view.own_label, {**filters, **view.own_filters}, view.suppress_own))
     for key, label, scope_filters, suppress in wanted:
-        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by)
         ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id])
-        parts += [rep, ser]
+        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by)
+        parts += [rep, ser]  # the report first: its period is the page's
         kpi = next(iter(rep["value"]["kpis"]), None)
         comparable = not scope_filters or ind.aggregate in RATE_AGGREGATES
         hide_plan = _plan_hidden(ind, trajectory, suppress)
