@@ -57,6 +57,8 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in env:
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # the default SQLite database lives in var/, which git ignores
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sendreform.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -103,3 +105,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+
+# Experts at Hand clocks, in working days (weekends and bank holidays excluded): triage after receipt, and
+# first support after receipt for Targeted and Targeted Plus referrals. EAH_BANK_HOLIDAYS (ISO dates, comma
+# separated) replaces the bank holidays of England shipped in sendreform/experts/working_days.py.
+EAH_TRIAGE_WORKING_DAYS = env.int("SENDREFORM_EAH_TRIAGE_WORKING_DAYS", default=10)
+EAH_FIRST_SUPPORT_WORKING_DAYS = env.int("SENDREFORM_EAH_FIRST_SUPPORT_WORKING_DAYS", default=20)
+EAH_BANK_HOLIDAYS = env.list("SENDREFORM_EAH_BANK_HOLIDAYS", default=None)
+# Capacity assumed for a practitioner seen on involvements but not yet registered with their own hours.
+EAH_DEFAULT_WEEKLY_HOURS = env.int("SENDREFORM_EAH_DEFAULT_WEEKLY_HOURS", default=30)
