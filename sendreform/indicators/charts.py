@@ -81,17 +81,20 @@ def chart_spec(rows: list[dict], *, unit: str, y_title: str) -> dict:
     """The Vega-Lite spec of actual, expected and target by quarter, from the page's quarterly rows.
     Suppressed values ("c") are left out of the data, so they cannot be read from the drawing."""
     data = [
-        {"quarter": r["as_at"].isoformat(), "series": name, "value": float(r[key])}
+        {"quarter": r["as_at"].isoformat(), "series": name,
+         "value": float(r[key]) if isinstance(r.get(key), int | float) else None}
         for r in rows
         for name, key in (("Actual", "value"), ("Expected on the trajectory", "expected"), ("Target", "target"))
-        if isinstance(r.get(key), int | float)
+        # An actual that is suppressed or missing stays in as a gap, so the line breaks there.
+        if isinstance(r.get(key), int | float) or name == "Actual"
     ]
-    names = [n for n in SERIES if any(d["series"] == n for d in data)]
+    names = [n for n in SERIES if any(d["series"] == n and d["value"] is not None for d in data)]
     scale_colour = alt.Scale(domain=names, range=[SERIES[n][0] for n in names])
     scale_dash = alt.Scale(domain=names, range=[SERIES[n][1] for n in names])
     chart = (
         alt.Chart(pd.DataFrame(data, columns=["quarter", "series", "value"]))
-        .mark_line(point=True, strokeWidth=2.5)
+        .mark_line(point=alt.OverlayMarkDef(aria=False), strokeWidth=2.5, aria=False,
+                   invalid="break-paths-filter-domains")
         .encode(
             x=alt.X("quarter:T", timeUnit="utcyearmonthdate", title="Quarter end",
                     axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 6})),

@@ -14,8 +14,8 @@ BETTER = {"up": "Higher is better", "down": "Lower is better", "context": "Neith
 UNITS = {"percent": "Per cent", "count": "Number of children or events", "days": "Days", "places": "Places",
          "pounds": "Pounds"}
 BREAKDOWN_NAMES = {
-    "primary_need": "primary need", "phase": "phase", "cluster": "cluster", "ethnic_group": "ethnic group",
-    "sex": "sex", "sen_provision": "SEN provision", "local_area": "local area",
+    "primary_need": "Primary need", "phase": "Phase", "cluster": "Cluster", "ethnic_group": "Ethnic group",
+    "sex": "Sex", "sen_provision": "SEN provision", "local_area": "Local area",
 }
 # GOV.UK tag colours: green, yellow for amber, red; grey where there is nothing to compare.
 RAG_TAGS = {"GREEN": ("Green", "govuk-tag--green"), "AMBER": ("Amber", "govuk-tag--yellow"),
@@ -61,6 +61,12 @@ def rag_tag(rag: str | None, *, value=None, expected=None) -> tuple[str, str]:
 
 def date_text(day: dt.date) -> str:
     return date_format(day, "j F Y")
+
+
+def breakdown_caption(by: str) -> str:
+    """"By primary need", "By SEN provision": the name in a sentence, keeping its acronym."""
+    name = BREAKDOWN_NAMES.get(by, by)
+    return f"By {name if name.startswith('SEN') else name.lower()}"
 
 
 def group_text(by: str, group: str, clusters: dict[str, str]) -> str:

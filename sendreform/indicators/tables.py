@@ -69,7 +69,7 @@ def overview_tables(overview: Overview, *, view: IndicatorView, detail_url, csv_
                 "title": ind.title, "url": detail_url(ind.id), "available": row.available,
                 "value": display.value_text(row.value, ind.unit) if row.available else unavailable,
                 "own_value": (display.value_text(row.own_value, ind.unit) if row.own_available
-                              else "Not available for one setting"),
+                              else "Not available"),
                 "expected": display.value_text(row.expected, ind.unit) if row.expected is not None else "None set",
                 "status": status, "tag": tag,
                 "trend": sparkline_svg(row.trend, unit=ind.unit) if row.available else "",
@@ -112,7 +112,7 @@ def breakdown_tables(detail: Detail, scope: ScopeFigures, *, clusters: dict[str,
     out = []
     for by, groups in scope.breakdowns:
         name = display.BREAKDOWN_NAMES.get(by, by)
-        columns = [Column("group_name", name.capitalize() if not name.isupper() else name),
+        columns = [Column("group_name", name),
                    Column("value", "Value", numeric=True)]
         if ind.aggregate != "count" and any(g["numerator"] is not None for g in groups):
             columns.append(Column("numerator", "Numerator", numeric=True))
@@ -121,7 +121,7 @@ def breakdown_tables(detail: Detail, scope: ScopeFigures, *, clusters: dict[str,
         if ind.aggregate == "percent":
             columns.append(Column("ratio", "Disproportionality ratio", numeric=True))
         rows = [{**g, "group_name": display.group_text(by, g["group"], clusters)} for g in groups]
-        out.append(_pair(f"{scope.key}-{by}", f"By {name}: {scope.label}", columns, rows, unit=ind.unit,
+        out.append(_pair(f"{scope.key}-{by}", f"{display.breakdown_caption(by)}: {scope.label}", columns, rows, unit=ind.unit,
                          csv_url=csv_url, empty_text="No figures for this breakdown."))
     return out
 
