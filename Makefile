@@ -42,7 +42,7 @@ test-sqlite:
 
 # The database tests again on a real PostgreSQL (a throwaway cluster unless DATABASE_URL is set).
 test-postgres:
-	$(PYTHON) scripts/with_postgres.py $(BIN)/pytest -m "django_db and not browser" -p no:cacheprovider
+	$(PYTHON) scripts/with_postgres.py $(BIN)/pytest -m "(django_db or postgres) and not browser" -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -155,7 +155,7 @@ def neet_16_17_ehcp_rate(t, d):
     latest = x.latest_per(known, ["as_at", "person_id"], [ibis.desc("recorded"), ibis.asc("activity")])
     latest = latest.filter(latest.academic_age.isin([16, 17]))
     j = latest.join(t.active_plans, ["as_at", "person_id"])
-    return _units(j, as_at=j.as_at, person_id=j.person_id, num=(j.activity == "NEET").cast("int64"))
+    return _units(j, as_at=j.as_at, person_id=j.person_id, num=x.flag(j.activity == "NEET"))
 
 
 @indicator(
@@ -205,10 +205,10 @@ def ehe_ehcp_return_rate(t, d):
         (ehe.person_id == school.person_id) & (school.school_start > ehe.ehe_start)
         & (school.school_start >= ehe.p0) & (school.school_start <= ehe.p1),
     )
-    j = j.select(ehe.as_at, ehe.person_id, returned=j.school_start.notnull().cast("int64"))
+    j = j.select(ehe.as_at, ehe.person_id, returned=x.flag(j.school_start.notnull()))
     per_person = j.group_by(["as_at", "person_id"]).aggregate(returned=j.returned.max())
     return _units(per_person, as_at=per_person.as_at, person_id=per_person.person_id,
-                  num=per_person.returned.cast("int64"))
+                  num=per_person.returned)
 
 
 @indicator(
@@ -318,7 +318,7 @@ def ehcna_decision_6w_pct(t, d):
         d, x.in_period(r.outcome_date, d)
     )
     return _units(j, as_at=j.as_at, person_id=j.person_id,
-                  num=(x.days_between(j.received_date, j.outcome_date) <= 42).cast("int64"))
+                  num=x.flag(x.days_between(j.received_date, j.outcome_date) <= 42))
 
 
 @indicator(
@@ -339,7 +339,7 @@ def ehcp_issued_20w_pct(t, d):
     )
     j = j.filter(~j.exception)
     return _units(j, as_at=j.as_at, person_id=j.person_id,
-                  num=(x.days_between(j.received_date, j.start_date) <= 140).cast("int64"))
+                  num=x.flag(x.days_between(j.received_date, j.start_date) <= 140))
 
 
 def _send_attendance_rows(t, d):
@@ -396,7 +396,7 @@ def send_persistent_absence_pct(t, d):
     )
     per = per.filter(per.possible > 0)
     return _units(per, as_at=per.as_at, person_id=per.person_id,
-                  num=(per.absent * 10 >= per.possible).cast("int64"))
+                  num=x.flag(per.absent * 10 >= per.possible))
 
 
 def _exclusions(t, d, category: str) -> ir.Table:
@@ -481,12 +481,12 @@ def mainstream_share_pct(t, d):
     aged = plans.join(person, "person_id").select(plans.as_at, plans.person_id, person.birth_date)
     b, day = aged.birth_date, aged.as_at
     before_birthday = (day.month() < b.month()) | ((day.month() == b.month()) & (day.day() < b.day()))
-    aged = aged.mutate(age=day.year() - b.year() - before_birthday.cast("int64"))
+    aged = aged.mutate(age=day.year() - b.year() - x.flag(before_birthday))
     aged = aged.filter((aged.age >= 5) & (aged.age <= 15))
     placed = t.placement_on.select("as_at", "person_id", "category")
     j = aged.left_join(placed, ["as_at", "person_id"])
     return _units(j, as_at=j.as_at, person_id=j.person_id,
-                  num=j.category.isin(["MAINSTREAM", "MAINSTREAM_BASE"]).fill_null(False).cast("int64"))
+                  num=x.flag(j.category.isin(["MAINSTREAM", "MAINSTREAM_BASE"]).fill_null(False)))
 
 
 @indicator(
@@ -507,7 +507,7 @@ def eah_settings_engaged_pct(t, d):
     latest = x.latest_per(known, ["as_at", "establishment_id"], [ibis.desc("recorded"), ibis.desc("level")])
     j = settings.left_join(latest, ["as_at", "establishment_id"])
     return _units(j, as_at=j.as_at, establishment_id=j.establishment_id,
-                  num=j.level.isin(["ENGAGED", "ACTIVE"]).fill_null(False).cast("int64"))
+                  num=x.flag(j.level.isin(["ENGAGED", "ACTIVE"]).fill_null(False)))
 
 
 @indicator(
@@ -532,14 +532,14 @@ def eah_needs_met_in_setting_pct(t, d):
     r = t["eah_referral"]
     j = r.filter(r.closed_date.notnull()).join(d, x.in_period(r.closed_date, d))
     return _units(j, as_at=j.as_at, person_id=j.person_id, establishment_id=j.establishment_id,
-                  num=(j.outcome == "NEEDS_MET_IN_SETTING").fill_null(False).cast("int64"))
+                  num=x.flag((j.outcome == "NEEDS_MET_IN_SETTING").fill_null(False)))
 
 
 def _survey_pct(t, d, survey: str):
     s = t["survey_response"]
     j = s.filter((s.survey == survey) & s.score.notnull()).join(d, x.in_period(s.submitted_date, d))
     return _units(j, as_at=j.as_at, person_id=j.person_id, establishment_id=j.establishment_id,
-                  num=(j.score >= 4).cast("int64"))
+                  num=x.flag(j.score >= 4))
 
 
 @indicator(

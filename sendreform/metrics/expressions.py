@@ -14,6 +14,11 @@ from sendreform.standards.codes import ETHNIC_GROUP
 from sendreform.standards.placements import INDEPENDENT_FUNDING, MAINTAINED_FUNDING
 
 
+def flag(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """1 where the condition holds, else 0 (PostgreSQL will not cast a boolean to a bigint)."""
+    return condition.ifelse(1, 0)
+
+
 def open_on(start: ir.DateValue, end: ir.DateValue, day: ir.DateValue) -> ir.BooleanValue:
     """An episode is open on `day` when it started on or before it and has not ended by it."""
     return (start <= day) & (end.isnull() | (end > day))
@@ -105,8 +110,8 @@ def active_plans(t, dates: ir.Table, day=None) -> ir.Table:
 
 def academic_age_expr(birth: ir.DateValue, day: ir.DateValue) -> ir.IntegerValue:
     """Age on 31 August before the academic year containing `day`."""
-    aug31_year = day.year() - (day.month() < 9).cast("int64")
-    return aug31_year - birth.year() - (birth.month() >= 9).cast("int64")
+    aug31_year = day.year() - flag(day.month() < 9)
+    return aug31_year - birth.year() - flag(birth.month() >= 9)
 
 
 def phase_expr(ncy: ir.IntegerValue) -> ir.StringValue:

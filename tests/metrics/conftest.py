@@ -41,7 +41,7 @@ def backend(request, tmp_path_factory):
         return _load(ibis.sqlite.connect(str(tmp_path_factory.mktemp("sqlite") / "area.sqlite")),
                      decimals_as_float=True)
     if name == "postgres":
-        con = ibis.postgres.connect(url=os.environ["DATABASE_URL"])
+        con = ibis.connect(os.environ["DATABASE_URL"])
         schema = "metrics_test"
         con.raw_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
         con.raw_sql(f"SET search_path TO {schema}")
