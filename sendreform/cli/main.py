@@ -59,6 +59,12 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import metrics
 
     metrics.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import forecast
+
+    forecast.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import plan
+
+    plan.add_parser(commands, _subcommand, _date)
     return parser
 
 
@@ -151,7 +157,22 @@ def _demo(args, parser) -> int:
         for u in users
     ]
     print(_table_text(["username", "password", "role", "bound to"], rows))
+    _demo_plan_load()
     return 0
+
+
+def _demo_plan_load() -> None:
+    """Load the local area's plan file (plans/<area>.yaml) when the database holds no plan yet."""
+    from django.conf import settings
+
+    from sendreform.plan.models import Plan
+    from sendreform.plan.services import plan_import
+
+    path = settings.BASE_DIR / "plans" / f"{settings.LOCAL_AREA_NAME.lower()}.yaml"
+    if Plan.objects.exists() or not path.exists():
+        return
+    plan = plan_import(text=path.read_text(encoding="utf-8"), source=str(path))
+    print(f"\nPlan loaded from {path}: {plan.title}")
 
 
 # --------------------------------------------------------------------------------------------- serve

@@ -1,0 +1,479 @@
+"""The stock-and-flow model of plans: its parameters estimated from the census history as Beta and Dirichlet
+posteriors with stated priors and recency weighting, and a vectorised Monte Carlo of yearly steps between
+January censuses, summed within each simulation before any summary is taken.
+
+State: national curriculum year (NCY) x primary need x setting category. Each year, per state: some leave
+(Beta), some of those staying move setting (Beta; where to, Dirichlet by phase and origin setting), some change
+primary need (Beta by phase and need; to what, Dirichlet by origin need); everyone moves up one NCY; and
+joiners arrive at a rate on the background population of their age (Beta by NCY) into a need and setting
+(Dirichlet by phase).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sendreform.forecast.history import NCY_MAX, NCY_MIN, NCYS, NEEDS, SETTINGS, History
+
+N_NCY, N_NEED, N_SET = len(NCYS), len(NEEDS), len(SETTINGS)
+N_STATE = N_NCY * N_NEED * N_SET
+PHASES = ("EY", "PRIMARY", "SECONDARY", "POST16")
+# Bands of NCY that every summary is built from: before reception, reception, 1-6, 7-11, 12-15, 16-21.
+# Phases and the data template's age groups (age = NCY + 4) are both unions of bands.
+BAND_EDGES = (0, 1, 7, 12, 16)
+BAND_PHASE = (0, 1, 1, 2, 3, 3)
+BAND_AGE_GROUP = (0, 0, 1, 2, 3, 4)
+
+DEFAULT_SIMS = 1_000
+DEFAULT_HALF_LIFE = 2.0
+PRIOR_STRENGTH = 2.0  # pseudo-observations a sparse cell borrows from its pooled rate
+DIRICHLET_FLOOR = 0.05
+# The joining rate's trend is off by default (damping 0): on the synthetic area's backtest it added error.
+TREND_DAMPING = 0.0  # pseudo-count on every allowed destination, so none is impossible
+
+# Settings a child can move or join into, by phase (early years settings before reception only; post-16
+# settings from NCY 12).
+_ALLOWED = {
+    "EY": {"EARLY_YEARS", "MAINSTREAM", "MAINSTREAM_BASE", "MAINTAINED_SPECIAL", "INMSS", "EHE", "EOTAS",
+           "UNPLACED", "OTHER"},
+    "PRIMARY": set(SETTINGS) - {"EARLY_YEARS", "POST16_MAINSTREAM", "POST16_SPECIALIST", "NOT_IN_EDUCATION"},
+    "SECONDARY": set(SETTINGS) - {"EARLY_YEARS", "POST16_MAINSTREAM", "POST16_SPECIALIST", "NOT_IN_EDUCATION"},
+    "POST16": set(SETTINGS) - {"EARLY_YEARS"},
+}
+ALLOWED = np.array([[s in _ALLOWED[p] for s in SETTINGS] for p in PHASES])
+
+NCY_ARR = np.repeat(np.arange(NCY_MIN, NCY_MAX + 1), N_NEED * N_SET)
+NEED_ARR = np.tile(np.repeat(np.arange(N_NEED), N_SET), N_NCY)
+SET_ARR = np.tile(np.arange(N_SET), N_NCY * N_NEED)
+
+
+def phase_index(ncy):
+    return np.searchsorted(np.array([0, 7, 12]), np.asarray(ncy), side="right")
+
+
+def band_index(ncy):
+    return np.searchsorted(np.array(BAND_EDGES), np.asarray(ncy), side="right")
+
+
+PHASE_ARR = phase_index(NCY_ARR)
+# A move is made during the year and lands in the next NCY's phase (year 11 to a college at year 12).
+PHASE_NEXT_ARR = phase_index(NCY_ARR + 1)
+BAND_ARR = band_index(NCY_ARR)
+
+
+def state_index(ncy, need, setting):
+    return ((np.asarray(ncy) - NCY_MIN) * N_NEED + np.asarray(need)) * N_SET + np.asarray(setting)
+
+
+@dataclass
+class Parameters:
+    """Posterior parameters of every transition (Beta a/b, Dirichlet alphas), the starting stock and the
+    population the joiners are drawn from. Every field is an array so that scenarios can edit them."""
+
+    leave_a: np.ndarray  # (N_STATE,)
+    leave_b: np.ndarray
+    move_a: np.ndarray  # (N_STATE,)
+    move_b: np.ndarray
+    move_dest: np.ndarray  # (phase, origin setting, destination setting)
+    need_a: np.ndarray  # (phase, need)
+    need_b: np.ndarray
+    need_dest: np.ndarray  # (origin need, destination need)
+    join_a: np.ndarray  # (N_NCY,)
+    join_b: np.ndarray
+    join_dest: np.ndarray  # (phase, need x setting)
+    start: np.ndarray  # (N_STATE,) counts at the last census
+    start_year: int
+    population: dict[int, np.ndarray] = field(repr=False)  # year -> population by age 0-25
+    half_life: float = DEFAULT_HALF_LIFE
+    # The overall joining rate's yearly growth (log scale) from the last census, its standard error, and the
+    # spread of past years about the trend; the spread of past years' overall leaving rate.
+    join_trend: float = 0.0
+    join_trend_se: float = 0.0
+    join_offset: float = 0.0
+    join_sigma: float = 0.0
+    leave_sigma: float = 0.0
+    damping: float = TREND_DAMPING
+
+    def population_for(self, year: int) -> np.ndarray:
+        """Population by NCY for the census of `year` (the latest year given when the table stops short)."""
+        known = [y for y in self.population if y <= year] or sorted(self.population)[:1]
+        pop = self.population[max(known)]
+        return pop[np.arange(N_NCY)]  # age = NCY + 4 = index + 0 since NCY_MIN = -4
+
+
+def states_counts(census: pd.DataFrame) -> np.ndarray:
+    """Counts by state of one census's rows."""
+    idx = state_index(census["ncy"].to_numpy(), _codes(census["need"], NEEDS), _codes(census["setting"], SETTINGS))
+    return np.bincount(idx, minlength=N_STATE)
+
+
+def _codes(values: pd.Series, codes) -> np.ndarray:
+    return pd.Categorical(values, categories=list(codes)).codes.astype(int)
+
+
+def transitions(history: History) -> pd.DataFrame:
+    """January-to-January pairs: one row per person in either census, labelled by the origin year, with the
+    origin and destination state (-1 for a joiner's origin or a leaver's destination)."""
+    c = history.census.assign(state=lambda d: state_index(d["ncy"], _codes(d["need"], NEEDS),
+                                                            _codes(d["setting"], SETTINGS)))
+    out = []
+    years = history.years
+    for y0, y1 in zip(years[:-1], years[1:], strict=True):
+        a = c[c["year"] == y0][["person_id", "state", "ncy"]]
+        b = c[c["year"] == y1][["person_id", "state", "ncy"]]
+        m = a.merge(b, on="person_id", how="outer", suffixes=("_0", "_1"))
+        out.append(pd.DataFrame({
+            "year": y0,
+            "s0": m["state_0"].fillna(-1).astype(int).to_numpy(),
+            "s1": m["state_1"].fillna(-1).astype(int).to_numpy(),
+            "ncy1": m["ncy_1"].fillna(-99).astype(int).to_numpy(),
+        }))
+    if not out:
+        return pd.DataFrame({"year": [], "s0": [], "s1": [], "ncy1": []}, dtype=int)
+    return pd.concat(out, ignore_index=True)
+
+
+def parameters_fit(*, history: History, half_life: float = DEFAULT_HALF_LIFE,
+                   prior_strength: float = PRIOR_STRENGTH) -> Parameters:
+    """Posterior parameters from the history, each transition year weighted 0.5 ** (age / half_life), the most
+    recent weighing 1 (so rising demand is not averaged away).
+
+    Priors, so sparse cells never become impossible: leaving Beta(k m, k (1 - m)) with m the pooled leaving
+    rate of the same NCY (Jeffreys-smoothed) and k = `prior_strength`; moving the same with m pooled over phase
+    and setting; changing need the same with m pooled over phase; every Dirichlet adds `prior_strength` times
+    the pooled destination shares plus 0.05 on each allowed destination; joining Beta(0.5, 0.5) (Jeffreys).
+    """
+    t = transitions(history)
+    last_origin = max(history.years) - 1
+    w = 0.5 ** ((last_origin - t["year"].to_numpy()) / half_life)
+    s0, s1 = t["s0"].to_numpy(), t["s1"].to_numpy()
+    k = prior_strength
+
+    origin = s0 >= 0
+    forced = origin & (NCY_ARR[np.maximum(s0, 0)] == NCY_MAX)  # ageing out at 25 is not a choice to leave
+    at_risk = origin & ~forced
+    n = np.bincount(s0[at_risk], weights=w[at_risk], minlength=N_STATE)
+    left = at_risk & (s1 < 0)
+    leavers = np.bincount(s0[left], weights=w[left], minlength=N_STATE)
+    stay = at_risk & (s1 >= 0)
+    moved = stay & (SET_ARR[np.maximum(s0, 0)] != SET_ARR[np.maximum(s1, 0)])
+    movers = np.bincount(s0[moved], weights=w[moved], minlength=N_STATE)
+    stayers = np.bincount(s0[stay], weights=w[stay], minlength=N_STATE)
+
+    # Leaving: pooled by NCY.
+    m_leave = _pooled(leavers, n, NCY_ARR - NCY_MIN, N_NCY)
+    leave_a, leave_b = k * m_leave + leavers, k * (1 - m_leave) + (n - leavers)
+    # Moving setting: pooled by phase x setting.
+    group = PHASE_NEXT_ARR * N_SET + SET_ARR
+    m_move = _pooled(movers, stayers, group, len(PHASES) * N_SET)
+    move_a, move_b = k * m_move + movers, k * (1 - m_move) + (stayers - movers)
+
+    # Where movers go: by phase x origin setting, with the origin setting's pooled destination shares.
+    ph = PHASE_NEXT_ARR[s0[moved]]
+    flows = np.zeros((len(PHASES), N_SET, N_SET))
+    np.add.at(flows, (ph, SET_ARR[s0[moved]], SET_ARR[s1[moved]]), w[moved])
+    pooled = flows.sum(axis=0, keepdims=True)
+    pooled = pooled / np.maximum(pooled.sum(axis=2, keepdims=True), 1e-12)
+    move_dest = flows + k * pooled + DIRICHLET_FLOOR
+    move_dest *= ALLOWED[:, None, :]
+    move_dest[:, np.arange(N_SET), np.arange(N_SET)] = 0.0  # a mover changes setting by definition
+
+    # Changing primary need: Beta by phase x need; Dirichlet by origin need.
+    changed = stay & (NEED_ARR[np.maximum(s0, 0)] != NEED_ARR[np.maximum(s1, 0)])
+    g_need = PHASE_ARR * N_NEED + NEED_ARR
+    by_state_changed = np.bincount(s0[changed], weights=w[changed], minlength=N_STATE)
+    nc = np.bincount(g_need, weights=by_state_changed, minlength=len(PHASES) * N_NEED)
+    ns = np.bincount(g_need, weights=stayers, minlength=len(PHASES) * N_NEED)
+    m_need = (nc.sum() + 0.5) / (ns.sum() + 1)
+    need_a = (k * m_need + nc).reshape(len(PHASES), N_NEED)
+    need_b = (k * (1 - m_need) + ns - nc).reshape(len(PHASES), N_NEED)
+    need_flows = np.zeros((N_NEED, N_NEED))
+    np.add.at(need_flows, (NEED_ARR[s0[changed]], NEED_ARR[s1[changed]]), w[changed])
+    pooled_need = need_flows.sum(axis=0) / max(need_flows.sum(), 1e-12)
+    need_dest = need_flows + k * pooled_need[None, :] + DIRICHLET_FLOOR
+    need_dest[np.arange(N_NEED), np.arange(N_NEED)] = 0.0
+
+    # Joining: a rate on the population of the joiner's age at the census they first appear in.
+    joined = s0 < 0
+    join_a = np.full(N_NCY, 0.5)
+    join_b = np.full(N_NCY, 0.5)
+    pops = _population(history)
+    j_counts = np.zeros((len(history.years), N_NCY))
+    for i, y in enumerate(history.years[:-1]):
+        sel = joined & (t["year"].to_numpy() == y)
+        counts = np.bincount(NCY_ARR[s1[sel]] - NCY_MIN, minlength=N_NCY)
+        pop = pops.get(y + 1, np.zeros(26))[:N_NCY]
+        wy = 0.5 ** ((last_origin - y) / half_life)
+        j_counts[i] = counts
+        join_a += wy * counts
+        join_b += wy * np.maximum(pop - counts, 0)
+    join_flows = np.zeros((len(PHASES), N_NEED * N_SET))
+    np.add.at(join_flows, (PHASE_ARR[s1[joined]], s1[joined] % (N_NEED * N_SET)), w[joined])
+    allowed_join = np.repeat(ALLOWED[:, None, :], N_NEED, axis=1).reshape(len(PHASES), -1)
+    pooled_join = join_flows.sum(axis=0) / max(join_flows.sum(), 1e-12)
+    join_dest = (join_flows + k * pooled_join[None, :] + DIRICHLET_FLOOR / N_NEED) * allowed_join
+
+    # Year-to-year: the overall joining rate's trend and spread, and the overall leaving rate's spread.
+    years = np.array(history.years[:-1], dtype=float)
+    exposure = np.array([pops.get(int(y) + 1, np.zeros(26))[:N_NCY].sum() for y in years])
+    yearly_join = j_counts[: len(years)].sum(axis=1)
+    yearly_leave = np.array([(left & (t["year"].to_numpy() == y)).sum() for y in years])
+    yearly_risk = np.array([(at_risk & (t["year"].to_numpy() == y)).sum() for y in years])
+    wy = 0.5 ** ((last_origin - years) / half_life)
+    trend, trend_se, offset, join_sigma = _trend(years, np.log((yearly_join + 0.5) / np.maximum(exposure, 1)), wy)
+    leave_log = np.log((yearly_leave + 0.5) / np.maximum(yearly_risk, 1))
+    leave_sigma = _spread(leave_log - np.average(leave_log, weights=wy), wy) if len(years) >= 3 else 0.0
+
+    start = states_counts(history.census[history.census["year"] == max(history.years)])
+    return Parameters(leave_a=leave_a, leave_b=leave_b, move_a=move_a, move_b=move_b, move_dest=move_dest,
+                      need_a=need_a, need_b=need_b, need_dest=need_dest, join_a=join_a, join_b=join_b,
+                      join_dest=join_dest, start=start, start_year=max(history.years), population=pops,
+                      half_life=half_life, join_trend=trend, join_trend_se=trend_se, join_offset=offset,
+                      join_sigma=join_sigma, leave_sigma=leave_sigma)
+
+
+def _trend(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
+    """Weighted least-squares slope of y on x, its standard error, the slope times the distance from the
+    weighted mean year to the last year (the Beta posteriors are centred on the weighted mean), and the
+    residual spread. No trend from fewer than three years."""
+    if len(x) < 3:
+        return 0.0, 0.0, 0.0, _spread(y - np.average(y, weights=w), w) if len(x) > 1 else 0.0
+    xm = np.average(x, weights=w)
+    ym = np.average(y, weights=w)
+    sxx = np.sum(w * (x - xm) ** 2)
+    slope = float(np.sum(w * (x - xm) * (y - ym)) / sxx)
+    resid = y - ym - slope * (x - xm)
+    sigma = _spread(resid, w)
+    return slope, float(sigma / np.sqrt(sxx)), float(slope * (x.max() - xm)), sigma
+
+
+def _spread(resid: np.ndarray, w: np.ndarray) -> float:
+    n_eff = w.sum() ** 2 / np.sum(w ** 2)
+    if n_eff <= 1.5:
+        return 0.0
+    return float(np.sqrt(np.sum(w * resid ** 2) / w.sum() * n_eff / (n_eff - 1)))
+
+
+def _pooled(events: np.ndarray, exposure: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """The pooled rate of each state's group, Jeffreys-smoothed and kept inside (0.001, 0.999)."""
+    e = np.bincount(group, weights=events, minlength=n_groups)
+    x = np.bincount(group, weights=exposure, minlength=n_groups)
+    rate = (e + 0.5) / (x + 1.0)
+    return np.clip(rate, 0.001, 0.999)[group]
+
+
+def _population(history: History) -> dict[int, np.ndarray]:
+    pop = history.population
+    out = {}
+    for year, rows in pop.groupby("year"):
+        arr = np.zeros(26)
+        ages = rows["age"].to_numpy()
+        keep = (ages >= 0) & (ages <= 25)
+        arr[ages[keep]] = rows["population"].to_numpy()[keep]
+        out[int(year)] = arr
+    return out
+
+
+# ------------------------------------------------------------------------------------------- simulation
+
+
+@dataclass
+class Simulation:
+    """Simulated plans: `cube[sim, year, band, need, setting]` for each projected census year, with the
+    history's actual counts in `history_cube[year, band, need, setting]`."""
+
+    years: list[int]
+    cube: np.ndarray
+    history_years: list[int]
+    history_cube: np.ndarray
+    sims: int
+    seed: int
+
+    def totals(self) -> np.ndarray:
+        """(sims, years) total plans."""
+        return self.cube.sum(axis=(2, 3, 4))
+
+
+def collapse(counts: np.ndarray) -> np.ndarray:
+    """(..., N_STATE) counts -> (..., band, need, setting)."""
+    shaped = counts.reshape(*counts.shape[:-1], N_NCY, N_NEED, N_SET)
+    bands = np.zeros((*counts.shape[:-1], len(BAND_PHASE), N_NEED, N_SET), dtype=counts.dtype)
+    for b in range(len(BAND_PHASE)):
+        sel = band_index(np.array(NCYS)) == b
+        bands[..., b, :, :] = shaped[..., sel, :, :].sum(axis=-3)
+    return bands
+
+
+def history_cube(history: History) -> tuple[list[int], np.ndarray]:
+    years = history.years
+    return years, np.stack([collapse(states_counts(history.census[history.census["year"] == y])) for y in years])
+
+
+def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: int = 870, scenario=None,
+             history: History | None = None, progress: Callable[[str, int, int], None] | None = None
+             ) -> Simulation:
+    """Run `sims` simulations of `years` yearly steps from the last census. `scenario` (scenarios.Scenario)
+    edits rates and moves children as it says; the same seed gives the same draws, so a scenario and the
+    baseline differ only by the scenario (common random numbers)."""
+    rng = np.random.default_rng(seed)
+    # Parameter uncertainty: one draw of every rate per simulation, held through its horizon. Leaving and
+    # moving rates are drawn when a simulation first has someone in a state (most states stay empty).
+    p_leave = _LazyBeta(params.leave_a, params.leave_b, sims)
+    p_move = _LazyBeta(params.move_a, params.move_b, sims)
+    p_need = rng.beta(params.need_a, params.need_b, size=(sims, *params.need_a.shape))
+    move_cdf = _cdf(_dirichlet(rng, params.move_dest, sims)).reshape(-1, N_SET)  # (sims, phase, origin) rows
+    need_cdf = _cdf(_dirichlet(rng, params.need_dest, sims)).reshape(-1, N_NEED)  # (sims, origin) rows
+    q_join = rng.beta(params.join_a, params.join_b, size=(sims, N_NCY))
+    # The joining rate's trend, uncertain (a normal draw of the slope per simulation) and damped; and each
+    # simulated year's departure from trend in joining and leaving, as wide as past years' departures.
+    slope = rng.normal(params.join_trend, params.join_trend_se, size=sims)
+    join_shock = rng.normal(0.0, params.join_sigma, size=(years, sims))
+    leave_shock = np.exp(rng.normal(0.0, params.leave_sigma, size=(years, sims)))
+    growth = params.join_offset / params.join_trend if params.join_trend and params.damping else 0.0
+    join_cdf = _cdf(_dirichlet(rng, params.join_dest, sims)).reshape(-1, N_NEED * N_SET)  # (sims, phase) rows
+
+    x = np.broadcast_to(params.start, (sims, N_STATE)).astype(np.int64).copy()
+    out = np.zeros((sims, years, len(BAND_PHASE), N_NEED, N_SET), dtype=np.int32)
+    sim_ids = np.arange(sims)
+    block = N_NEED * N_SET
+    for step in range(years):
+        y0 = params.start_year + step
+        y1 = y0 + 1
+        edit = scenario.step(y0=y0, y1=y1, first=step == 0) if scenario is not None else None
+        nz = np.flatnonzero(x)
+        n = x.ravel()[nz]
+        sim, st = nz // N_STATE, nz % N_STATE
+        pl = np.minimum(p_leave.at(rng, nz, st) * leave_shock[step][sim], 1.0)
+        pl[NCY_ARR[st] == NCY_MAX] = 1.0
+        pm = p_move.at(rng, nz, st)
+        pn = p_need[sim, PHASE_ARR[st], NEED_ARR[st]]
+        if edit is not None:
+            pl = np.where(NCY_ARR[st] == NCY_MAX, 1.0, np.minimum(pl * edit.leave[st], 1.0))
+            pm = np.minimum(pm * edit.move[st], 1.0)
+            pn = np.minimum(pn * edit.need[st], 1.0)
+        remain = n - rng.binomial(n, pl)
+        movers = rng.binomial(remain, pm)
+        stay = remain - movers
+        changers = rng.binomial(stay, pn)
+        stay -= changers
+        # Movers, one by one: a destination setting from their next phase and origin setting; some of them
+        # change primary need too.
+        sim_m, st_m = np.repeat(sim, movers), np.repeat(st, movers)
+        dest = _categorical(rng, move_cdf, (sim_m * len(PHASES) + PHASE_NEXT_ARR[st_m]) * N_SET + SET_ARR[st_m])
+        if edit is not None:
+            dest = edit.redirect(rng, dest)
+        st_m = st_m - SET_ARR[st_m] + dest
+        also = rng.random(len(st_m)) < p_need[sim_m, PHASE_ARR[st_m], NEED_ARR[st_m]]
+        # Need changers, one by one (stayers who changed need, and movers who also did).
+        sim_c = np.concatenate([np.repeat(sim, changers), sim_m[also]])
+        st_c = np.concatenate([np.repeat(st, changers), st_m[also]])
+        new_need = _categorical(rng, need_cdf, sim_c * N_NEED + NEED_ARR[st_c])
+        st_c = st_c + (new_need - NEED_ARR[st_c]) * N_SET
+        # Joiners: a rate on the population of their age, into a need and setting from their phase.
+        pop = params.population_for(y1)
+        factor = edit.join_max if edit is not None else 1.0
+        growth += params.damping ** (step + 1) if params.damping else 0.0
+        level = np.exp(slope * growth + join_shock[step])[:, None]
+        joiners = rng.binomial(pop[None, :].astype(np.int64), np.minimum(q_join * level * factor, 1.0)).ravel()
+        sim_j = np.repeat(np.repeat(sim_ids, N_NCY), joiners)
+        ncy_j = np.repeat(np.tile(np.arange(N_NCY), sims), joiners)
+        cell = _categorical(rng, join_cdf, sim_j * len(PHASES) + phase_index(ncy_j + NCY_MIN))
+        if edit is not None:
+            keep = edit.join_keep(rng, ncy_j, cell)
+            sim_j, ncy_j, cell = sim_j[keep], ncy_j[keep], cell[keep]
+            setting = edit.redirect(rng, cell % N_SET)
+            cell = cell - cell % N_SET + setting
+        # Everyone moves up a year (those past NCY 21 have already left); joiners arrive at their NCY.
+        index = np.concatenate([sim * N_STATE + st + block, sim_m[~also] * N_STATE + st_m[~also] + block,
+                                sim_c * N_STATE + st_c + block, sim_j * N_STATE + ncy_j * block + cell])
+        weight = np.concatenate([stay, np.ones((~also).sum()), np.ones(len(sim_c)), np.ones(len(sim_j))])
+        keep = index < sims * N_STATE
+        x = np.bincount(index[keep], weights=weight[keep], minlength=sims * N_STATE)
+        x = x.astype(np.int64).reshape(sims, N_STATE)
+        if edit is not None:
+            x = edit.transfer(rng, x)
+        out[:, step] = collapse(x)
+        if progress is not None:
+            progress("simulating", step + 1, years)
+    h_years, h_cube = history_cube(history) if history is not None else ([], np.zeros((0, *out.shape[2:])))
+    return Simulation(years=[params.start_year + i + 1 for i in range(years)], cube=out,
+                      history_years=h_years, history_cube=h_cube, sims=sims, seed=seed)
+
+
+class _LazyBeta:
+    """Beta draws per (simulation, state), made the first time a simulation has someone in the state and kept
+    for the rest of its horizon."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray, sims: int):
+        self.a, self.b = a, b
+        self.p = np.full(sims * len(a), np.nan)
+
+    def at(self, rng: np.random.Generator, flat: np.ndarray, state: np.ndarray) -> np.ndarray:
+        p = self.p[flat]
+        new = np.isnan(p)
+        if new.any():
+            p[new] = rng.beta(self.a[state[new]], self.b[state[new]])
+            self.p[flat[new]] = p[new]
+        return p
+
+
+def _dirichlet(rng: np.random.Generator, alpha: np.ndarray, sims: int) -> np.ndarray:
+    """Dirichlet draws along the last axis, one per simulation, from Gamma draws (zero alphas stay zero)."""
+    g = rng.standard_gamma(np.broadcast_to(alpha, (sims, *alpha.shape)))
+    total = g.sum(axis=-1, keepdims=True)
+    return np.divide(g, total, out=np.zeros_like(g), where=total > 0)
+
+
+def _cdf(p: np.ndarray) -> np.ndarray:
+    c = np.cumsum(p, axis=-1)
+    c[..., -1] = np.where(c[..., -1] > 0, 1.0, 0.0)
+    return c
+
+
+def _individuals(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(simulation, state) of every individual in a (sims, N_STATE) count array."""
+    sim, st = np.nonzero(counts)
+    n = counts[sim, st]
+    return np.repeat(sim, n), np.repeat(st, n)
+
+
+def _categorical(rng: np.random.Generator, cdf: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One category per individual from row `rows[i]` of `cdf` (R, K), by a single sorted search: row r's
+    cumulative probabilities are offset by r so the flattened array stays sorted."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    k = cdf.shape[1]
+    flat = (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
+    u = rng.random(len(rows))
+    pos = np.searchsorted(flat, rows + u, side="right") - rows * k
+    return np.minimum(pos, k - 1)
+
+
+# ---------------------------------------------------------------------------------------------- summaries
+
+QUANTILES = {"median": 50.0, "p2_5": 2.5, "p25": 25.0, "p75": 75.0, "p97_5": 97.5}
+
+
+def quantiles(values: np.ndarray, axis: int = 0) -> dict[str, np.ndarray]:
+    """Median and the 50% and 95% prediction intervals of the simulations (percentiles of the draws)."""
+    qs = np.percentile(values, list(QUANTILES.values()), axis=axis)
+    return {name: qs[i] for i, name in enumerate(QUANTILES)}
+
+
+def summary_frame(values: np.ndarray, *, years: list[int], labels: dict[str, list] | None = None) -> pd.DataFrame:
+    """A long table of (year, [label columns], median, p2_5, p25, p75, p97_5) from per-simulation values shaped
+    (sims, years, *label dims)."""
+    q = quantiles(values, axis=0)
+    labels = labels or {}
+    grids = np.meshgrid(np.array(years, dtype=object), *[np.array(v, dtype=object) for v in labels.values()],
+                        indexing="ij")
+    frame = pd.DataFrame({"year": grids[0].ravel().astype(int)})
+    for name, grid in zip(labels, grids[1:], strict=True):
+        frame[name] = grid.ravel()
+    for name, arr in q.items():
+        frame[name] = np.round(arr.ravel(), 1)
+    return frame

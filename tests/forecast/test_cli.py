@@ -1,0 +1,52 @@
+"""`sendreform forecast run --data` writes summary.json with the documented shape and CSVs that agree with it."""
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from sendreform.cli.main import main
+from sendreform.demo.generator import generate_area
+from sendreform.forecast.history import TABLES_READ
+
+
+@pytest.fixture(scope="module")
+def area_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("area")
+    tables = generate_area(seed=870, as_at=dt.date(2026, 3, 1), scale=0.3)
+    for name in TABLES_READ:
+        if name == "population":
+            pacsv.write_csv(tables[name], folder / "population.csv")
+        else:
+            pq.write_table(tables[name], folder / f"{name}.parquet")
+    return folder
+
+
+def test_forecast_run_writes_summary_json_with_the_documented_shape(area_folder, tmp_path):
+    out = tmp_path / "run"
+    status = main(["forecast", "run", "--data", str(area_folder), "--as-at", "2026-03-01", "--sims", "100",
+                   "--years", "3", "--out", str(out), "--scenario", "scenarios/experts-at-hand.yaml"])
+    assert status == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["year"] for r in summary["total_plans"]] == [2027, 2028, 2029]
+    for row in summary["total_plans"]:
+        assert set(row) == {"year", "median", "p2_5", "p25", "p75", "p97_5"}
+        assert row["p2_5"] <= row["p25"] <= row["median"] <= row["p75"] <= row["p97_5"]
+    assert len(summary["inputs_hash"]) == 16 and summary["code_version"]
+    assert summary["scenario"]["name"] == "Experts at Hand and local specialist places"
+    total = pd.read_csv(out / "total_plans.csv")
+    projected = total[total["kind"] == "projection"]
+    assert projected["median"].tolist() == [r["median"] for r in summary["total_plans"]]
+    assert (out / "scenario_vs_baseline.csv").exists()
+
+
+def test_a_bad_scenario_stops_the_run_naming_the_line(area_folder, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nchanges:\n  - type: scale\n    transition: flying\n    factor: 1\n    from: 2027-01-01\n")
+    status = main(["forecast", "run", "--data", str(area_folder), "--scenario", str(bad), "--out",
+                   str(tmp_path / "o")])
+    assert status == 2
+    assert "bad.yaml, line 4: transition must be one of" in capsys.readouterr().err
