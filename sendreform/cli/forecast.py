@@ -61,6 +61,10 @@ def _run(args, parser) -> int:
     run = forecast_run(history=history, years=args.years, sims=args.sims, seed=args.seed, scenario=scenario,
                        half_life=args.half_life, code_version=main.code_version(), progress=main.progress_bar())
     out = run_write(run=run, out_dir=args.out)
+    from sendreform.forecast.template import template_values, template_write
+
+    template_write(path=out / "data-template.xlsx", history=history, summary=run.summary,
+                   sections=template_values(sim=run.scenario or run.baseline, history=history, seed=args.seed))
     print(f"Forecast from the January {history.last_year} census written to {out}")
     rows = [[str(r["year"]), f"{r['median']:,.0f}", f"{r['p2_5']:,.0f} to {r['p97_5']:,.0f}"]
             for r in run.summary["total_plans"]]

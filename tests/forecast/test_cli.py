@@ -41,6 +41,7 @@ def test_forecast_run_writes_summary_json_with_the_documented_shape(area_folder,
     projected = total[total["kind"] == "projection"]
     assert projected["median"].tolist() == [r["median"] for r in summary["total_plans"]]
     assert (out / "scenario_vs_baseline.csv").exists()
+    assert (out / "data-template.xlsx").exists()
 
 
 def test_a_bad_scenario_stops_the_run_naming_the_line(area_folder, tmp_path, capsys):
