@@ -357,3 +357,16 @@ class AuditEntryFactory(DjangoModelFactory):
     action = "view"
     person_id = "P000001"
     page = "/children/P000001/"
+
+
+class EahPractitionerFactory(DjangoModelFactory):
+    """An Experts at Hand practitioner with their weekly capacity."""
+
+    class Meta:
+        model = "experts.EahPractitioner"
+        django_get_or_create = ("practitioner_id",)
+
+    practitioner_id = factory.Sequence(lambda n: f"870-EAH{n + 1:02d}")
+    name = factory.Sequence(lambda n: f"Practitioner {n + 1}")
+    discipline = "EP"
+    weekly_hours = Decimal("30.0")

@@ -114,3 +114,5 @@ EAH_FIRST_SUPPORT_WORKING_DAYS = env.int("SENDREFORM_EAH_FIRST_SUPPORT_WORKING_D
 EAH_BANK_HOLIDAYS = env.list("SENDREFORM_EAH_BANK_HOLIDAYS", default=None)
 # Capacity assumed for a practitioner seen on involvements but not yet registered with their own hours.
 EAH_DEFAULT_WEEKLY_HOURS = env.int("SENDREFORM_EAH_DEFAULT_WEEKLY_HOURS", default=30)
+# Hours a week an involvement counts against capacity when it has no allocation of its own (loaded history).
+EAH_DEFAULT_ALLOCATION_WEEKLY_HOURS = env.float("SENDREFORM_EAH_DEFAULT_ALLOCATION_WEEKLY_HOURS", default=1.5)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sendreform.accounts.urls")),
     path("", include("sendreform.people.urls")),
     path("", include("sendreform.indicators.urls")),
+    path("", include("sendreform.experts.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

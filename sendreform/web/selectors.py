@@ -14,6 +14,7 @@ from django.utils import timezone
 from sendreform.accounts import roles
 from sendreform.accounts.selectors import users_by_role, users_locked_count
 from sendreform.experts.models import EahInvolvement, EahReferral
+from sendreform.experts.selectors import home_links as experts_home_links
 from sendreform.people.models import Establishment, SenStatus
 from sendreform.people.selectors import children_visible_to, establishments_visible_to, open_on
 from sendreform.standards.suppression import suppress_count
@@ -40,6 +41,7 @@ class Home:
     figures: list[Figure] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     note: str = ""
+    warning: str = ""
 
 
 _INTRO = {
@@ -84,6 +86,8 @@ def home_for(*, user) -> Home:
         home.tasks.append(Task(f"Settings in {user.cluster.name}",
                                reverse("people:establishment-list") + f"?cluster={user.cluster_id}",
                                "Each setting's details and the children on its roll."))
+    eah_links, home.warning = experts_home_links(user=user, on=on)
+    home.tasks.extend(Task(*link) for link in eah_links)
     home.tasks.append(Task("Settings", reverse("people:establishment-list"),
                            "Schools, colleges, early years settings and alternative providers, with a CSV download."))
     if role == roles.ADMIN:

@@ -1,0 +1,658 @@
+"""Reads of the Experts at Hand workflow, scoped by role and audited when they show a child.
+
+A SENCo sees their own setting's referrals; a practitioner (or health practitioner) the referrals they are
+involved in; a cluster lead their cluster's; leads, officers, analysts and administrators all of them; board
+members and parent carer forum representatives none, only the suppressed aggregates of `demand_capacity` and
+`engagement_summary`. Every read that shows a child's referral is recorded through `audit_record`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from sendreform.accounts import roles
+from sendreform.accounts.models import User
+from sendreform.accounts.services import AUDIT_COHORT, AUDIT_VIEW, audit_record
+from sendreform.experts import working_days
+from sendreform.experts.models import (
+    EahEngagement,
+    EahFeedbackInvitation,
+    EahInvolvement,
+    EahMeetingAction,
+    EahPlanningMeeting,
+    EahPractitioner,
+    EahReferral,
+    EahReferralDetail,
+    EahStrategy,
+    EahTransitionPlan,
+)
+from sendreform.inclusion.models import Attendance, Exclusion
+from sendreform.people.models import Establishment, SenStatus
+from sendreform.people.selectors import children_visible_to, open_on
+from sendreform.standards import codes, periods, suppression
+
+# Roles that see every referral.
+ALL_REFERRAL_ROLES = frozenset({roles.OFFICER, roles.ANALYST, roles.EAH_LEAD, roles.ADMIN})
+# Roles that triage and allocate, plan meetings and record engagement.
+MANAGING_ROLES = frozenset({roles.EAH_LEAD, roles.OFFICER, roles.ADMIN})
+AGGREGATE_ROLES = frozenset({roles.BOARD_MEMBER, roles.PCF_REP})
+CLOCKED_TIERS = frozenset({"TARGETED", "TARGETED_PLUS"})
+# The plan's milestones for the share of settings engaged or active.
+ENGAGEMENT_MILESTONES = ((dt.date(2026, 9, 30), 50), (dt.date(2026, 12, 31), 75), (dt.date(2027, 3, 31), 90))
+ENGAGED_LEVELS = ("ENGAGED", "ACTIVE")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def can_manage(*, user) -> bool:
+    return bool(user and user.is_authenticated and user.role in MANAGING_ROLES)
+
+
+def can_refer(*, user) -> bool:
+    return bool(user and user.is_authenticated and user.role == roles.SENCO and user.establishment_id)
+
+
+def sees_referrals(*, user) -> bool:
+    return bool(user and user.is_authenticated and user.role in roles.CHILD_LEVEL_ROLES)
+
+
+# ----------------------------------------------------------------------------------------------- scope
+def referrals_visible_to(*, user) -> QuerySet[EahReferral]:
+    """The referrals this user may see, deny by default."""
+    referrals = EahReferral.objects.select_related("establishment", "person")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return referrals.none()
+    role = user.role
+    if role in ALL_REFERRAL_ROLES:
+        return referrals
+    if role == roles.SENCO and user.establishment_id:
+        return referrals.filter(establishment_id=user.establishment_id)
+    if role == roles.CLUSTER_LEAD and user.cluster_id:
+        return referrals.filter(establishment__cluster_id=user.cluster_id)
+    if role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
+        involved = EahInvolvement.objects.filter(referral=OuterRef("pk"), practitioner_id=user.practitioner_id)
+        return referrals.filter(Exists(involved))
+    return referrals.none()
+
+
+def referral_get(*, user, referral_id: str, page: str) -> EahReferral:
+    """One referral in scope, its read recorded in the audit log. Http404 alike for out of scope and unknown."""
+    referral = referrals_visible_to(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("No referral with that reference")
+    audit_record(user=user, action=AUDIT_VIEW, person_id=referral.person_id or "", page=page,
+                 detail=f"Experts at Hand referral {referral.referral_id}")
+    return referral
+
+
+def involvement_get(*, user, involvement_id: int, page: str) -> EahInvolvement:
+    """An involvement the user may work on: their own as a practitioner, any as a lead or officer."""
+    involvement = EahInvolvement.objects.select_related("referral", "referral__establishment",
+                                                        "referral__person").filter(pk=involvement_id).first()
+    allowed = involvement is not None and (
+        can_manage(user=user)
+        or (user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id
+            and involvement.practitioner_id == user.practitioner_id)
+    )
+    if not allowed:
+        raise Http404("No involvement with that reference")
+    audit_record(user=user, action=AUDIT_VIEW, person_id=involvement.referral.person_id or "", page=page,
+                 detail=f"Experts at Hand involvement {involvement.pk}")
+    return involvement
+
+
+def referral_detail(*, referral: EahReferral) -> EahReferralDetail:
+    """The referral's workflow details; for a referral loaded without them, the defaults (version 0)."""
+    detail = (EahReferralDetail.objects.select_related("referred_by", "triaged_by", "updated_by")
+              .filter(pk=referral.pk).first())
+    return detail or EahReferralDetail(referral=referral)
+
+
+def _weekly_hours():
+    # An involvement loaded without an allocation (the synthetic history) counts the default weekly hours.
+    return Coalesce("allocation__weekly_hours",
+                    Value(Decimal(str(settings.EAH_DEFAULT_ALLOCATION_WEEKLY_HOURS))),
+                    output_field=DecimalField(max_digits=5, decimal_places=1))
+
+
+def can_work_on(*, user, referral: EahReferral) -> bool:
+    """Leads and officers, and any practitioner involved, may log support, set the review and close."""
+    if can_manage(user=user):
+        return True
+    return bool(user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id
+                and referral.involvements.filter(practitioner_id=user.practitioner_id).exists())
+
+
+# ------------------------------------------------------------------------------------------------ clocks
+@dataclass(frozen=True)
+class Clock:
+    """A referral's two clocks on a day, in working days from receipt."""
+
+    triage_due: dt.date
+    support_due: dt.date | None
+    triage_overdue: bool
+    support_overdue: bool
+    age_working_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.triage_overdue or self.support_overdue
+
+
+def referral_clock(*, referral: EahReferral, on: dt.date, holidays=None) -> Clock:
+    """Triage is due 10 working days after receipt; first support 20 working days after receipt for Targeted
+    and Targeted Plus (both configurable). Each is overdue while it has not happened and its day has passed."""
+    holidays = working_days.bank_holidays() if holidays is None else holidays
+    triage_due = working_days.add_working_days(referral.received_date, settings.EAH_TRIAGE_WORKING_DAYS, holidays)
+    clocked = referral.tier in CLOCKED_TIERS
+    support_due = (working_days.add_working_days(referral.received_date, settings.EAH_FIRST_SUPPORT_WORKING_DAYS,
+                                                 holidays) if clocked else None)
+    open_ = referral.closed_date is None
+    return Clock(
+        triage_due=triage_due,
+        support_due=support_due,
+        triage_overdue=open_ and referral.triage_date is None and on > triage_due,
+        support_overdue=bool(open_ and clocked and referral.first_support_date is None and on > support_due),
+        age_working_days=working_days.working_days_between(referral.received_date, on, holidays),
+    )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    referral: EahReferral
+    clock: Clock
+    practitioners: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        r = self.referral
+        if r.closed_date:
+            return "Closed"
+        if r.triage_date is None:
+            return "Awaiting triage"
+        if r.first_support_date is None:
+            return "Awaiting first support" if r.tier in CLOCKED_TIERS else "Triaged"
+        return "Being supported"
+
+
+def _open_queue(on: dt.date) -> QuerySet[EahReferral]:
+    """Open referrals still waiting for something: triage, or first support."""
+    return (EahReferral.objects.filter(received_date__lte=on, closed_date__isnull=True)
+            .filter(Q(triage_date__isnull=True) | Q(first_support_date__isnull=True))
+            .select_related("establishment", "person"))
+
+
+def _items(referrals, on: dt.date) -> list[QueueItem]:
+    holidays = working_days.bank_holidays()
+    referrals = list(referrals)
+    allocated = defaultdict(list)
+    for referral_id, practitioner_id in EahInvolvement.objects.filter(
+            referral_id__in=[r.pk for r in referrals], end_date__isnull=True).values_list("referral_id",
+                                                                                         "practitioner_id"):
+        allocated[referral_id].append(practitioner_id)
+    items = [QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays), tuple(sorted(allocated[r.pk])))
+             for r in referrals]
+    # Overdue first, then the oldest: what needs doing soonest is at the top.
+    return sorted(items, key=lambda i: (not i.clock.overdue, i.referral.received_date, i.referral.referral_id))
+
+
+def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[QueueItem]:
+    """Open referrals awaiting triage or first support, for those who manage the service; audited."""
+    on = on or _today()
+    if not can_manage(user=user):
+        return []
+    items = _items(_open_queue(on), on)
+    audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand queue, {len(items)} referrals")
+    return items
+
+
+def referrals_overdue(*, on: dt.date | None = None) -> list[QueueItem]:
+    """Every overdue referral (unscoped: for the scheduled notification, which sends no child's details)."""
+    on = on or _today()
+    return [i for i in _items(_open_queue(on), on) if i.clock.overdue]
+
+
+def overdue_count(*, user, on: dt.date | None = None) -> int:
+    """How many referrals in the user's scope are overdue (a count: no child is shown, so no audit)."""
+    on = on or _today()
+    scoped = referrals_visible_to(user=user).filter(pk__in=_open_queue(on).values("pk"))
+    return sum(1 for i in _items(scoped, on) if i.clock.overdue)
+
+
+def referral_list(*, user, on: dt.date | None = None, page: str = "", open_only: bool = False) -> list[QueueItem]:
+    """The referrals in the user's scope, newest first, with their clocks; audited."""
+    on = on or _today()
+    referrals = referrals_visible_to(user=user)
+    if open_only:
+        referrals = referrals.filter(closed_date__isnull=True)
+    referrals = list(referrals.order_by("-received_date", "-referral_id")[:500])
+    items = _items(referrals, on)
+    items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
+    if sees_referrals(user=user):
+        audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand referrals, {len(items)}")
+    return items
+
+
+# ----------------------------------------------------------------------------------------- practitioners
+@dataclass(frozen=True)
+class PractitionerLoad:
+    practitioner_id: str
+    name: str
+    discipline: str
+    capacity_hours: Decimal
+    caseload_hours: Decimal
+    open_involvements: int
+    registered: bool
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.caseload_hours > self.capacity_hours
+
+    @property
+    def label(self) -> str:
+        return (f"{self.name} ({codes.EAH_DISCIPLINE.get(self.discipline, self.discipline)}): "
+                f"{self.caseload_hours} of {self.capacity_hours} hours a week")
+
+
+def practitioner_loads(*, on: dt.date | None = None) -> list[PractitionerLoad]:
+    """Each practitioner's caseload hours a week (their open involvements' expected hours) against their
+    capacity. Practitioners seen on involvements but not yet registered count at the default capacity."""
+    on = on or _today()
+    open_involvements = EahInvolvement.objects.filter(open_on(on))
+    load = {row["practitioner_id"]: row for row in open_involvements.values("practitioner_id")
+            .annotate(hours=Sum(_weekly_hours()), n=Count("pk"))}
+    registered = {p.practitioner_id: p for p in EahPractitioner.objects.filter(active=True)}
+    names = {u.practitioner_id: u.get_full_name() or u.username
+             for u in User.objects.exclude(practitioner_id="").filter(role=roles.EAH_PRACTITIONER)}
+    main_discipline = {}
+    # An unregistered practitioner's discipline is the one they have worked in most.
+    for row in (EahInvolvement.objects.values("practitioner_id", "discipline").annotate(n=Count("pk"))
+                .order_by("-n", "discipline")):
+        main_discipline.setdefault(row["practitioner_id"], row["discipline"])
+    ids = sorted(set(registered) | set(main_discipline))
+    out = []
+    for practitioner_id in ids:
+        p = registered.get(practitioner_id)
+        row = load.get(practitioner_id, {})
+        out.append(PractitionerLoad(
+            practitioner_id=practitioner_id,
+            name=p.name if p else names.get(practitioner_id, practitioner_id),
+            discipline=p.discipline if p else main_discipline[practitioner_id],
+            capacity_hours=Decimal(p.weekly_hours if p else settings.EAH_DEFAULT_WEEKLY_HOURS).quantize(Decimal("0.1")),
+            caseload_hours=Decimal(row.get("hours") or 0).quantize(Decimal("0.1")),
+            open_involvements=int(row.get("n") or 0),
+            registered=p is not None,
+        ))
+    return out
+
+
+def practitioner_get(*, practitioner_id: str) -> EahPractitioner | None:
+    return EahPractitioner.objects.filter(pk=practitioner_id).first()
+
+
+def caseload(*, user, on: dt.date | None = None, page: str = "") -> list[EahInvolvement]:
+    """A practitioner's open involvements (their caseload), oldest first; audited."""
+    on = on or _today()
+    if user.role not in (roles.EAH_PRACTITIONER, roles.HEALTH) or not user.practitioner_id:
+        return []
+    involvements = list(EahInvolvement.objects.filter(open_on(on), practitioner_id=user.practitioner_id)
+                        .select_related("referral", "referral__establishment", "referral__person")
+                        .order_by("start_date", "pk"))
+    audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand caseload, {len(involvements)}")
+    return involvements
+
+
+# --------------------------------------------------------------------------------------- referral pages
+@dataclass(frozen=True)
+class ChildPrefill:
+    """What the service already knows about a child, shown on the referral form rather than asked again."""
+
+    rows: list[tuple[str, str]]
+    suggested_flags: list[str]
+
+
+def referral_child_choices(*, user, on: dt.date | None = None) -> list[tuple[str, str]]:
+    """The children on the SENCo's roll, as choices for the referral form (audited as a cohort read)."""
+    on = on or _today()
+    if not can_refer(user=user):
+        return []
+    people = children_visible_to(user=user, on=on).order_by("surname", "forename", "person_id")
+    choices = [(p.person_id, f"{p.surname}, {p.forename} (born {p.birth_date:%-d %B %Y})") for p in people]
+    audit_record(user=user, action=AUDIT_COHORT, page="Experts at Hand referral",
+                 detail=f"setting {user.establishment_id}")
+    return choices
+
+
+def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
+    """The record's facts about a child already read through `person_get`: identity, SEN status, need,
+    plan, and the risk flags the record suggests (a suspension this year, persistent absence)."""
+    from sendreform.people.selectors import person_summary
+
+    on = on or _today()
+    summary = person_summary(person=person, on=on)
+    flags = []
+    if Exclusion.objects.filter(person_id=person.person_id, category="SUSP",
+                                start_date__gte=on - dt.timedelta(days=365)).exists():
+        flags.append("SUSPENSION")
+    if Exclusion.objects.filter(person_id=person.person_id, category="PERM",
+                                start_date__gte=on - dt.timedelta(days=365)).exists():
+        flags.append("EXCLUSION")
+    latest = Attendance.objects.filter(person_id=person.person_id).order_by("-academic_year", "-term").first()
+    absence = ""
+    if latest and latest.sessions_possible:
+        rate = 100 * (latest.sessions_authorised + latest.sessions_unauthorised) / latest.sessions_possible
+        absence = f"{rate:.1f}% ({codes.TERM.get(latest.term, latest.term)} term {latest.academic_year})"
+        if rate >= 10:
+            flags.append("ATTENDANCE")
+    rows = [
+        ("Name", f"{person.forename} {person.surname}"),
+        ("Date of birth", f"{person.birth_date:%-d %B %Y}"),
+        ("Unique pupil number (UPN)", person.upn or ""),
+        ("Year group", _year_group(periods.national_curriculum_year(person.birth_date, on))),
+        ("SEN provision now", summary.sen_provision),
+        ("Primary need", summary.primary_need),
+        ("Open EHC plan", "Yes" if summary.has_open_plan else "No"),
+        ("Where educated now", summary.setting),
+        ("Latest absence", absence),
+    ]
+    return ChildPrefill(rows=rows, suggested_flags=flags)
+
+
+def _year_group(ncy: int) -> str:
+    if ncy == 0:
+        return "Reception"
+    if ncy < 0:
+        return "Nursery"
+    return f"Year {ncy}"
+
+
+def referral_strategies(*, referral: EahReferral) -> list[EahStrategy]:
+    return list(referral.strategies.select_related("recorded_by"))
+
+
+def child_strategies(*, user, person_id: str, page: str) -> list[EahStrategy]:
+    """Every strategy agreed for a child the user may see (the setting sees them on its children); audited."""
+    from sendreform.people.selectors import person_get
+
+    person = person_get(user=user, person_id=person_id, page=page)
+    return list(EahStrategy.objects.filter(person=person).select_related("referral", "recorded_by"))
+
+
+def feedback_invitation_get(*, token: str) -> EahFeedbackInvitation | None:
+    return EahFeedbackInvitation.objects.select_related("referral").filter(token=token).first()
+
+
+# -------------------------------------------------------------------------------------------- engagement
+@dataclass
+class EngagementRow:
+    establishment: Establishment
+    level: str
+    as_at: dt.date | None
+    recorded_by: str
+
+
+@dataclass
+class ShareRow:
+    group: str
+    settings: int
+    engaged: int
+
+    @property
+    def pct(self) -> float | None:
+        return round(100 * self.engaged / self.settings, 1) if self.settings else None
+
+
+@dataclass
+class EngagementSummary:
+    rows: list[EngagementRow]
+    by_phase: list[ShareRow]
+    by_cluster: list[ShareRow]
+    total: ShareRow
+    milestones: list[dict] = field(default_factory=list)
+
+
+def _open_in_area(on: dt.date) -> QuerySet[Establishment]:
+    return (Establishment.objects.filter(in_area=True)
+            .filter(Q(open_date__isnull=True) | Q(open_date__lte=on))
+            .filter(Q(close_date__isnull=True) | Q(close_date__gte=on)).select_related("cluster"))
+
+
+def _latest_levels(on: dt.date) -> dict[str, EahEngagement]:
+    latest = {}
+    for e in (EahEngagement.objects.filter(as_at__lte=on).select_related("record__recorded_by")
+              .order_by("establishment_id", "as_at", "level", "pk")):
+        latest[e.establishment_id] = e
+    return latest
+
+
+def engagement_share(*, on: dt.date) -> ShareRow:
+    """The share of open in-area settings whose latest level on `on` is engaged or active (as the
+    eah_settings_engaged_pct indicator defines it)."""
+    latest = _latest_levels(on)
+    settings_ = list(_open_in_area(on).values_list("establishment_id", flat=True))
+    engaged = sum(1 for s in settings_ if s in latest and latest[s].level in ENGAGED_LEVELS)
+    return ShareRow("All settings", len(settings_), engaged)
+
+
+def engagement_summary(*, on: dt.date | None = None) -> EngagementSummary:
+    """Each open in-area setting's latest level, the share engaged by phase and by cluster, and the share on
+    each of the plan's milestone dates (settings, not children: no suppression needed)."""
+    on = on or _today()
+    latest = _latest_levels(on)
+    rows, phase, cluster = [], defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    for est in _open_in_area(on).order_by("name"):
+        e = latest.get(est.establishment_id)
+        level = e.level if e else "NONE"
+        by = recorded_by(engagement=e) if e else ""
+        rows.append(EngagementRow(est, level, e.as_at if e else None, by))
+        engaged = level in ENGAGED_LEVELS
+        for bucket, key in ((phase, codes.PHASE.get(est.phase, est.phase)),
+                            (cluster, est.cluster.name if est.cluster else "No cluster")):
+            bucket[key][0] += 1
+            bucket[key][1] += engaged
+    total = ShareRow("All settings", len(rows), sum(1 for r in rows if r.level in ENGAGED_LEVELS))
+    milestones = []
+    for day, target in ENGAGEMENT_MILESTONES:
+        share = engagement_share(on=day) if day <= on else None
+        milestones.append({"date": day, "target": target, "actual": share.pct if share else None,
+                           "met": (share.pct is not None and share.pct >= target) if share else None})
+    return EngagementSummary(
+        rows=rows,
+        by_phase=[ShareRow(k, *v) for k, v in sorted(phase.items())],
+        by_cluster=[ShareRow(k, *v) for k, v in sorted(cluster.items())],
+        total=total, milestones=milestones,
+    )
+
+
+def recorded_by(*, engagement: EahEngagement) -> str:
+    """Who recorded a level: a name, or "Loaded history" for levels loaded without a record."""
+    record = getattr(engagement, "record", None)
+    if record is None:
+        return "Loaded history"
+    who = record.recorded_by
+    return (who.get_full_name() or who.username) if who else "Unknown"
+
+
+def engagement_history(*, establishment_id: str) -> list[EahEngagement]:
+    return list(EahEngagement.objects.filter(establishment_id=establishment_id)
+                .select_related("record__recorded_by").order_by("-as_at", "-pk"))
+
+
+# ------------------------------------------------------------------------------------ planning meetings
+def meetings_list() -> list[EahPlanningMeeting]:
+    return list(EahPlanningMeeting.objects.select_related("cluster").order_by("-meeting_date", "-pk"))
+
+
+def meeting_get(*, user, meeting_id: int) -> EahPlanningMeeting:
+    if not can_manage(user=user):
+        raise Http404("No meeting with that reference")
+    meeting = EahPlanningMeeting.objects.select_related("cluster").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("No meeting with that reference")
+    return meeting
+
+
+@dataclass(frozen=True)
+class TransferChild:
+    person_id: str
+    name: str
+    setting: str
+    sen_provision: str
+    move: str
+    has_transition_plan: bool
+
+
+@dataclass
+class Agenda:
+    targeted_plus: list[QueueItem]
+    at_risk: list[QueueItem]
+    transfers: list[TransferChild]
+    transfer_year: str
+    actions: list[EahMeetingAction]
+
+    @property
+    def without_plan(self) -> int:
+        return sum(1 for t in self.transfers if not t.has_transition_plan)
+
+
+_MOVES = {-1: "Early years to primary", 6: "Primary to secondary", 11: "School to post-16"}
+
+
+def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
+    """The meeting's agenda: the cluster's open Targeted Plus referrals, its open referrals flagged at risk,
+    and the phase-transfer cohort (children with a plan or on SEN support at the cluster's settings who move
+    phase next academic year), each marked with whether a transition plan exists. Audited."""
+    on = meeting.meeting_date
+    in_cluster = Q(establishment__cluster_id=meeting.cluster_id)
+    open_refs = referrals_visible_to(user=user).filter(in_cluster, closed_date__isnull=True, received_date__lte=on)
+    targeted_plus = _items(open_refs.filter(tier="TARGETED_PLUS"), on)
+    at_risk = [i for i in _items(open_refs.exclude(risk_flags=""), on)]
+    next_year = periods.academic_year(periods.academic_year(on).end + dt.timedelta(days=1)).name
+    statuses = (SenStatus.objects.filter(open_on(on), establishment__cluster_id=meeting.cluster_id,
+                                         sen_provision__in=["E", "K"],
+                                         person__in=children_visible_to(user=user, on=on))
+                .select_related("person", "establishment").order_by("person__surname", "person__forename"))
+    planned = set(EahTransitionPlan.objects.filter(academic_year=next_year).values_list("person_id", flat=True))
+    transfers, seen = [], set()
+    for s in statuses:
+        p = s.person
+        ncy = periods.national_curriculum_year(p.birth_date, on)
+        if ncy not in _MOVES or p.person_id in seen:
+            continue
+        seen.add(p.person_id)
+        transfers.append(TransferChild(p.person_id, f"{p.surname}, {p.forename}", s.establishment.name,
+                                       codes.SEN_PROVISION.get(s.sen_provision, s.sen_provision), _MOVES[ncy],
+                                       p.person_id in planned))
+    transfers.sort(key=lambda t: (t.has_transition_plan, t.move, t.name))
+    audit_record(user=user, action=AUDIT_COHORT, page=page,
+                 detail=f"Experts at Hand planning meeting {meeting.pk}, cluster {meeting.cluster_id}")
+    return Agenda(targeted_plus, at_risk, transfers, next_year,
+                  list(meeting.actions.select_related("person").order_by("due_date", "pk")))
+
+
+# ------------------------------------------------------------------------------------ demand, capacity
+@dataclass
+class Demand:
+    weeks: list[dict]
+    age_profile: list[dict]
+    projection: list[dict]
+    arrivals_per_week: float
+    clearances_per_week: float
+    queue_now: int
+    capacity_hours: Decimal
+
+
+AGE_BANDS = ((0, 5, "0 to 5 working days"), (6, 10, "6 to 10 working days"), (11, 20, "11 to 20 working days"),
+             (21, 10_000, "More than 20 working days"))
+
+
+def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: bool = False) -> Demand:
+    """Referrals received each week (by tier and by discipline needed) against the practitioners' hours
+    available and committed; the age profile of the queue; and the queue projected eight weeks ahead at the
+    last eight weeks' rates of arrival and of first support. With `suppress`, every count of children passes
+    through small-number suppression (the board's and forum's view)."""
+    on = on or _today()
+    monday = on - dt.timedelta(days=on.weekday())
+    starts = [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    first = starts[0]
+    referrals = list(EahReferral.objects.filter(received_date__gte=first, received_date__lte=on)
+                     .values("received_date", "tier", "disciplines"))
+    involvements = list(EahInvolvement.objects.filter(start_date__lte=on)
+                        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                        .annotate(weekly=_weekly_hours())
+                        .values("referral_id", "discipline", "start_date", "end_date", "weekly"))
+    capacity = sum((p.capacity_hours for p in practitioner_loads(on=on)), Decimal(0))
+    started_by = defaultdict(Counter)
+    for inv in involvements:
+        if inv["start_date"] >= first:
+            started_by[inv["start_date"] - dt.timedelta(days=inv["start_date"].weekday())][inv["discipline"]] += 1
+    count = suppression.suppress_count if suppress else (lambda n: n)
+    rows = []
+    for start in starts:
+        end = start + dt.timedelta(days=6)
+        week = [r for r in referrals if start <= r["received_date"] <= end]
+        tiers = Counter(r["tier"] or "UNTRIAGED" for r in week)
+        committed = sum((Decimal(i["weekly"]) for i in involvements
+                         if i["start_date"] <= end and (i["end_date"] is None or i["end_date"] >= start)), Decimal(0))
+        row = {"week": start, "received": count(len(week)),
+               **{f"tier_{t}": count(tiers.get(t, 0)) for t in [*codes.EAH_TIER, "UNTRIAGED"]},
+               **{f"disc_{d}": count(started_by[start].get(d, 0)) for d in codes.EAH_DISCIPLINE},
+               "hours_available": capacity, "hours_committed": committed.quantize(Decimal("0.1"))}
+        rows.append(row)
+    holidays = working_days.bank_holidays()
+    queue = list(_open_queue(on))
+    ages = Counter()
+    for r in queue:
+        age = working_days.working_days_between(r.received_date, on, holidays)
+        for lo, hi, label in AGE_BANDS:
+            if lo <= age <= hi:
+                ages[label] += 1
+    age_profile = [{"band": label, "referrals": count(ages.get(label, 0))} for _, _, label in AGE_BANDS]
+    # Rates over the last eight whole weeks before this one.
+    window_start, window_end = monday - dt.timedelta(weeks=8), monday - dt.timedelta(days=1)
+    arrivals = EahReferral.objects.filter(received_date__range=(window_start, window_end)).count() / 8
+    cleared = EahReferral.objects.filter(
+        Q(first_support_date__range=(window_start, window_end))
+        | Q(first_support_date__isnull=True, closed_date__range=(window_start, window_end))).count() / 8
+    projection = []
+    for k in range(1, 9):
+        projected = max(0.0, len(queue) + k * (arrivals - cleared))
+        projection.append({"week": monday + dt.timedelta(weeks=k), "projected_queue": round(projected)})
+    return Demand(rows, age_profile, projection, round(arrivals, 1), round(cleared, 1), len(queue), capacity)
+
+
+# ------------------------------------------------------------------------------------------- home page
+def home_links(*, user, on: dt.date | None = None) -> tuple[list[tuple[str, str, str]], str]:
+    """The Experts at Hand tasks for a role's home page, and a warning when referrals in scope are overdue."""
+    from django.urls import reverse
+
+    links = []
+    if can_refer(user=user):
+        links.append(("Refer to Experts at Hand", reverse("experts:refer"),
+                      "Refer a child on your roll, or ask for a consultation for your setting."))
+    if can_manage(user=user):
+        links.append(("Experts at Hand triage queue", reverse("experts:queue"),
+                      "Referrals awaiting triage or first support, overdue first; allocate practitioners."))
+    if user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
+        links.append(("Your Experts at Hand caseload", reverse("experts:caseload"),
+                      "Log support, agree strategies, set reviews and close referrals."))
+    if user.role in roles.ROLES:
+        links.append(("Experts at Hand", reverse("experts:index"),
+                      "Referrals, settings' engagement, planning meetings, demand and capacity."))
+    warning = ""
+    if can_manage(user=user):
+        n = overdue_count(user=user, on=on)
+        if n:
+            warning = f"{n} Experts at Hand referral{'s are' if n != 1 else ' is'} overdue for triage or first support."
+    return links, warning
