@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "sendreform.places",
     "sendreform.web",
     "sendreform.indicators",
+    "sendreform.plan",
+    "sendreform.governance",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("sendreform.accounts.urls")),
     path("", include("sendreform.people.urls")),
     path("", include("sendreform.indicators.urls")),
+    path("", include("sendreform.plan.urls")),
+    path("", include("sendreform.governance.urls")),
     path("", include("sendreform.experts.urls")),
     path("", include("sendreform.web.urls")),
 ]

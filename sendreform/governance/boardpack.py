@@ -1,0 +1,156 @@
+"""The board pack: one set of content — summary, indicators against the plan, milestones due, risks,
+decisions and actions, and the data note — rendered as an accessible HTML page and as a tagged PDF
+(WeasyPrint, PDF/UA-1). Packs are for board members, so every figure is suppressed as for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sendreform.common.warehouse import ibis_connection
+from sendreform.governance import selectors as gov
+from sendreform.governance.models import ACTION_STATUSES, DECISION_STATUSES, Board, BoardPack
+from sendreform.governance.services import board_pack_store
+from sendreform.indicators.charts import sparkline_svg
+from sendreform.interchange.snapshot import content_hash, tables_as_at
+from sendreform.metrics import engine, report
+from sendreform.metrics.catalogue import CATALOGUE
+from sendreform.plan.models import MILESTONE_STATUSES
+from sendreform.plan.selectors import milestones_due, plan_current, plan_targets
+from sendreform.standards import periods
+from sendreform.standards.schemas import TABLE_ORDER
+
+try:
+    from sendreform.metrics.report import figure_is_small
+except ImportError:  # the metrics layer before it named this rule publicly
+    from sendreform.metrics.report import _small as figure_is_small  # noqa: F401 - used below
+
+SUPPRESS = True  # a board pack goes to board members and parent carer forum representatives
+TREND_START = dt.date(2023, 4, 1)
+RAG_ORDER = ("RED", "AMBER", "GREEN", None)
+
+
+def _figures(*, as_at: dt.date) -> dict:
+    """The report and quarterly trend of every indicator, and the content hash of the data as it stood."""
+    con = ibis_connection()
+    try:
+        tables = engine.tables_from_connection(con)
+        targets = plan_targets()
+        rep = report.catalogue_report(tables, as_at=as_at, suppress=SUPPRESS, targets=targets, con=con)
+        days = periods.quarter_ends(TREND_START, as_at)
+        days = days if as_at in days else [*days, as_at]
+        trend: dict[str, list] = {}
+        for fig in engine.evaluate(tables, as_ats=days, con=con):
+            # The report's own rule, so a quarter is hidden exactly as the as-at figure would be.
+            hidden = SUPPRESS and figure_is_small(CATALOGUE[fig.id], fig)
+            trend.setdefault(fig.id, []).append((fig.as_at, None if hidden else fig.value))
+        snapshot = tables_as_at(tables={n: con.table(n) for n in TABLE_ORDER}, as_at=as_at)
+        digest = content_hash(tables={n: con.to_pyarrow(snapshot[n]) for n in TABLE_ORDER})
+    finally:
+        con.disconnect()
+    return {"report": rep, "trend": trend, "content_hash": digest}
+
+
+def _shown(value, unit: str) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value  # "c": suppressed
+    text = f"{value:,.1f}" if not float(value).is_integer() else f"{value:,.0f}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def board_pack_content(*, board: Board, as_at: dt.date) -> dict:
+    """Everything the pack shows, and the state the next pack compares itself with."""
+    figures = _figures(as_at=as_at)
+    indicators = []
+    for k in figures["report"]["kpis"]:
+        points = figures["trend"].get(k["id"], [])
+        indicators.append({
+            "id": k["id"], "title": k["title"], "value": _shown(k["value"], k["unit"]),
+            "expected": _shown(k["expected"], k["unit"]), "rag": k["rag"],
+            "chart": sparkline_svg(points, unit=k["unit"]),
+        })
+    ratings = gov.risks_rated(today=as_at)
+    milestones = milestones_due(as_at=as_at)
+    decisions = gov.board_decisions(board=board)
+    actions = gov.board_actions(board=board)
+    state = {
+        "indicators": {i["id"]: i["rag"] for i in indicators},
+        "milestones": {str(m.pk): m.status for m in milestones},
+        "milestone_names": {str(m.pk): m.text[:120] for m in milestones},
+        "risks": {r.risk.ref: r.residual_rag for r in ratings},
+        "actions": {str(a.pk): a.status for a in actions},
+    }
+    last = board.packs.order_by("-generated_at", "-id").first()
+    plan = plan_current()
+    return {
+        "board": board, "as_at": as_at, "plan": plan, "generated_at": timezone.now(),
+        "content_hash": figures["content_hash"], "suppressed": SUPPRESS,
+        "indicators": indicators,
+        "rag_counts": [(rag or "No trajectory", sum(1 for i in indicators if i["rag"] == rag)) for rag in RAG_ORDER],
+        "milestone_counts": [(label, sum(1 for m in milestones if m.status == key))
+                             for key, label in MILESTONE_STATUSES.items()],
+        "milestones": [{"milestone": m, "status": MILESTONE_STATUSES[m.status], "overdue": m.due < as_at}
+                       for m in milestones],
+        "risk_counts": [(rag, sum(1 for r in ratings if r.residual_rag == rag)) for rag in RAG_ORDER[:3]],
+        "heat_inherent": gov.heat_map(ratings=ratings, stage="inherent"),
+        "heat_residual": gov.heat_map(ratings=ratings, stage="residual"),
+        "top_risks": gov.risks_top(today=as_at),
+        "decisions": [{"decision": d, "status": DECISION_STATUSES[d.status]} for d in decisions],
+        "actions": [{"action": a, "status": ACTION_STATUSES[a.status],
+                     "overdue": gov.action_is_overdue(a, today=as_at)} for a in actions],
+        "last_pack": last,
+        "changes": _changes(last.state if last else None, state),
+        "state": state,
+    }
+
+
+def _changes(before: dict | None, after: dict) -> list[str] | None:
+    """What changed since the last pack, in words (None: there is no last pack)."""
+    if before is None:
+        return None
+    out = []
+    for iid, rag in after["indicators"].items():
+        old = before.get("indicators", {}).get(iid)
+        if old != rag:
+            out.append(f"Indicator {iid}: {old or 'no RAG'} to {rag or 'no RAG'}")
+    old_milestones = before.get("milestones", {})
+    for pk, status in after["milestones"].items():
+        if pk in old_milestones and old_milestones[pk] != status:
+            out.append(f"Milestone “{after['milestone_names'][pk]}”: {MILESTONE_STATUSES.get(old_milestones[pk])} "
+                       f"to {MILESTONE_STATUSES[status]}")
+        elif pk not in old_milestones:
+            out.append(f"Milestone “{after['milestone_names'][pk]}” now due ({MILESTONE_STATUSES[status]})")
+    for pk in old_milestones.keys() - after["milestones"].keys():
+        out.append(f"Milestone “{before.get('milestone_names', {}).get(pk, pk)}” done or no longer due")
+    for ref, rag in after["risks"].items():
+        old = before.get("risks", {}).get(ref)
+        if old != rag:
+            out.append(f"Risk {ref}: residual {old or 'new'} to {rag}")
+    for pk, status in after["actions"].items():
+        old = before.get("actions", {}).get(pk)
+        if old != status:
+            out.append(f"Action {pk}: {ACTION_STATUSES.get(old, 'new')} to {ACTION_STATUSES[status]}")
+    return out
+
+
+def board_pack_html(content: dict) -> str:
+    """The standalone document WeasyPrint prints (print CSS, no navigation)."""
+    return render_to_string("governance/boardpack_print.html", content)
+
+
+def board_pack_pdf(content: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=board_pack_html(content)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def board_pack_generate(*, board: Board, as_at: dt.date, by) -> BoardPack:
+    """Compute, print and keep a board's pack."""
+    content = board_pack_content(board=board, as_at=as_at)
+    pdf = board_pack_pdf(content)
+    return board_pack_store(board=board, as_at=as_at, content_hash=content["content_hash"],
+                            state=content["state"], pdf=pdf, by=by)

@@ -1,0 +1,138 @@
+"""Governance on Reading's plan: the Annex C ratings of the five risks, the escalation tree, history of every
+edit, rights (board members and the parent carer forum read, never edit), and overdue actions."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from sendreform.governance import selectors as gov
+from sendreform.governance.matrix import AMBER, GREEN, RED, risk_rag
+from sendreform.governance.models import Action, Board, Meeting, Risk
+from sendreform.plan.models import ChangeEntry, Milestone
+from tests.factories import PASSWORD
+
+
+def _client(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_annex_c_reproduces_the_plans_own_rags():
+    # High x High and High x Medium are red; Medium x Medium amber (the plan's five risks)
+    assert risk_rag(impact="critical", likelihood="likely") == RED
+    assert risk_rag(impact="critical", likelihood="possible") == RED
+    assert risk_rag(impact="moderate", likelihood="possible") == AMBER
+    assert risk_rag(impact="critical", likelihood="unlikely") == AMBER
+    assert risk_rag(impact="moderate", likelihood="very_unlikely") == GREEN
+
+
+@pytest.mark.django_db
+def test_the_five_risks_rate_as_the_plan_rates_them(reading_plan):
+    ratings = {r.risk.ref: r for r in gov.risks_rated(today=dt.date(2026, 6, 1))}
+    for ref, risk in ((r.ref, r) for r in Risk.objects.all()):
+        assert ratings[ref].inherent_rag == risk.plan_rag.upper()
+        assert ratings[ref].residual_rag == risk.plan_residual_rag.upper()
+
+
+@pytest.mark.django_db
+def test_the_escalation_tree_puts_the_sro_and_programme_board_under_the_partnership_board(reading_plan):
+    tree = {n["board"].key: n for n in gov.escalation_tree()}
+    under = [c["board"].key for c in tree["send-strategic-partnership-board"]["children"]]
+    assert "sro" in under and "send-reform-programme-board" in under
+    programme = next(c for c in tree["send-strategic-partnership-board"]["children"]
+                     if c["board"].key == "send-reform-programme-board")
+    assert [c["board"].key for c in programme["children"]] == ["delivery-workstreams"]
+
+
+@pytest.mark.django_db
+def test_an_officer_edits_a_milestone_and_its_history_shows_who_and_what(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    milestone = Milestone.objects.filter(quarter="2026-27 Q2").first()
+    c = _client(client, users[roles.OFFICER])
+    url = reverse("plan:milestone", args=[milestone.pk])
+    response = c.post(url, {"status": "at_risk", "evidence": "Venue booking slipped", "links": ""})
+    assert response.status_code == 302
+    page = c.get(url).content.decode()
+    assert "“Not started” to “At risk”" in page
+    assert "officer" in page
+    entry = ChangeEntry.objects.get(subject_kind="milestone", subject_id=milestone.pk)
+    assert entry.user == users[roles.OFFICER]
+
+
+@pytest.mark.django_db
+def test_bad_input_shows_the_error_summary_and_changes_nothing(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    milestone = Milestone.objects.first()
+    c = _client(client, users[roles.ADMIN])
+    response = c.post(reverse("plan:milestone", args=[milestone.pk]),
+                      {"status": "done", "evidence": "", "links": "not a link"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.status == "not_started"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["BOARD_MEMBER", "PCF_REP"])
+def test_board_members_and_the_forum_read_but_cannot_edit(reading_plan, users, client, role):
+    c = _client(client, users[role])
+    milestone, risk = Milestone.objects.first(), Risk.objects.first()
+    for name, args in (("plan:overview", []), ("governance:boards", []), ("governance:risks", []),
+                       ("plan:milestone", [milestone.pk]), ("governance:risk", [risk.pk])):
+        response = c.get(reverse(name, args=args))
+        assert response.status_code == 200
+        assert "Save the" not in response.content.decode()
+    assert c.post(reverse("plan:milestone", args=[milestone.pk]), {"status": "done"}).status_code == 403
+    assert c.post(reverse("governance:risk", args=[risk.pk]), {}).status_code == 403
+    board = Board.objects.first()
+    assert c.post(reverse("governance:pack-create", args=[board.key]), {}).status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.status == "not_started"
+
+
+@pytest.mark.django_db
+def test_a_residual_red_risk_shows_the_board_it_escalates_to_and_its_history(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    risk = Risk.objects.get(ref="R3")
+    c = _client(client, users[roles.OFFICER])
+    url = reverse("governance:risk", args=[risk.pk])
+    data = {"inherent_impact": "critical", "inherent_likelihood": "possible", "residual_impact": "critical",
+            "residual_likelihood": "likely", "mitigations": "Weekly sufficiency review", "owner": "SEND Strategic Lead",
+            "review_date_day": "1", "review_date_month": "10", "review_date_year": "2026",
+            "escalates_to": str(risk.escalates_to_id)}
+    assert c.post(url, data).status_code == 302
+    page = c.get(url).content.decode()
+    assert "this risk escalates to the" in page and "SEND Strategic Partnership Board" in page
+    assert "“Unlikely (10–30%)” to “Likely (60–90%)”" in page
+    register = c.get(reverse("governance:risks")).content.decode()
+    assert "R3 is residual red and escalates to the SEND Strategic Partnership Board" in register
+
+
+@pytest.mark.django_db
+def test_decisions_and_actions_keep_history_and_overdue_actions_stand_out(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    c = _client(client, users[roles.OFFICER])
+    board = Board.objects.get(key="send-reform-programme-board")
+    response = c.post(reverse("governance:meeting-new", args=[board.key]),
+                      {"date_day": "15", "date_month": "7", "date_year": "2026", "title": "July", "notes": ""})
+    meeting = Meeting.objects.get(board=board)
+    assert response.url == reverse("governance:meeting", args=[meeting.pk])
+    c.post(reverse("governance:meeting", args=[meeting.pk]), {"decision-text": "Approve EAH budget",
+                                                             "decision-status": "agreed"})
+    c.post(reverse("governance:meeting", args=[meeting.pk]), {
+        "action-text": "Map the workforce", "action-owner": "RISE Service Lead", "action-due_day": "1",
+        "action-due_month": "8", "action-due_year": "2020", "action-status": "open"})
+    action = Action.objects.get()
+    board_page = c.get(reverse("governance:board", args=[board.key])).content.decode()
+    assert "Approve EAH budget" in board_page and "Overdue" in board_page
+    c.post(reverse("governance:action", args=[action.pk]), {
+        "text": "Map the workforce", "owner": "RISE Service Lead", "due_day": "1", "due_month": "8",
+        "due_year": "2020", "status": "complete"})
+    action_page = c.get(reverse("governance:action", args=[action.pk])).content.decode()
+    assert "“Open” to “Complete”" in action_page and "Overdue" not in action_page
+    assert ChangeEntry.objects.filter(subject_kind="decision").count() == 1
