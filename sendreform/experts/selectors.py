@@ -587,7 +587,7 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
     starts = [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
     first = starts[0]
     referrals = list(EahReferral.objects.filter(received_date__gte=first, received_date__lte=on)
-                     .values("received_date", "tier", "disciplines"))
+                     .values("received_date", "tier"))
     involvements = list(EahInvolvement.objects.filter(start_date__lte=on)
                         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
                         .annotate(weekly=_weekly_hours())
