@@ -17,6 +17,11 @@ SCORES = [("5", "Strongly agree"), ("4", "Agree"), ("3", "Neither agree nor disa
           ("1", "Strongly disagree")]
 
 
+def date_initial(day) -> list[int] | None:
+    """A date as the three GOV.UK date inputs show it (day, month, year)."""
+    return [day.day, day.month, day.year] if day else None
+
+
 def errors_onto(form: forms.Form, error) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on the form."""
     if hasattr(error, "error_dict"):
@@ -104,7 +109,7 @@ class TriageForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    contact_date = GovukDateField(name="Date of the contact")
+    contact_date = GovukDateField(name="Date of the contact", error_messages={"required": "Enter the date of the contact"})
     kind = forms.ChoiceField(label="Kind of contact", choices=[("", "Choose")] + list(CONTACT_KINDS.items()),
                              error_messages={"required": "Select the kind of contact"})
     hours = forms.DecimalField(
@@ -120,19 +125,19 @@ class ContactForm(forms.Form):
 class StrategyForm(forms.Form):
     text = forms.CharField(label="Strategy agreed with the setting", widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=4000, error_messages={"required": "Enter the strategy agreed with the setting"})
-    agreed_date = GovukDateField(name="Date agreed")
+    agreed_date = GovukDateField(name="Date agreed", error_messages={"required": "Enter the date agreed"})
 
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    review_date = GovukDateField(name="Review date")
+    review_date = GovukDateField(name="Review date", error_messages={"required": "Enter the review date"})
 
 
 class CloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect, choices=codes.choices(codes.EAH_OUTCOME),
                                 error_messages={"required": "Select the outcome"})
-    closed_date = GovukDateField(name="Closing date")
+    closed_date = GovukDateField(name="Closing date", error_messages={"required": "Enter the closing date"})
     note = forms.CharField(label="Closing note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=4000)
     family_email = forms.EmailField(
@@ -160,13 +165,13 @@ class EngagementForm(forms.Form):
     level = forms.ChoiceField(label="Engagement level", widget=forms.RadioSelect,
                               choices=codes.choices(codes.EAH_LEVEL),
                               error_messages={"required": "Select an engagement level"})
-    as_at = GovukDateField(name="Date of the level")
+    as_at = GovukDateField(name="Date of the level", error_messages={"required": "Enter the date of the level"})
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
 
 class MeetingForm(forms.Form):
     cluster = forms.ChoiceField(label="Cluster", error_messages={"required": "Select the cluster"})
-    meeting_date = GovukDateField(name="Meeting date")
+    meeting_date = GovukDateField(name="Meeting date", error_messages={"required": "Enter the meeting date"})
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                             max_length=4000)
 
@@ -179,7 +184,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                                   error_messages={"required": "Enter the action"})
     owner = forms.CharField(label="Owner", max_length=200, error_messages={"required": "Enter who owns the action"})
-    due_date = GovukDateField(name="Due date")
+    due_date = GovukDateField(name="Due date", error_messages={"required": "Enter the due date"})
     person = forms.ChoiceField(label="Child the action is about (optional)", required=False)
 
     def __init__(self, *args, children: list[tuple[str, str]], **kwargs):
@@ -188,7 +193,7 @@ class ActionForm(forms.Form):
 
 
 class TransitionPlanForm(forms.Form):
-    agreed_date = GovukDateField(name="Date the transition plan was agreed")
+    agreed_date = GovukDateField(name="Date the transition plan was agreed", error_messages={"required": "Enter the date the transition plan was agreed"})
     receiving_setting = forms.CharField(label="Receiving setting (optional)", required=False, max_length=200)
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                             max_length=4000)

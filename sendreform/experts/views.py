@@ -30,6 +30,7 @@ from sendreform.experts.forms import (
     StrategyForm,
     TransitionPlanForm,
     TriageForm,
+    date_initial,
     errors_onto,
 )
 from sendreform.experts.models import EahMeetingAction
@@ -367,7 +368,7 @@ def involvement_contact(request, involvement_id):
     referral = involvement.referral
     if involvement.end_date or referral.closed_date:
         raise Http404("This involvement has ended")
-    form = ContactForm(request.POST or None, initial={"contact_date": timezone.localdate()})
+    form = ContactForm(request.POST or None, initial={"contact_date": date_initial(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         try:
             services.involvement_contact_log(involvement=involvement, by=request.user, **form.cleaned_data)
@@ -384,7 +385,7 @@ def involvement_contact(request, involvement_id):
 @login_required
 def referral_strategy(request, referral_id):
     referral = _working_referral(request, referral_id)
-    form = StrategyForm(request.POST or None, initial={"agreed_date": timezone.localdate()})
+    form = StrategyForm(request.POST or None, initial={"agreed_date": date_initial(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_strategy_add(referral=referral, by=request.user, **form.cleaned_data)
@@ -403,7 +404,7 @@ def referral_strategy(request, referral_id):
 def referral_review(request, referral_id):
     referral = _working_referral(request, referral_id)
     version = selectors.referral_detail(referral=referral).version
-    form = ReviewForm(request.POST or None, initial={"version": version, "review_date": referral.review_date})
+    form = ReviewForm(request.POST or None, initial={"version": version, "review_date": date_initial(referral.review_date)})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_review_set(referral_id=referral.referral_id, by=request.user, **form.cleaned_data)
@@ -422,7 +423,7 @@ def referral_review(request, referral_id):
 def referral_close(request, referral_id):
     referral = _working_referral(request, referral_id)
     version = selectors.referral_detail(referral=referral).version
-    form = CloseForm(request.POST or None, initial={"version": version, "closed_date": timezone.localdate()})
+    form = CloseForm(request.POST or None, initial={"version": version, "closed_date": date_initial(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_close(referral_id=referral.referral_id, by=request.user, **form.cleaned_data)
@@ -573,7 +574,7 @@ def engagement(request, csv=False):
 def engagement_setting(request, establishment_id):
     establishment = establishment_get(user=request.user, establishment_id=establishment_id)
     can_record = selectors.can_manage(user=request.user)
-    form = EngagementForm(request.POST or None, initial={"as_at": timezone.localdate()})
+    form = EngagementForm(request.POST or None, initial={"as_at": date_initial(timezone.localdate())})
     if request.method == "POST":
         _require(can_record)
         if form.is_valid():
@@ -694,7 +695,7 @@ def transition_plan(request, person_id):
     person = person_get(user=request.user, person_id=person_id, page=request.path)
     today = timezone.localdate()
     year = periods.academic_year(periods.academic_year(today).end + dt.timedelta(days=1)).name
-    form = TransitionPlanForm(request.POST or None, initial={"agreed_date": today})
+    form = TransitionPlanForm(request.POST or None, initial={"agreed_date": date_initial(today)})
     if request.method == "POST" and form.is_valid():
         try:
             services.transition_plan_record(person=person, academic_year=year, by=request.user, **form.cleaned_data)
