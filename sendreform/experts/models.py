@@ -8,8 +8,9 @@ from sendreform.standards import codes
 
 
 class EahEngagement(models.Model):
-    establishment = models.ForeignKey(Establishment, db_column="establishment_id", on_delete=models.CASCADE,
-                                      related_name="eah_engagement")
+    establishment = models.ForeignKey(
+        Establishment, db_column="establishment_id", on_delete=models.CASCADE, related_name="eah_engagement"
+    )
     as_at = models.DateField()
     level = code_field(codes.EAH_LEVEL)
 
@@ -24,13 +25,20 @@ class EahEngagement(models.Model):
 
 class EahReferral(models.Model):
     referral_id = models.CharField(max_length=40, primary_key=True)
-    establishment = models.ForeignKey(Establishment, db_column="establishment_id", on_delete=models.PROTECT,
-                                      related_name="eah_referrals")
-    person = models.ForeignKey(Person, db_column="person_id", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="eah_referrals", help_text="Empty for a setting-level consultation.")
+    establishment = models.ForeignKey(
+        Establishment, db_column="establishment_id", on_delete=models.PROTECT, related_name="eah_referrals"
+    )
+    person = models.ForeignKey(
+        Person,
+        db_column="person_id",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="eah_referrals",
+        help_text="Empty for a setting-level consultation.",
+    )
     received_date = models.DateField()
-    risk_flags = models.CharField(max_length=200, blank=True,
-                                  help_text="Comma list of EAH_RISK_FLAG codes.")
+    risk_flags = models.CharField(max_length=200, blank=True, help_text="Comma list of EAH_RISK_FLAG codes.")
     triage_date = models.DateField(null=True, blank=True)
     tier = code_field(codes.EAH_TIER, null=True)
     first_support_date = models.DateField(null=True, blank=True)
@@ -54,8 +62,9 @@ class EahReferral(models.Model):
 
 
 class EahInvolvement(models.Model):
-    referral = models.ForeignKey(EahReferral, db_column="referral_id", on_delete=models.CASCADE,
-                                 related_name="involvements")
+    referral = models.ForeignKey(
+        EahReferral, db_column="referral_id", on_delete=models.CASCADE, related_name="involvements"
+    )
     discipline = code_field(codes.EAH_DISCIPLINE)
     practitioner_id = models.CharField(max_length=40)
     start_date = models.DateField()
@@ -93,8 +102,9 @@ CONTACT_KINDS = {
 class EahEngagementRecord(models.Model):
     """Who recorded an engagement level, and why."""
 
-    engagement = models.OneToOneField(EahEngagement, primary_key=True, on_delete=models.CASCADE,
-                                      related_name="record")
+    engagement = models.OneToOneField(
+        EahEngagement, primary_key=True, on_delete=models.CASCADE, related_name="record"
+    )
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=300, blank=True)
@@ -110,23 +120,32 @@ class EahReferralDetail(models.Model):
     """What a referral holds beyond its canonical row: the referrer's account, consent, the graduated
     response, triage details, and the version every write checks (optimistic locking)."""
 
-    referral = models.OneToOneField(EahReferral, primary_key=True, on_delete=models.CASCADE, related_name="detail")
-    referred_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="eah_referrals_made")
+    referral = models.OneToOneField(
+        EahReferral, primary_key=True, on_delete=models.CASCADE, related_name="detail"
+    )
+    referred_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="eah_referrals_made"
+    )
     concern = models.TextField(blank=True, help_text="What the setting is concerned about.")
-    graduated_response = models.TextField(blank=True,
-                                          help_text="What the setting has already tried (assess, plan, do, review).")
-    consent_given = models.BooleanField(default=False, help_text="Parental consent to a child-level referral.")
+    graduated_response = models.TextField(
+        blank=True, help_text="What the setting has already tried (assess, plan, do, review)."
+    )
+    consent_given = models.BooleanField(
+        default=False, help_text="Parental consent to a child-level referral."
+    )
     consent_date = models.DateField(null=True, blank=True)
-    disciplines = models.CharField(max_length=200, blank=True,
-                                   help_text="Comma list of EAH_DISCIPLINE codes needed, set at triage.")
-    triaged_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    disciplines = models.CharField(
+        max_length=200, blank=True, help_text="Comma list of EAH_DISCIPLINE codes needed, set at triage."
+    )
+    triaged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     triage_note = models.TextField(blank=True)
     closure_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -140,8 +159,9 @@ class EahAllocation(models.Model):
     """An involvement's allocation: the hours a week it is expected to take (what counts against the
     practitioner's capacity) and who allocated it."""
 
-    involvement = models.OneToOneField(EahInvolvement, primary_key=True, on_delete=models.CASCADE,
-                                       related_name="allocation")
+    involvement = models.OneToOneField(
+        EahInvolvement, primary_key=True, on_delete=models.CASCADE, related_name="allocation"
+    )
     weekly_hours = models.DecimalField(max_digits=5, decimal_places=1)
     allocated_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -155,12 +175,17 @@ class EahAllocation(models.Model):
 class EahPractitioner(models.Model):
     """A member of the Experts at Hand team and the hours a week they have for casework."""
 
-    practitioner_id = models.CharField(max_length=40, primary_key=True,
-                                       help_text="The id on their involvements, e.g. 870-EAH01.")
+    practitioner_id = models.CharField(
+        max_length=40, primary_key=True, help_text="The id on their involvements, e.g. 870-EAH01."
+    )
     name = models.CharField(max_length=200)
     discipline = code_field(codes.EAH_DISCIPLINE)
-    weekly_hours = models.DecimalField(max_digits=5, decimal_places=1, default=30,
-                                       help_text="Hours a week available for Experts at Hand casework.")
+    weekly_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        default=30,
+        help_text="Hours a week available for Experts at Hand casework.",
+    )
     email = models.EmailField(blank=True)
     active = models.BooleanField(default=True)
 
@@ -187,7 +212,9 @@ class EahContact(models.Model):
     class Meta:
         db_table = "app_eah_contact"
         ordering = ["contact_date", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="app_eah_contact_hours_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="app_eah_contact_hours_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.contact_date}"
@@ -197,8 +224,14 @@ class EahStrategy(models.Model):
     """A strategy agreed for a child (or a setting), written back so the setting sees it on the child."""
 
     referral = models.ForeignKey(EahReferral, on_delete=models.CASCADE, related_name="strategies")
-    person = models.ForeignKey(Person, db_column="person_id", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="eah_strategies")
+    person = models.ForeignKey(
+        Person,
+        db_column="person_id",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="eah_strategies",
+    )
     agreed_date = models.DateField()
     text = models.TextField()
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -247,8 +280,9 @@ class EahNotification(models.Model):
 class EahPlanningMeeting(models.Model):
     """A cluster's termly multi-disciplinary planning meeting."""
 
-    cluster = models.ForeignKey("people.Cluster", db_column="cluster_id", on_delete=models.PROTECT,
-                                related_name="eah_meetings")
+    cluster = models.ForeignKey(
+        "people.Cluster", db_column="cluster_id", on_delete=models.PROTECT, related_name="eah_meetings"
+    )
     meeting_date = models.DateField()
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -268,8 +302,15 @@ class EahMeetingAction(models.Model):
     description = models.TextField()
     owner = models.CharField(max_length=200)
     due_date = models.DateField()
-    person = models.ForeignKey(Person, db_column="person_id", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+", help_text="The child the action is about, if any.")
+    person = models.ForeignKey(
+        Person,
+        db_column="person_id",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The child the action is about, if any.",
+    )
     done_date = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -284,8 +325,9 @@ class EahTransitionPlan(models.Model):
     """A coordinated plan for a child moving phase (early years to primary, primary to secondary, school
     to post-16): the plan says no child moves without one."""
 
-    person = models.ForeignKey(Person, db_column="person_id", on_delete=models.CASCADE,
-                               related_name="eah_transition_plans")
+    person = models.ForeignKey(
+        Person, db_column="person_id", on_delete=models.CASCADE, related_name="eah_transition_plans"
+    )
     academic_year = models.CharField(max_length=7, help_text='The year the child moves in, e.g. "2027/28".')
     agreed_date = models.DateField()
     receiving_setting = models.CharField(max_length=200, blank=True)
@@ -294,8 +336,11 @@ class EahTransitionPlan(models.Model):
 
     class Meta:
         db_table = "app_eah_transition_plan"
-        constraints = [models.UniqueConstraint(fields=["person", "academic_year"],
-                                               name="app_eah_transition_plan_once_a_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "academic_year"], name="app_eah_transition_plan_once_a_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Transition plan for {self.person_id} ({self.academic_year})"

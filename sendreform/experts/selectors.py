@@ -81,7 +81,9 @@ def referrals_visible_to(*, user) -> QuerySet[EahReferral]:
     if role == roles.CLUSTER_LEAD and user.cluster_id:
         return referrals.filter(establishment__cluster_id=user.cluster_id)
     if role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
-        involved = EahInvolvement.objects.filter(referral=OuterRef("pk"), practitioner_id=user.practitioner_id)
+        involved = EahInvolvement.objects.filter(
+            referral=OuterRef("pk"), practitioner_id=user.practitioner_id
+        )
         return referrals.filter(Exists(involved))
     return referrals.none()
 
@@ -91,47 +93,71 @@ def referral_get(*, user, referral_id: str, page: str) -> EahReferral:
     referral = referrals_visible_to(user=user).filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No referral with that reference")
-    audit_record(user=user, action=AUDIT_VIEW, person_id=referral.person_id or "", page=page,
-                 detail=f"Experts at Hand referral {referral.referral_id}")
+    audit_record(
+        user=user,
+        action=AUDIT_VIEW,
+        person_id=referral.person_id or "",
+        page=page,
+        detail=f"Experts at Hand referral {referral.referral_id}",
+    )
     return referral
 
 
 def involvement_get(*, user, involvement_id: int, page: str) -> EahInvolvement:
     """An involvement the user may work on: their own as a practitioner, any as a lead or officer."""
-    involvement = EahInvolvement.objects.select_related("referral", "referral__establishment",
-                                                        "referral__person").filter(pk=involvement_id).first()
+    involvement = (
+        EahInvolvement.objects.select_related("referral", "referral__establishment", "referral__person")
+        .filter(pk=involvement_id)
+        .first()
+    )
     allowed = involvement is not None and (
         can_manage(user=user)
-        or (user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id
-            and involvement.practitioner_id == user.practitioner_id)
+        or (
+            user.role in (roles.EAH_PRACTITIONER, roles.HEALTH)
+            and user.practitioner_id
+            and involvement.practitioner_id == user.practitioner_id
+        )
     )
     if not allowed:
         raise Http404("No involvement with that reference")
-    audit_record(user=user, action=AUDIT_VIEW, person_id=involvement.referral.person_id or "", page=page,
-                 detail=f"Experts at Hand involvement {involvement.pk}")
+    audit_record(
+        user=user,
+        action=AUDIT_VIEW,
+        person_id=involvement.referral.person_id or "",
+        page=page,
+        detail=f"Experts at Hand involvement {involvement.pk}",
+    )
     return involvement
 
 
 def referral_detail(*, referral: EahReferral) -> EahReferralDetail:
     """The referral's workflow details; for a referral loaded without them, the defaults (version 0)."""
-    detail = (EahReferralDetail.objects.select_related("referred_by", "triaged_by", "updated_by")
-              .filter(pk=referral.pk).first())
+    detail = (
+        EahReferralDetail.objects.select_related("referred_by", "triaged_by", "updated_by")
+        .filter(pk=referral.pk)
+        .first()
+    )
     return detail or EahReferralDetail(referral=referral)
 
 
 def _weekly_hours():
     # An involvement loaded without an allocation (the synthetic history) counts the default weekly hours.
-    return Coalesce("allocation__weekly_hours",
-                    Value(Decimal(str(settings.EAH_DEFAULT_ALLOCATION_WEEKLY_HOURS))),
-                    output_field=DecimalField(max_digits=5, decimal_places=1))
+    return Coalesce(
+        "allocation__weekly_hours",
+        Value(Decimal(str(settings.EAH_DEFAULT_ALLOCATION_WEEKLY_HOURS))),
+        output_field=DecimalField(max_digits=5, decimal_places=1),
+    )
 
 
 def can_work_on(*, user, referral: EahReferral) -> bool:
     """Leads and officers, and any practitioner involved, may log support, set the review and close."""
     if can_manage(user=user):
         return True
-    return bool(user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id
-                and referral.involvements.filter(practitioner_id=user.practitioner_id).exists())
+    return bool(
+        user.role in (roles.EAH_PRACTITIONER, roles.HEALTH)
+        and user.practitioner_id
+        and referral.involvements.filter(practitioner_id=user.practitioner_id).exists()
+    )
 
 
 # ------------------------------------------------------------------------------------------------ clocks
@@ -154,10 +180,17 @@ def referral_clock(*, referral: EahReferral, on: dt.date, holidays=None) -> Cloc
     """Triage is due 10 working days after receipt; first support 20 working days after receipt for Targeted
     and Targeted Plus (both configurable). Each is overdue while it has not happened and its day has passed."""
     holidays = working_days.bank_holidays() if holidays is None else holidays
-    triage_due = working_days.add_working_days(referral.received_date, settings.EAH_TRIAGE_WORKING_DAYS, holidays)
+    triage_due = working_days.add_working_days(
+        referral.received_date, settings.EAH_TRIAGE_WORKING_DAYS, holidays
+    )
     clocked = referral.tier in CLOCKED_TIERS
-    support_due = (working_days.add_working_days(referral.received_date, settings.EAH_FIRST_SUPPORT_WORKING_DAYS,
-                                                 holidays) if clocked else None)
+    support_due = (
+        working_days.add_working_days(
+            referral.received_date, settings.EAH_FIRST_SUPPORT_WORKING_DAYS, holidays
+        )
+        if clocked
+        else None
+    )
     open_ = referral.closed_date is None
     return Clock(
         triage_due=triage_due,
@@ -188,9 +221,11 @@ class QueueItem:
 
 def _open_queue(on: dt.date) -> QuerySet[EahReferral]:
     """Open referrals still waiting for something: triage, or first support."""
-    return (EahReferral.objects.filter(received_date__lte=on, closed_date__isnull=True)
-            .filter(Q(triage_date__isnull=True) | Q(first_support_date__isnull=True))
-            .select_related("establishment", "person"))
+    return (
+        EahReferral.objects.filter(received_date__lte=on, closed_date__isnull=True)
+        .filter(Q(triage_date__isnull=True) | Q(first_support_date__isnull=True))
+        .select_related("establishment", "person")
+    )
 
 
 def _items(referrals, on: dt.date) -> list[QueueItem]:
@@ -198,13 +233,17 @@ def _items(referrals, on: dt.date) -> list[QueueItem]:
     referrals = list(referrals)
     allocated = defaultdict(list)
     for referral_id, practitioner_id in EahInvolvement.objects.filter(
-            referral_id__in=[r.pk for r in referrals], end_date__isnull=True).values_list("referral_id",
-                                                                                         "practitioner_id"):
+        referral_id__in=[r.pk for r in referrals], end_date__isnull=True
+    ).values_list("referral_id", "practitioner_id"):
         allocated[referral_id].append(practitioner_id)
-    items = [QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays), tuple(sorted(allocated[r.pk])))
-             for r in referrals]
+    items = [
+        QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays), tuple(sorted(allocated[r.pk])))
+        for r in referrals
+    ]
     # Overdue first, then the oldest: what needs doing soonest is at the top.
-    return sorted(items, key=lambda i: (not i.clock.overdue, i.referral.received_date, i.referral.referral_id))
+    return sorted(
+        items, key=lambda i: (not i.clock.overdue, i.referral.received_date, i.referral.referral_id)
+    )
 
 
 def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[QueueItem]:
@@ -213,7 +252,9 @@ def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[Que
     if not can_manage(user=user):
         return []
     items = _items(_open_queue(on), on)
-    audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand queue, {len(items)} referrals")
+    audit_record(
+        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand queue, {len(items)} referrals"
+    )
     return items
 
 
@@ -230,7 +271,9 @@ def overdue_count(*, user, on: dt.date | None = None) -> int:
     return sum(1 for i in _items(scoped, on) if i.clock.overdue)
 
 
-def referral_list(*, user, on: dt.date | None = None, page: str = "", open_only: bool = False) -> list[QueueItem]:
+def referral_list(
+    *, user, on: dt.date | None = None, page: str = "", open_only: bool = False
+) -> list[QueueItem]:
     """The referrals in the user's scope, newest first, with their clocks; audited."""
     on = on or _today()
     referrals = referrals_visible_to(user=user)
@@ -240,7 +283,9 @@ def referral_list(*, user, on: dt.date | None = None, page: str = "", open_only:
     items = _items(referrals, on)
     items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
     if sees_referrals(user=user):
-        audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand referrals, {len(items)}")
+        audit_record(
+            user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand referrals, {len(items)}"
+        )
     return items
 
 
@@ -261,8 +306,10 @@ class PractitionerLoad:
 
     @property
     def label(self) -> str:
-        return (f"{self.name} ({codes.EAH_DISCIPLINE.get(self.discipline, self.discipline)}): "
-                f"{self.caseload_hours} of {self.capacity_hours} hours a week")
+        return (
+            f"{self.name} ({codes.EAH_DISCIPLINE.get(self.discipline, self.discipline)}): "
+            f"{self.caseload_hours} of {self.capacity_hours} hours a week"
+        )
 
 
 def practitioner_loads(*, on: dt.date | None = None) -> list[PractitionerLoad]:
@@ -270,30 +317,43 @@ def practitioner_loads(*, on: dt.date | None = None) -> list[PractitionerLoad]:
     capacity. Practitioners seen on involvements but not yet registered count at the default capacity."""
     on = on or _today()
     open_involvements = EahInvolvement.objects.filter(open_on(on))
-    load = {row["practitioner_id"]: row for row in open_involvements.values("practitioner_id")
-            .annotate(hours=Sum(_weekly_hours()), n=Count("pk"))}
+    load = {
+        row["practitioner_id"]: row
+        for row in open_involvements.values("practitioner_id").annotate(
+            hours=Sum(_weekly_hours()), n=Count("pk")
+        )
+    }
     registered = {p.practitioner_id: p for p in EahPractitioner.objects.filter(active=True)}
-    names = {u.practitioner_id: u.get_full_name() or u.username
-             for u in User.objects.exclude(practitioner_id="").filter(role=roles.EAH_PRACTITIONER)}
+    names = {
+        u.practitioner_id: u.get_full_name() or u.username
+        for u in User.objects.exclude(practitioner_id="").filter(role=roles.EAH_PRACTITIONER)
+    }
     main_discipline = {}
     # An unregistered practitioner's discipline is the one they have worked in most.
-    for row in (EahInvolvement.objects.values("practitioner_id", "discipline").annotate(n=Count("pk"))
-                .order_by("-n", "discipline")):
+    for row in (
+        EahInvolvement.objects.values("practitioner_id", "discipline")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "discipline")
+    ):
         main_discipline.setdefault(row["practitioner_id"], row["discipline"])
     ids = sorted(set(registered) | set(main_discipline))
     out = []
     for practitioner_id in ids:
         p = registered.get(practitioner_id)
         row = load.get(practitioner_id, {})
-        out.append(PractitionerLoad(
-            practitioner_id=practitioner_id,
-            name=p.name if p else names.get(practitioner_id, practitioner_id),
-            discipline=p.discipline if p else main_discipline[practitioner_id],
-            capacity_hours=Decimal(p.weekly_hours if p else settings.EAH_DEFAULT_WEEKLY_HOURS).quantize(Decimal("0.1")),
-            caseload_hours=Decimal(row.get("hours") or 0).quantize(Decimal("0.1")),
-            open_involvements=int(row.get("n") or 0),
-            registered=p is not None,
-        ))
+        out.append(
+            PractitionerLoad(
+                practitioner_id=practitioner_id,
+                name=p.name if p else names.get(practitioner_id, practitioner_id),
+                discipline=p.discipline if p else main_discipline[practitioner_id],
+                capacity_hours=Decimal(p.weekly_hours if p else settings.EAH_DEFAULT_WEEKLY_HOURS).quantize(
+                    Decimal("0.1")
+                ),
+                caseload_hours=Decimal(row.get("hours") or 0).quantize(Decimal("0.1")),
+                open_involvements=int(row.get("n") or 0),
+                registered=p is not None,
+            )
+        )
     return out
 
 
@@ -306,10 +366,14 @@ def caseload(*, user, on: dt.date | None = None, page: str = "") -> list[EahInvo
     on = on or _today()
     if user.role not in (roles.EAH_PRACTITIONER, roles.HEALTH) or not user.practitioner_id:
         return []
-    involvements = list(EahInvolvement.objects.filter(open_on(on), practitioner_id=user.practitioner_id)
-                        .select_related("referral", "referral__establishment", "referral__person")
-                        .order_by("start_date", "pk"))
-    audit_record(user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand caseload, {len(involvements)}")
+    involvements = list(
+        EahInvolvement.objects.filter(open_on(on), practitioner_id=user.practitioner_id)
+        .select_related("referral", "referral__establishment", "referral__person")
+        .order_by("start_date", "pk")
+    )
+    audit_record(
+        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand caseload, {len(involvements)}"
+    )
     return involvements
 
 
@@ -329,8 +393,12 @@ def referral_child_choices(*, user, on: dt.date | None = None) -> list[tuple[str
         return []
     people = children_visible_to(user=user, on=on).order_by("surname", "forename", "person_id")
     choices = [(p.person_id, f"{p.surname}, {p.forename} (born {p.birth_date:%-d %B %Y})") for p in people]
-    audit_record(user=user, action=AUDIT_COHORT, page="Experts at Hand referral",
-                 detail=f"setting {user.establishment_id}")
+    audit_record(
+        user=user,
+        action=AUDIT_COHORT,
+        page="Experts at Hand referral",
+        detail=f"setting {user.establishment_id}",
+    )
     return choices
 
 
@@ -342,11 +410,13 @@ def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
     on = on or _today()
     summary = person_summary(person=person, on=on)
     flags = []
-    if Exclusion.objects.filter(person_id=person.person_id, category="SUSP",
-                                start_date__gte=on - dt.timedelta(days=365)).exists():
+    if Exclusion.objects.filter(
+        person_id=person.person_id, category="SUSP", start_date__gte=on - dt.timedelta(days=365)
+    ).exists():
         flags.append("SUSPENSION")
-    if Exclusion.objects.filter(person_id=person.person_id, category="PERM",
-                                start_date__gte=on - dt.timedelta(days=365)).exists():
+    if Exclusion.objects.filter(
+        person_id=person.person_id, category="PERM", start_date__gte=on - dt.timedelta(days=365)
+    ).exists():
         flags.append("EXCLUSION")
     latest = Attendance.objects.filter(person_id=person.person_id).order_by("-academic_year", "-term").first()
     absence = ""
@@ -423,15 +493,21 @@ class EngagementSummary:
 
 
 def _open_in_area(on: dt.date) -> QuerySet[Establishment]:
-    return (Establishment.objects.filter(in_area=True)
-            .filter(Q(open_date__isnull=True) | Q(open_date__lte=on))
-            .filter(Q(close_date__isnull=True) | Q(close_date__gte=on)).select_related("cluster"))
+    return (
+        Establishment.objects.filter(in_area=True)
+        .filter(Q(open_date__isnull=True) | Q(open_date__lte=on))
+        .filter(Q(close_date__isnull=True) | Q(close_date__gte=on))
+        .select_related("cluster")
+    )
 
 
 def _latest_levels(on: dt.date) -> dict[str, EahEngagement]:
     latest = {}
-    for e in (EahEngagement.objects.filter(as_at__lte=on).select_related("record__recorded_by")
-              .order_by("establishment_id", "as_at", "level", "pk")):
+    for e in (
+        EahEngagement.objects.filter(as_at__lte=on)
+        .select_related("record__recorded_by")
+        .order_by("establishment_id", "as_at", "level", "pk")
+    ):
         latest[e.establishment_id] = e
     return latest
 
@@ -457,21 +533,30 @@ def engagement_summary(*, on: dt.date | None = None) -> EngagementSummary:
         by = recorded_by(engagement=e) if e else ""
         rows.append(EngagementRow(est, level, e.as_at if e else None, by))
         engaged = level in ENGAGED_LEVELS
-        for bucket, key in ((phase, codes.PHASE.get(est.phase, est.phase)),
-                            (cluster, est.cluster.name if est.cluster else "No cluster")):
+        for bucket, key in (
+            (phase, codes.PHASE.get(est.phase, est.phase)),
+            (cluster, est.cluster.name if est.cluster else "No cluster"),
+        ):
             bucket[key][0] += 1
             bucket[key][1] += engaged
     total = ShareRow("All settings", len(rows), sum(1 for r in rows if r.level in ENGAGED_LEVELS))
     milestones = []
     for day, target in ENGAGEMENT_MILESTONES:
         share = engagement_share(on=day) if day <= on else None
-        milestones.append({"date": day, "target": target, "actual": share.pct if share else None,
-                           "met": (share.pct is not None and share.pct >= target) if share else None})
+        milestones.append(
+            {
+                "date": day,
+                "target": target,
+                "actual": share.pct if share else None,
+                "met": (share.pct is not None and share.pct >= target) if share else None,
+            }
+        )
     return EngagementSummary(
         rows=rows,
         by_phase=[ShareRow(k, *v) for k, v in sorted(phase.items())],
         by_cluster=[ShareRow(k, *v) for k, v in sorted(cluster.items())],
-        total=total, milestones=milestones,
+        total=total,
+        milestones=milestones,
     )
 
 
@@ -485,8 +570,11 @@ def recorded_by(*, engagement: EahEngagement) -> str:
 
 
 def engagement_history(*, establishment_id: str) -> list[EahEngagement]:
-    return list(EahEngagement.objects.filter(establishment_id=establishment_id)
-                .select_related("record__recorded_by").order_by("-as_at", "-pk"))
+    return list(
+        EahEngagement.objects.filter(establishment_id=establishment_id)
+        .select_related("record__recorded_by")
+        .order_by("-as_at", "-pk")
+    )
 
 
 # ------------------------------------------------------------------------------------ planning meetings
@@ -535,15 +623,25 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
     phase next academic year), each marked with whether a transition plan exists. Audited."""
     on = meeting.meeting_date
     in_cluster = Q(establishment__cluster_id=meeting.cluster_id)
-    open_refs = referrals_visible_to(user=user).filter(in_cluster, closed_date__isnull=True, received_date__lte=on)
+    open_refs = referrals_visible_to(user=user).filter(
+        in_cluster, closed_date__isnull=True, received_date__lte=on
+    )
     targeted_plus = _items(open_refs.filter(tier="TARGETED_PLUS"), on)
     at_risk = [i for i in _items(open_refs.exclude(risk_flags=""), on)]
     next_year = periods.academic_year(periods.academic_year(on).end + dt.timedelta(days=1)).name
-    statuses = (SenStatus.objects.filter(open_on(on), establishment__cluster_id=meeting.cluster_id,
-                                         sen_provision__in=["E", "K"],
-                                         person__in=children_visible_to(user=user, on=on))
-                .select_related("person", "establishment").order_by("person__surname", "person__forename"))
-    planned = set(EahTransitionPlan.objects.filter(academic_year=next_year).values_list("person_id", flat=True))
+    statuses = (
+        SenStatus.objects.filter(
+            open_on(on),
+            establishment__cluster_id=meeting.cluster_id,
+            sen_provision__in=["E", "K"],
+            person__in=children_visible_to(user=user, on=on),
+        )
+        .select_related("person", "establishment")
+        .order_by("person__surname", "person__forename")
+    )
+    planned = set(
+        EahTransitionPlan.objects.filter(academic_year=next_year).values_list("person_id", flat=True)
+    )
     transfers, seen = [], set()
     for s in statuses:
         p = s.person
@@ -551,14 +649,30 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
         if ncy not in _MOVES or p.person_id in seen:
             continue
         seen.add(p.person_id)
-        transfers.append(TransferChild(p.person_id, f"{p.surname}, {p.forename}", s.establishment.name,
-                                       codes.SEN_PROVISION.get(s.sen_provision, s.sen_provision), _MOVES[ncy],
-                                       p.person_id in planned))
+        transfers.append(
+            TransferChild(
+                p.person_id,
+                f"{p.surname}, {p.forename}",
+                s.establishment.name,
+                codes.SEN_PROVISION.get(s.sen_provision, s.sen_provision),
+                _MOVES[ncy],
+                p.person_id in planned,
+            )
+        )
     transfers.sort(key=lambda t: (t.has_transition_plan, t.move, t.name))
-    audit_record(user=user, action=AUDIT_COHORT, page=page,
-                 detail=f"Experts at Hand planning meeting {meeting.pk}, cluster {meeting.cluster_id}")
-    return Agenda(targeted_plus, at_risk, transfers, next_year,
-                  list(meeting.actions.select_related("person").order_by("due_date", "pk")))
+    audit_record(
+        user=user,
+        action=AUDIT_COHORT,
+        page=page,
+        detail=f"Experts at Hand planning meeting {meeting.pk}, cluster {meeting.cluster_id}",
+    )
+    return Agenda(
+        targeted_plus,
+        at_risk,
+        transfers,
+        next_year,
+        list(meeting.actions.select_related("person").order_by("due_date", "pk")),
+    )
 
 
 # ------------------------------------------------------------------------------------ demand, capacity
@@ -573,8 +687,12 @@ class Demand:
     capacity_hours: Decimal
 
 
-AGE_BANDS = ((0, 5, "0 to 5 working days"), (6, 10, "6 to 10 working days"), (11, 20, "11 to 20 working days"),
-             (21, 10_000, "More than 20 working days"))
+AGE_BANDS = (
+    (0, 5, "0 to 5 working days"),
+    (6, 10, "6 to 10 working days"),
+    (11, 20, "11 to 20 working days"),
+    (21, 10_000, "More than 20 working days"),
+)
 
 
 def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: bool = False) -> Demand:
@@ -586,29 +704,46 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
     monday = on - dt.timedelta(days=on.weekday())
     starts = [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
     first = starts[0]
-    referrals = list(EahReferral.objects.filter(received_date__gte=first, received_date__lte=on)
-                     .values("received_date", "tier"))
-    involvements = list(EahInvolvement.objects.filter(start_date__lte=on)
-                        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-                        .annotate(weekly=_weekly_hours())
-                        .values("referral_id", "discipline", "start_date", "end_date", "weekly"))
+    referrals = list(
+        EahReferral.objects.filter(received_date__gte=first, received_date__lte=on).values(
+            "received_date", "tier"
+        )
+    )
+    involvements = list(
+        EahInvolvement.objects.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .annotate(weekly=_weekly_hours())
+        .values("referral_id", "discipline", "start_date", "end_date", "weekly")
+    )
     capacity = sum((p.capacity_hours for p in practitioner_loads(on=on)), Decimal(0))
     started_by = defaultdict(Counter)
     for inv in involvements:
         if inv["start_date"] >= first:
-            started_by[inv["start_date"] - dt.timedelta(days=inv["start_date"].weekday())][inv["discipline"]] += 1
+            started_by[inv["start_date"] - dt.timedelta(days=inv["start_date"].weekday())][
+                inv["discipline"]
+            ] += 1
     count = suppression.suppress_count if suppress else (lambda n: n)
     rows = []
     for start in starts:
         end = start + dt.timedelta(days=6)
         week = [r for r in referrals if start <= r["received_date"] <= end]
         tiers = Counter(r["tier"] or "UNTRIAGED" for r in week)
-        committed = sum((Decimal(i["weekly"]) for i in involvements
-                         if i["start_date"] <= end and (i["end_date"] is None or i["end_date"] >= start)), Decimal(0))
-        row = {"week": start, "received": count(len(week)),
-               **{f"tier_{t}": count(tiers.get(t, 0)) for t in [*codes.EAH_TIER, "UNTRIAGED"]},
-               **{f"disc_{d}": count(started_by[start].get(d, 0)) for d in codes.EAH_DISCIPLINE},
-               "hours_available": capacity, "hours_committed": committed.quantize(Decimal("0.1"))}
+        committed = sum(
+            (
+                Decimal(i["weekly"])
+                for i in involvements
+                if i["start_date"] <= end and (i["end_date"] is None or i["end_date"] >= start)
+            ),
+            Decimal(0),
+        )
+        row = {
+            "week": start,
+            "received": count(len(week)),
+            **{f"tier_{t}": count(tiers.get(t, 0)) for t in [*codes.EAH_TIER, "UNTRIAGED"]},
+            **{f"disc_{d}": count(started_by[start].get(d, 0)) for d in codes.EAH_DISCIPLINE},
+            "hours_available": capacity,
+            "hours_committed": committed.quantize(Decimal("0.1")),
+        }
         rows.append(row)
     holidays = working_days.bank_holidays()
     queue = list(_open_queue(on))
@@ -622,9 +757,13 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
     # Rates over the last eight whole weeks before this one.
     window_start, window_end = monday - dt.timedelta(weeks=8), monday - dt.timedelta(days=1)
     arrivals = EahReferral.objects.filter(received_date__range=(window_start, window_end)).count() / 8
-    cleared = EahReferral.objects.filter(
-        Q(first_support_date__range=(window_start, window_end))
-        | Q(first_support_date__isnull=True, closed_date__range=(window_start, window_end))).count() / 8
+    cleared = (
+        EahReferral.objects.filter(
+            Q(first_support_date__range=(window_start, window_end))
+            | Q(first_support_date__isnull=True, closed_date__range=(window_start, window_end))
+        ).count()
+        / 8
+    )
     projection = []
     for k in range(1, 9):
         projected = max(0.0, len(queue) + k * (arrivals - cleared))
@@ -639,17 +778,37 @@ def home_links(*, user, on: dt.date | None = None) -> tuple[list[tuple[str, str,
 
     links = []
     if can_refer(user=user):
-        links.append(("Refer to Experts at Hand", reverse("experts:refer"),
-                      "Refer a child on your roll, or ask for a consultation for your setting."))
+        links.append(
+            (
+                "Refer to Experts at Hand",
+                reverse("experts:refer"),
+                "Refer a child on your roll, or ask for a consultation for your setting.",
+            )
+        )
     if can_manage(user=user):
-        links.append(("Experts at Hand triage queue", reverse("experts:queue"),
-                      "Referrals awaiting triage or first support, overdue first; allocate practitioners."))
+        links.append(
+            (
+                "Experts at Hand triage queue",
+                reverse("experts:queue"),
+                "Referrals awaiting triage or first support, overdue first; allocate practitioners.",
+            )
+        )
     if user.role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
-        links.append(("Your Experts at Hand caseload", reverse("experts:caseload"),
-                      "Log support, agree strategies, set reviews and close referrals."))
+        links.append(
+            (
+                "Your Experts at Hand caseload",
+                reverse("experts:caseload"),
+                "Log support, agree strategies, set reviews and close referrals.",
+            )
+        )
     if user.role in roles.ROLES:
-        links.append(("Experts at Hand", reverse("experts:index"),
-                      "Referrals, settings' engagement, planning meetings, demand and capacity."))
+        links.append(
+            (
+                "Experts at Hand",
+                reverse("experts:index"),
+                "Referrals, settings' engagement, planning meetings, demand and capacity.",
+            )
+        )
     warning = ""
     if can_manage(user=user):
         n = overdue_count(user=user, on=on)

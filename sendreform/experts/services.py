@@ -78,8 +78,9 @@ def _detail(referral_id: str) -> EahReferralDetail:
     return detail
 
 
-def _bump(*, referral_id: str, version: int | None, by, detail_changes: dict | None = None,
-          **changes) -> EahReferral:
+def _bump(
+    *, referral_id: str, version: int | None, by, detail_changes: dict | None = None, **changes
+) -> EahReferral:
     """Apply `changes` (canonical columns) and `detail_changes` to the referral only if it is still at
     `version`, and move it to the next version; raise ReferralChanged if someone else moved it first.
     `version` None is for writes that add to a referral rather than change what a form showed."""
@@ -87,11 +88,16 @@ def _bump(*, referral_id: str, version: int | None, by, detail_changes: dict | N
     current = detail.version if version is None else version
     # One conditional UPDATE: of two writers at the same version, the database lets exactly one through.
     updated = EahReferralDetail.objects.filter(pk=referral_id, version=current).update(
-        version=F("version") + 1, updated_by=by, updated_at=timezone.now(), **(detail_changes or {}),
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+        **(detail_changes or {}),
     )
     referral = EahReferral.objects.select_related("establishment").get(pk=referral_id)
     if not updated:
-        raise ReferralChanged(referral, EahReferralDetail.objects.select_related("updated_by").get(pk=referral_id))
+        raise ReferralChanged(
+            referral, EahReferralDetail.objects.select_related("updated_by").get(pk=referral_id)
+        )
     if changes:
         EahReferral.objects.filter(pk=referral_id).update(**changes)
         referral.refresh_from_db()
@@ -100,7 +106,9 @@ def _bump(*, referral_id: str, version: int | None, by, detail_changes: dict | N
 
 # ------------------------------------------------------------------------------------------- engagement
 @transaction.atomic
-def engagement_record(*, establishment: Establishment, level: str, as_at: dt.date, by, note: str = "") -> EahEngagement:
+def engagement_record(
+    *, establishment: Establishment, level: str, as_at: dt.date, by, note: str = ""
+) -> EahEngagement:
     """Record a setting's engagement level on a date, with who recorded it."""
     if level not in codes.EAH_LEVEL:
         raise ValidationError({"level": "Select an engagement level"})
@@ -119,8 +127,15 @@ def _referral_id(establishment: Establishment) -> str:
 
 @transaction.atomic
 def referral_create(
-    *, by, establishment: Establishment, person: Person | None, concern: str, graduated_response: str,
-    risk_flags: Iterable[str], consent_given: bool, consent_date: dt.date | None = None,
+    *,
+    by,
+    establishment: Establishment,
+    person: Person | None,
+    concern: str,
+    graduated_response: str,
+    risk_flags: Iterable[str],
+    consent_given: bool,
+    consent_date: dt.date | None = None,
     received_date: dt.date | None = None,
 ) -> EahReferral:
     """A setting's referral of a child on its roll (parental consent required) or for a setting-level
@@ -141,13 +156,20 @@ def referral_create(
     if errors:
         raise ValidationError(errors)
     referral = EahReferral.objects.create(
-        referral_id=_referral_id(establishment), establishment=establishment, person=person,
-        received_date=received_date, risk_flags=",".join(f for f in codes.EAH_RISK_FLAG if f in flags),
+        referral_id=_referral_id(establishment),
+        establishment=establishment,
+        person=person,
+        received_date=received_date,
+        risk_flags=",".join(f for f in codes.EAH_RISK_FLAG if f in flags),
     )
     EahReferralDetail.objects.create(
-        referral=referral, referred_by=by, concern=concern.strip(), graduated_response=graduated_response.strip(),
+        referral=referral,
+        referred_by=by,
+        concern=concern.strip(),
+        graduated_response=graduated_response.strip(),
         consent_given=bool(consent_given) and person is not None,
-        consent_date=(consent_date or received_date) if person is not None else None, updated_by=by,
+        consent_date=(consent_date or received_date) if person is not None else None,
+        updated_by=by,
     )
     transaction.on_commit(lambda: notify_referral_received(referral=referral))
     return referral
@@ -156,8 +178,16 @@ def referral_create(
 # ------------------------------------------------------------------------------------ triage, allocation
 @transaction.atomic
 def referral_triage(
-    *, referral_id: str, version: int, tier: str, disciplines: Iterable[str], practitioner_ids: Iterable[str],
-    weekly_hours: Decimal, by, note: str = "", on: dt.date | None = None,
+    *,
+    referral_id: str,
+    version: int,
+    tier: str,
+    disciplines: Iterable[str],
+    practitioner_ids: Iterable[str],
+    weekly_hours: Decimal,
+    by,
+    note: str = "",
+    on: dt.date | None = None,
 ) -> EahReferral:
     """Set the tier and the disciplines needed, and allocate practitioners (new involvements start today).
 
@@ -175,7 +205,9 @@ def referral_triage(
         if not disciplines:
             errors["disciplines"] = "Select the disciplines a Targeted or Targeted Plus referral needs"
         if not practitioner_ids:
-            errors["practitioner_ids"] = "Allocate at least one practitioner to a Targeted or Targeted Plus referral"
+            errors["practitioner_ids"] = (
+                "Allocate at least one practitioner to a Targeted or Targeted Plus referral"
+            )
     unknown = [p for p in practitioner_ids if p not in known]
     if unknown:
         errors["practitioner_ids"] = f"Unknown practitioner {unknown[0]}"
@@ -187,18 +219,26 @@ def referral_triage(
     if current.closed_date:
         raise ValidationError("This referral is closed, so it cannot be triaged")
     referral = _bump(
-        referral_id=referral_id, version=version, by=by, tier=tier,
+        referral_id=referral_id,
+        version=version,
+        by=by,
+        tier=tier,
         triage_date=current.triage_date or max(on, current.received_date),
         detail_changes={"disciplines": ",".join(disciplines), "triaged_by": by, "triage_note": note},
     )
-    involved = set(referral.involvements.filter(end_date__isnull=True).values_list("practitioner_id", flat=True))
+    involved = set(
+        referral.involvements.filter(end_date__isnull=True).values_list("practitioner_id", flat=True)
+    )
     new = []
     for practitioner_id in practitioner_ids:
         if practitioner_id in involved:
             continue
         involvement = EahInvolvement.objects.create(
-            referral=referral, discipline=known[practitioner_id].discipline, practitioner_id=practitioner_id,
-            start_date=max(on, referral.received_date), hours=Decimal(0),
+            referral=referral,
+            discipline=known[practitioner_id].discipline,
+            practitioner_id=practitioner_id,
+            start_date=max(on, referral.received_date),
+            hours=Decimal(0),
         )
         EahAllocation.objects.create(involvement=involvement, weekly_hours=weekly_hours, allocated_by=by)
         new.append(involvement)
@@ -210,7 +250,13 @@ def referral_triage(
 # ---------------------------------------------------------------------------------------------- support
 @transaction.atomic
 def involvement_contact_log(
-    *, involvement: EahInvolvement, contact_date: dt.date, kind: str, hours: Decimal, note: str, by,
+    *,
+    involvement: EahInvolvement,
+    contact_date: dt.date,
+    kind: str,
+    hours: Decimal,
+    note: str,
+    by,
 ) -> EahContact:
     """Log support given: the involvement's hours become the sum of its contacts, and the referral's first
     support date is the earliest contact."""
@@ -223,14 +269,16 @@ def involvement_contact_log(
     if contact_date > _today():
         errors["contact_date"] = "The date of the contact must be today or in the past"
     elif contact_date < involvement.start_date:
-        errors["contact_date"] = (f"The date of the contact must be on or after the allocation, "
-                                  f"{involvement.start_date:%-d %B %Y}")
+        errors["contact_date"] = (
+            f"The date of the contact must be on or after the allocation, {involvement.start_date:%-d %B %Y}"
+        )
     if referral.closed_date or involvement.end_date:
         errors["contact_date"] = "This involvement has ended, so no more support can be logged"
     if errors:
         raise ValidationError(errors)
-    contact = EahContact.objects.create(involvement=involvement, contact_date=contact_date, kind=kind,
-                                        hours=hours, note=note, recorded_by=by)
+    contact = EahContact.objects.create(
+        involvement=involvement, contact_date=contact_date, kind=kind, hours=hours, note=note, recorded_by=by
+    )
     total = involvement.contacts.aggregate(total=Sum("hours"))["total"] or Decimal(0)
     EahInvolvement.objects.filter(pk=involvement.pk).update(hours=total)
     first = referral.first_support_date
@@ -251,8 +299,9 @@ def referral_strategy_add(*, referral: EahReferral, text: str, agreed_date: dt.d
         raise ValidationError({"text": "Enter the strategy agreed with the setting"})
     if agreed_date > _today():
         raise ValidationError({"agreed_date": "The date agreed must be today or in the past"})
-    strategy = EahStrategy.objects.create(referral=referral, person=referral.person, agreed_date=agreed_date,
-                                          text=text.strip(), recorded_by=by)
+    strategy = EahStrategy.objects.create(
+        referral=referral, person=referral.person, agreed_date=agreed_date, text=text.strip(), recorded_by=by
+    )
     _bump(referral_id=referral.pk, version=None, by=by)
     return strategy
 
@@ -261,7 +310,9 @@ def referral_strategy_add(*, referral: EahReferral, text: str, agreed_date: dt.d
 def referral_review_set(*, referral_id: str, version: int, review_date: dt.date, by) -> EahReferral:
     referral = EahReferral.objects.get(pk=referral_id)
     if review_date < referral.received_date:
-        raise ValidationError({"review_date": "The review date must be on or after the referral was received"})
+        raise ValidationError(
+            {"review_date": "The review date must be on or after the referral was received"}
+        )
     if referral.closed_date:
         raise ValidationError("This referral is closed")
     return _bump(referral_id=referral_id, version=version, by=by, review_date=review_date)
@@ -269,7 +320,13 @@ def referral_review_set(*, referral_id: str, version: int, review_date: dt.date,
 
 @transaction.atomic
 def referral_close(
-    *, referral_id: str, version: int, outcome: str, closed_date: dt.date, by, note: str = "",
+    *,
+    referral_id: str,
+    version: int,
+    outcome: str,
+    closed_date: dt.date,
+    by,
+    note: str = "",
     family_email: str = "",
 ) -> EahReferral:
     """Close a referral with its outcome: every open involvement ends, and the family of a child is offered
@@ -286,14 +343,23 @@ def referral_close(
         errors["outcome"] = "This referral is already closed"
     if errors:
         raise ValidationError(errors)
-    referral = _bump(referral_id=referral_id, version=version, by=by, outcome=outcome, closed_date=closed_date,
-                     detail_changes={"closure_note": note})
+    referral = _bump(
+        referral_id=referral_id,
+        version=version,
+        by=by,
+        outcome=outcome,
+        closed_date=closed_date,
+        detail_changes={"closure_note": note},
+    )
     for involvement in referral.involvements.filter(end_date__isnull=True):
         involvement.end_date = max(closed_date, involvement.start_date)
         involvement.save(update_fields=["end_date"])
     if referral.person_id:
         invitation = EahFeedbackInvitation.objects.create(
-            referral=referral, token=secrets.token_urlsafe(24), offered_date=closed_date, family_email=family_email,
+            referral=referral,
+            token=secrets.token_urlsafe(24),
+            offered_date=closed_date,
+            family_email=family_email,
         )
         if family_email:
             transaction.on_commit(lambda: notify_feedback_offered(invitation=invitation))
@@ -301,12 +367,18 @@ def referral_close(
 
 
 @transaction.atomic
-def feedback_submit(*, token: str, scores: dict[str, int], comment: str = "", on: dt.date | None = None) -> int:
+def feedback_submit(
+    *, token: str, scores: dict[str, int], comment: str = "", on: dt.date | None = None
+) -> int:
     """A family's answers to the feedback survey, saved as EAH_PARENT_FEEDBACK survey responses; returns how
     many responses were written. Each invitation can be used once."""
     on = on or _today()
-    invitation = (EahFeedbackInvitation.objects.select_for_update().select_related("referral")
-                  .filter(token=token).first())
+    invitation = (
+        EahFeedbackInvitation.objects.select_for_update()
+        .select_related("referral")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None or invitation.completed_date:
         raise ValidationError("This feedback link has already been used or is not valid")
     missing = [key for key in FEEDBACK_QUESTIONS if scores.get(key) not in (1, 2, 3, 4, 5)]
@@ -315,9 +387,14 @@ def feedback_submit(*, token: str, scores: dict[str, int], comment: str = "", on
     referral = invitation.referral
     rows = [
         SurveyResponse(
-            response_id=f"{referral.referral_id}-FB{i}", survey=FEEDBACK_SURVEY, respondent="PARENT",
-            person_id=referral.person_id, establishment_id=referral.establishment_id, submitted_date=on,
-            question=question, score=scores[key],
+            response_id=f"{referral.referral_id}-FB{i}",
+            survey=FEEDBACK_SURVEY,
+            respondent="PARENT",
+            person_id=referral.person_id,
+            establishment_id=referral.establishment_id,
+            submitted_date=on,
+            question=question,
+            score=scores[key],
             text=comment.strip() or None if i == len(FEEDBACK_QUESTIONS) else None,
         )
         for i, (key, question) in enumerate(FEEDBACK_QUESTIONS.items(), start=1)
@@ -331,12 +408,20 @@ def feedback_submit(*, token: str, scores: dict[str, int], comment: str = "", on
 # ------------------------------------------------------------------------------------ planning meetings
 @transaction.atomic
 def meeting_create(*, cluster: Cluster, meeting_date: dt.date, notes: str, by) -> EahPlanningMeeting:
-    return EahPlanningMeeting.objects.create(cluster=cluster, meeting_date=meeting_date, notes=notes, created_by=by)
+    return EahPlanningMeeting.objects.create(
+        cluster=cluster, meeting_date=meeting_date, notes=notes, created_by=by
+    )
 
 
 @transaction.atomic
-def meeting_action_add(*, meeting: EahPlanningMeeting, description: str, owner: str, due_date: dt.date,
-                       person: Person | None = None) -> EahMeetingAction:
+def meeting_action_add(
+    *,
+    meeting: EahPlanningMeeting,
+    description: str,
+    owner: str,
+    due_date: dt.date,
+    person: Person | None = None,
+) -> EahMeetingAction:
     errors = {}
     if not description.strip():
         errors["description"] = "Enter the action"
@@ -346,8 +431,13 @@ def meeting_action_add(*, meeting: EahPlanningMeeting, description: str, owner: 
         errors["due_date"] = "The due date must be on or after the meeting"
     if errors:
         raise ValidationError(errors)
-    return EahMeetingAction.objects.create(meeting=meeting, description=description.strip(), owner=owner.strip(),
-                                           due_date=due_date, person=person)
+    return EahMeetingAction.objects.create(
+        meeting=meeting,
+        description=description.strip(),
+        owner=owner.strip(),
+        due_date=due_date,
+        person=person,
+    )
 
 
 @transaction.atomic
@@ -358,26 +448,46 @@ def meeting_action_complete(*, action: EahMeetingAction, on: dt.date | None = No
 
 
 @transaction.atomic
-def transition_plan_record(*, person: Person, academic_year: str, agreed_date: dt.date, receiving_setting: str,
-                           notes: str, by) -> EahTransitionPlan:
+def transition_plan_record(
+    *, person: Person, academic_year: str, agreed_date: dt.date, receiving_setting: str, notes: str, by
+) -> EahTransitionPlan:
     try:
         with transaction.atomic():
-            return EahTransitionPlan.objects.create(person=person, academic_year=academic_year,
-                                                    agreed_date=agreed_date, receiving_setting=receiving_setting,
-                                                    notes=notes, recorded_by=by)
+            return EahTransitionPlan.objects.create(
+                person=person,
+                academic_year=academic_year,
+                agreed_date=agreed_date,
+                receiving_setting=receiving_setting,
+                notes=notes,
+                recorded_by=by,
+            )
     except IntegrityError as exc:
-        raise ValidationError(f"A transition plan for {academic_year} is already recorded for this child") from exc
+        raise ValidationError(
+            f"A transition plan for {academic_year} is already recorded for this child"
+        ) from exc
 
 
 # ----------------------------------------------------------------------------------------- practitioners
 @transaction.atomic
-def practitioner_save(*, practitioner_id: str, name: str, discipline: str, weekly_hours: Decimal, email: str = "",
-                      active: bool = True) -> EahPractitioner:
+def practitioner_save(
+    *,
+    practitioner_id: str,
+    name: str,
+    discipline: str,
+    weekly_hours: Decimal,
+    email: str = "",
+    active: bool = True,
+) -> EahPractitioner:
     """Register a practitioner or change their capacity."""
     practitioner, _ = EahPractitioner.objects.update_or_create(
         practitioner_id=practitioner_id,
-        defaults={"name": name, "discipline": discipline, "weekly_hours": weekly_hours, "email": email,
-                  "active": active},
+        defaults={
+            "name": name,
+            "discipline": discipline,
+            "weekly_hours": weekly_hours,
+            "email": email,
+            "active": active,
+        },
     )
     practitioner.full_clean()
     return practitioner
@@ -385,21 +495,33 @@ def practitioner_save(*, practitioner_id: str, name: str, discipline: str, weekl
 
 # --------------------------------------------------------------------------------------------- emails
 def _lead_emails() -> list[str]:
-    return list(User.objects.filter(role=roles.EAH_LEAD, is_active=True).exclude(email="")
-                .values_list("email", flat=True))
+    return list(
+        User.objects.filter(role=roles.EAH_LEAD, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
 
 
 def _setting_emails(establishment_id: str) -> list[str]:
-    return list(User.objects.filter(role=roles.SENCO, establishment_id=establishment_id, is_active=True)
-                .exclude(email="").values_list("email", flat=True))
+    return list(
+        User.objects.filter(role=roles.SENCO, establishment_id=establishment_id, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
 
 
 def _practitioner_emails(practitioner_ids: Iterable[str]) -> list[str]:
     ids = set(practitioner_ids)
-    emails = set(EahPractitioner.objects.filter(practitioner_id__in=ids).exclude(email="")
-                 .values_list("email", flat=True))
-    emails |= set(User.objects.filter(practitioner_id__in=ids, is_active=True).exclude(email="")
-                  .values_list("email", flat=True))
+    emails = set(
+        EahPractitioner.objects.filter(practitioner_id__in=ids)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    emails |= set(
+        User.objects.filter(practitioner_id__in=ids, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
     return sorted(emails)
 
 
@@ -415,36 +537,53 @@ def _send(*, referral: EahReferral, kind: str, subject: str, body: str, to: list
         except IntegrityError:
             return False
     else:
-        EahNotification.objects.get_or_create(referral=referral, kind=kind,
-                                              defaults={"recipients": ", ".join(to)})
+        EahNotification.objects.get_or_create(
+            referral=referral, kind=kind, defaults={"recipients": ", ".join(to)}
+        )
     url = reverse("experts:referral-detail", args=[referral.referral_id])
-    send_mail(subject=f"{settings.SERVICE_NAME}: {subject}", message=f"{body}\n\nOpen it in {settings.SERVICE_NAME}: "
-              f"{url}\n", from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=to)
+    send_mail(
+        subject=f"{settings.SERVICE_NAME}: {subject}",
+        message=f"{body}\n\nOpen it in {settings.SERVICE_NAME}: {url}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=to,
+    )
     return True
 
 
 def notify_referral_received(*, referral: EahReferral) -> None:
     kind = "a child" if referral.person_id else "a setting-level consultation"
-    _send(referral=referral, kind=NOTIFY_RECEIVED, once=False, to=_lead_emails() + _setting_emails(
-        referral.establishment_id), subject=f"Experts at Hand referral {referral.referral_id} received",
-          body=f"Referral {referral.referral_id} ({kind}) from {referral.establishment.name} was received on "
-               f"{referral.received_date:%-d %B %Y}. It is in the triage queue.")
+    _send(
+        referral=referral,
+        kind=NOTIFY_RECEIVED,
+        once=False,
+        to=_lead_emails() + _setting_emails(referral.establishment_id),
+        subject=f"Experts at Hand referral {referral.referral_id} received",
+        body=f"Referral {referral.referral_id} ({kind}) from {referral.establishment.name} was received on "
+        f"{referral.received_date:%-d %B %Y}. It is in the triage queue.",
+    )
 
 
 def notify_allocated(*, referral: EahReferral, involvements: list[EahInvolvement]) -> None:
     ids = [i.practitioner_id for i in involvements]
-    _send(referral=referral, kind=f"{NOTIFY_ALLOCATED}:{','.join(sorted(ids))}"[:30], once=False,
-          to=_practitioner_emails(ids) + _setting_emails(referral.establishment_id),
-          subject=f"Experts at Hand referral {referral.referral_id} allocated",
-          body=f"Referral {referral.referral_id} from {referral.establishment.name} was triaged as "
-               f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to {', '.join(ids)}.")
+    _send(
+        referral=referral,
+        kind=f"{NOTIFY_ALLOCATED}:{','.join(sorted(ids))}"[:30],
+        once=False,
+        to=_practitioner_emails(ids) + _setting_emails(referral.establishment_id),
+        subject=f"Experts at Hand referral {referral.referral_id} allocated",
+        body=f"Referral {referral.referral_id} from {referral.establishment.name} was triaged as "
+        f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to {', '.join(ids)}.",
+    )
 
 
 def notify_feedback_offered(*, invitation: EahFeedbackInvitation) -> None:
     url = reverse("experts:feedback", args=[invitation.token])
-    send_mail(subject=f"{settings.SERVICE_NAME}: tell us about the support from Experts at Hand",
-              message=f"Experts at Hand support for your child has finished. Please tell us how it went: {url}\n",
-              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[invitation.family_email])
+    send_mail(
+        subject=f"{settings.SERVICE_NAME}: tell us about the support from Experts at Hand",
+        message=f"Experts at Hand support for your child has finished. Please tell us how it went: {url}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.family_email],
+    )
 
 
 def overdue_notify(*, on: dt.date | None = None) -> int:
@@ -456,16 +595,25 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
     for item in selectors.referrals_overdue(on=on):
         referral, clock = item.referral, item.clock
         if clock.triage_overdue:
-            sent += _send(referral=referral, kind=NOTIFY_TRIAGE_OVERDUE, once=True, to=_lead_emails(),
-                          subject=f"Referral {referral.referral_id} is overdue for triage",
-                          body=f"Referral {referral.referral_id} from {referral.establishment.name} was due to be "
-                               f"triaged by {clock.triage_due:%-d %B %Y} and has not been.")
+            sent += _send(
+                referral=referral,
+                kind=NOTIFY_TRIAGE_OVERDUE,
+                once=True,
+                to=_lead_emails(),
+                subject=f"Referral {referral.referral_id} is overdue for triage",
+                body=f"Referral {referral.referral_id} from {referral.establishment.name} was due to be "
+                f"triaged by {clock.triage_due:%-d %B %Y} and has not been.",
+            )
         if clock.support_overdue:
             practitioners = referral.involvements.values_list("practitioner_id", flat=True)
-            sent += _send(referral=referral, kind=NOTIFY_SUPPORT_OVERDUE, once=True,
-                          to=sorted(set(_lead_emails() + _practitioner_emails(practitioners))),
-                          subject=f"Referral {referral.referral_id} is overdue for first support",
-                          body=f"Referral {referral.referral_id} from {referral.establishment.name} "
-                               f"({codes.EAH_TIER.get(referral.tier, '')}) was due its first support by "
-                               f"{clock.support_due:%-d %B %Y} and has had none.")
+            sent += _send(
+                referral=referral,
+                kind=NOTIFY_SUPPORT_OVERDUE,
+                once=True,
+                to=sorted(set(_lead_emails() + _practitioner_emails(practitioners))),
+                subject=f"Referral {referral.referral_id} is overdue for first support",
+                body=f"Referral {referral.referral_id} from {referral.establishment.name} "
+                f"({codes.EAH_TIER.get(referral.tier, '')}) was due its first support by "
+                f"{clock.support_due:%-d %B %Y} and has had none.",
+            )
     return sent

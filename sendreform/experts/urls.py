@@ -27,8 +27,11 @@ urlpatterns = [
     path("experts/engagement/<str:establishment_id>/", views.engagement_setting, name="engagement-setting"),
     path("experts/meetings/", views.meetings, name="meetings"),
     path("experts/meetings/<int:meeting_id>/", views.meeting_detail, name="meeting-detail"),
-    path("experts/meetings/<int:meeting_id>/actions/<int:action_id>/done/", views.meeting_action_done,
-         name="meeting-action-done"),
+    path(
+        "experts/meetings/<int:meeting_id>/actions/<int:action_id>/done/",
+        views.meeting_action_done,
+        name="meeting-action-done",
+    ),
     path("experts/children/<str:person_id>/strategies/", views.child_strategies, name="child-strategies"),
     path("experts/children/<str:person_id>/transition-plan/", views.transition_plan, name="transition-plan"),
     path("experts/demand/", views.demand, name="demand"),

@@ -11,35 +11,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-BANK_HOLIDAYS_ENGLAND: tuple[dt.date, ...] = tuple(dt.date.fromisoformat(d) for d in (
-    # 2026
-    "2026-01-01",  # New Year's Day
-    "2026-04-03",  # Good Friday
-    "2026-04-06",  # Easter Monday
-    "2026-05-04",  # Early May bank holiday
-    "2026-05-25",  # Spring bank holiday
-    "2026-08-31",  # Summer bank holiday
-    "2026-12-25",  # Christmas Day
-    "2026-12-28",  # Boxing Day (substitute day: 26 December is a Saturday)
-    # 2027
-    "2027-01-01",  # New Year's Day
-    "2027-03-26",  # Good Friday
-    "2027-03-29",  # Easter Monday
-    "2027-05-03",  # Early May bank holiday
-    "2027-05-31",  # Spring bank holiday
-    "2027-08-30",  # Summer bank holiday
-    "2027-12-27",  # Christmas Day (substitute day: 25 December is a Saturday)
-    "2027-12-28",  # Boxing Day (substitute day: 26 December is a Sunday)
-    # 2028
-    "2028-01-03",  # New Year's Day (substitute day: 1 January is a Saturday)
-    "2028-04-14",  # Good Friday
-    "2028-04-17",  # Easter Monday
-    "2028-05-01",  # Early May bank holiday
-    "2028-05-29",  # Spring bank holiday
-    "2028-08-28",  # Summer bank holiday
-    "2028-12-25",  # Christmas Day
-    "2028-12-26",  # Boxing Day
-))
+BANK_HOLIDAYS_ENGLAND: tuple[dt.date, ...] = tuple(
+    dt.date.fromisoformat(d)
+    for d in (
+        # 2026
+        "2026-01-01",  # New Year's Day
+        "2026-04-03",  # Good Friday
+        "2026-04-06",  # Easter Monday
+        "2026-05-04",  # Early May bank holiday
+        "2026-05-25",  # Spring bank holiday
+        "2026-08-31",  # Summer bank holiday
+        "2026-12-25",  # Christmas Day
+        "2026-12-28",  # Boxing Day (substitute day: 26 December is a Saturday)
+        # 2027
+        "2027-01-01",  # New Year's Day
+        "2027-03-26",  # Good Friday
+        "2027-03-29",  # Easter Monday
+        "2027-05-03",  # Early May bank holiday
+        "2027-05-31",  # Spring bank holiday
+        "2027-08-30",  # Summer bank holiday
+        "2027-12-27",  # Christmas Day (substitute day: 25 December is a Saturday)
+        "2027-12-28",  # Boxing Day (substitute day: 26 December is a Sunday)
+        # 2028
+        "2028-01-03",  # New Year's Day (substitute day: 1 January is a Saturday)
+        "2028-04-14",  # Good Friday
+        "2028-04-17",  # Easter Monday
+        "2028-05-01",  # Early May bank holiday
+        "2028-05-29",  # Spring bank holiday
+        "2028-08-28",  # Summer bank holiday
+        "2028-12-25",  # Christmas Day
+        "2028-12-26",  # Boxing Day
+    )
+)
 
 
 def bank_holidays() -> frozenset[dt.date]:

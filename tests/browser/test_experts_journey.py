@@ -22,8 +22,13 @@ def _eah_figures() -> dict:
     today = timezone.localdate()
     con = ibis_connection()
     try:
-        report = catalogue_report(engine.tables_from_connection(con), as_at=today, ids=EAH_IDS, con=con,
-                                  period=(periods.financial_year(today).start, today))
+        report = catalogue_report(
+            engine.tables_from_connection(con),
+            as_at=today,
+            ids=EAH_IDS,
+            con=con,
+            period=(periods.financial_year(today).start, today),
+        )
     finally:
         con.disconnect()
     return {k["id"]: (k["value"], k["numerator"], k["denominator"]) for k in report["kpis"]}
@@ -51,8 +56,12 @@ def test_a_referral_from_the_senco_to_closure_moves_the_eah_indicators(page, dem
     page.get_by_role("button", name="Continue").click()
     expect(page.locator("h1")).to_have_text("Refer Amira Khan to Experts at Hand")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Autistic spectrum disorder")
-    page.get_by_label("What is the setting concerned about?").fill("Distressed at transitions between lessons.")
-    page.get_by_label("What has the setting already tried?").fill("Visual timetable and a quiet space, 2 terms.")
+    page.get_by_label("What is the setting concerned about?").fill(
+        "Distressed at transitions between lessons."
+    )
+    page.get_by_label("What has the setting already tried?").fill(
+        "Visual timetable and a quiet space, 2 terms."
+    )
     page.get_by_label("At risk of suspension").check()
     page.get_by_role("button", name="Send referral").click()
     # Without consent the referral is not sent.
@@ -125,7 +134,8 @@ def test_a_referral_from_the_senco_to_closure_moves_the_eah_indicators(page, dem
     sign_in(page, "senco")
     page.goto("/experts/children/P1/strategies/")
     expect(page.get_by_role("table", name="Strategies agreed with Experts at Hand")).to_contain_text(
-        "Five-minute warning")
+        "Five-minute warning"
+    )
 
     # Then the indicators move: one of the three settings engaged; first support the day it was received;
     # the one referral closed this year met needs in the setting.

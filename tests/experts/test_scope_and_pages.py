@@ -16,11 +16,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referrals(area):
-    oak = EahReferralFactory(referral_id="R-OAK", establishment=area["oak"], person=area["amira"],
-                             received_date=dt.date(2026, 11, 2), triage_date=None, tier=None, first_support_date=None)
-    ash = EahReferralFactory(referral_id="R-ASH", establishment=area["ash"], person=area["dan"],
-                             received_date=dt.date(2026, 10, 1), triage_date=dt.date(2026, 10, 5),
-                             tier="TARGETED_PLUS", first_support_date=None)
+    oak = EahReferralFactory(
+        referral_id="R-OAK",
+        establishment=area["oak"],
+        person=area["amira"],
+        received_date=dt.date(2026, 11, 2),
+        triage_date=None,
+        tier=None,
+        first_support_date=None,
+    )
+    ash = EahReferralFactory(
+        referral_id="R-ASH",
+        establishment=area["ash"],
+        person=area["dan"],
+        received_date=dt.date(2026, 10, 1),
+        triage_date=dt.date(2026, 10, 5),
+        tier="TARGETED_PLUS",
+        first_support_date=None,
+    )
     EahInvolvementFactory(referral=ash, practitioner_id="870-EAH04", start_date=dt.date(2026, 10, 5))
     return {"oak": oak, "ash": ash}
 
@@ -31,11 +44,20 @@ def _client(user):
     return client
 
 
-@pytest.mark.parametrize(("user", "expected"), [
-    ("lead", {"R-OAK", "R-ASH"}), ("officer", {"R-OAK", "R-ASH"}), ("senco", {"R-OAK"}),
-    ("ash_senco", {"R-ASH"}), ("other_practitioner", {"R-ASH"}), ("practitioner", set()),
-    ("cluster_lead", {"R-OAK"}), ("board", set()), ("pcf", set()),
-])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("lead", {"R-OAK", "R-ASH"}),
+        ("officer", {"R-OAK", "R-ASH"}),
+        ("senco", {"R-OAK"}),
+        ("ash_senco", {"R-ASH"}),
+        ("other_practitioner", {"R-ASH"}),
+        ("practitioner", set()),
+        ("cluster_lead", {"R-OAK"}),
+        ("board", set()),
+        ("pcf", set()),
+    ],
+)
 def test_each_role_sees_only_its_referrals(area, referrals, user, expected):
     visible = selectors.referrals_visible_to(user=area["users"][user])
     assert set(visible.values_list("referral_id", flat=True)) == expected
@@ -89,8 +111,15 @@ def test_a_senco_refers_a_child_told_once_from_the_record(area):
     # The child's details come from the record: shown, not asked.
     assert "Amira Khan" in form and 'name="forename"' not in form
     assert senco.get("/experts/refer/child/P4/").status_code == 404  # Dan is at Ash, not on Oak's roll
-    done = senco.post("/experts/refer/child/P1/", {"concern": "Speech", "graduated_response": "Groups",
-                                                   "risk_flags": ["ATTENDANCE"], "consent_given": "on"})
+    done = senco.post(
+        "/experts/refer/child/P1/",
+        {
+            "concern": "Speech",
+            "graduated_response": "Groups",
+            "risk_flags": ["ATTENDANCE"],
+            "consent_given": "on",
+        },
+    )
     referral = EahReferral.objects.get()
     assert done.status_code == 302 and (referral.person_id, referral.establishment_id) == ("P1", "OAK")
     assert referral.risk_flags == "ATTENDANCE"
@@ -98,8 +127,13 @@ def test_a_senco_refers_a_child_told_once_from_the_record(area):
 
 def test_the_second_lead_triaging_a_changed_referral_gets_a_clear_message(area, referrals):
     first, second = _client(area["users"]["lead2"]), _client(area["users"]["lead"])
-    form = {"version": "0", "tier": "TARGETED", "disciplines": ["EP"], "practitioner_ids": ["870-EAH01"],
-            "weekly_hours": "2"}
+    form = {
+        "version": "0",
+        "tier": "TARGETED",
+        "disciplines": ["EP"],
+        "practitioner_ids": ["870-EAH01"],
+        "weekly_hours": "2",
+    }
     assert first.post("/experts/referrals/R-OAK/triage/", form).status_code == 302
     page = second.post("/experts/referrals/R-OAK/triage/", form | {"tier": "UNIVERSAL"})
     html = page.content.decode()
@@ -113,24 +147,42 @@ def test_the_second_lead_triaging_a_changed_referral_gets_a_clear_message(area, 
 
 def test_the_planning_meeting_agenda_shows_who_moves_phase_without_a_transition_plan(area, referrals):
     lead = area["users"]["lead"]
-    meeting = services.meeting_create(cluster=area["north"], meeting_date=dt.date(2026, 11, 20), notes="", by=lead)
+    meeting = services.meeting_create(
+        cluster=area["north"], meeting_date=dt.date(2026, 11, 20), notes="", by=lead
+    )
     agenda = selectors.meeting_agenda(user=lead, meeting=meeting, page="test")
     # Amira (born March 2016) and Cara (October 2015) are in year 6 and move to secondary in 2027/28; Ben
     # (May 2015) is already in year 7.
     assert [(t.person_id, t.move, t.has_transition_plan) for t in agenda.transfers] == [
-        ("P1", "Primary to secondary", False), ("P3", "Primary to secondary", False)]
+        ("P1", "Primary to secondary", False),
+        ("P3", "Primary to secondary", False),
+    ]
     assert [i.referral.referral_id for i in agenda.at_risk] == ["R-OAK"]
     assert agenda.targeted_plus == []  # R-ASH is in the South cluster
-    EahTransitionPlan.objects.create(person=area["cara"], academic_year="2027/28", agreed_date=dt.date(2026, 11, 20))
+    EahTransitionPlan.objects.create(
+        person=area["cara"], academic_year="2027/28", agreed_date=dt.date(2026, 11, 20)
+    )
     assert selectors.meeting_agenda(user=lead, meeting=meeting, page="test").without_plan == 1
     page = _client(lead).post(f"/experts/meetings/{meeting.pk}/", {"description": "", "owner": ""})
     assert "Enter the action" in page.content.decode()
     assert meeting.actions.count() == 0
 
 
-@pytest.mark.parametrize("url", ["/experts/", "/experts/engagement/", "/experts/demand/", "/experts/queue/",
-                                 "/experts/practitioners/", "/experts/meetings/", "/experts/referrals/",
-                                 "/experts/queue.csv", "/experts/demand.csv?table=age",
-                                 "/experts/engagement.csv?by=cluster", "/experts/engagement/OAK/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/experts/",
+        "/experts/engagement/",
+        "/experts/demand/",
+        "/experts/queue/",
+        "/experts/practitioners/",
+        "/experts/meetings/",
+        "/experts/referrals/",
+        "/experts/queue.csv",
+        "/experts/demand.csv?table=age",
+        "/experts/engagement.csv?by=cluster",
+        "/experts/engagement/OAK/",
+    ],
+)
 def test_the_lead_pages_render(area, referrals, url):
     assert _client(area["users"]["lead"]).get(url).status_code == 200

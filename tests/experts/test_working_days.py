@@ -52,8 +52,9 @@ def test_easter_2027_both_days_are_skipped():
 @pytest.mark.django_db
 def test_the_referral_clocks_use_the_shipped_holidays_and_the_configured_limits(settings):
     # Given a Targeted referral received on Christmas Eve, untriaged and unsupported.
-    referral = EahReferralFactory(received_date=THU_24_DEC_2026, triage_date=None, tier="TARGETED",
-                                  first_support_date=None)
+    referral = EahReferralFactory(
+        received_date=THU_24_DEC_2026, triage_date=None, tier="TARGETED", first_support_date=None
+    )
     # When the clock is read on the due day, and the day after.
     on_due = referral_clock(referral=referral, on=dt.date(2027, 1, 12))
     after = referral_clock(referral=referral, on=dt.date(2027, 1, 13))
@@ -69,8 +70,12 @@ def test_the_referral_clocks_use_the_shipped_holidays_and_the_configured_limits(
 
 @pytest.mark.django_db
 def test_a_universal_referral_has_no_first_support_clock():
-    referral = EahReferralFactory(received_date=THU_24_DEC_2026, tier="UNIVERSAL", first_support_date=None,
-                                  triage_date=dt.date(2026, 12, 29))
+    referral = EahReferralFactory(
+        received_date=THU_24_DEC_2026,
+        tier="UNIVERSAL",
+        first_support_date=None,
+        triage_date=dt.date(2026, 12, 29),
+    )
     clock = referral_clock(referral=referral, on=dt.date(2027, 6, 1))
     assert clock.support_due is None and not clock.overdue
 

@@ -14,8 +14,12 @@ class Command(BaseCommand):
     help = "Email about Experts at Hand referrals that have gone overdue for triage or first support."
 
     def add_arguments(self, parser):
-        parser.add_argument("--on", type=dt.date.fromisoformat, default=None,
-                            help="the day to check, YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--on",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="the day to check, YYYY-MM-DD (default: today)",
+        )
 
     def handle(self, *args, on=None, **options):
         sent = overdue_notify(on=on)
