@@ -200,6 +200,11 @@ The command becomes the gunicorn process: stop it with Ctrl+C.""",
     p.add_argument(
         "--workers", type=_positive, default=2, metavar="N", help="gunicorn worker processes (default 2)"
     )
+    p.add_argument(
+        "--timeout", type=_positive, default=120, metavar="SECONDS",
+        help="seconds a request may take before its worker is restarted (default 120: a board pack or the "
+        "first dashboard after new data takes tens of seconds)",
+    )
     p.set_defaults(run=_serve)
 
 
@@ -215,6 +220,8 @@ def _serve(args, parser) -> int:
         args.bind,
         "--workers",
         str(args.workers),
+        "--timeout",
+        str(args.timeout),
     ]
     os.execv(sys.executable, command)
     return 0  # not reached: exec replaces this process

@@ -17,15 +17,11 @@ from sendreform.indicators.charts import sparkline_svg
 from sendreform.interchange.snapshot import content_hash, tables_as_at
 from sendreform.metrics import engine, report
 from sendreform.metrics.catalogue import CATALOGUE
+from sendreform.metrics.report import figure_is_small
 from sendreform.plan.models import MILESTONE_STATUSES
 from sendreform.plan.selectors import milestones_due, plan_current, plan_targets
 from sendreform.standards import periods
 from sendreform.standards.schemas import TABLE_ORDER
-
-try:
-    from sendreform.metrics.report import figure_is_small
-except ImportError:  # the metrics layer before it named this rule publicly
-    from sendreform.metrics.report import _small as figure_is_small  # noqa: F401 - used below
 
 SUPPRESS = True  # a board pack goes to board members and parent carer forum representatives
 TREND_START = dt.date(2023, 4, 1)

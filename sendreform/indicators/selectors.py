@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.utils import timezone
 
 from sendreform.accounts import roles
-from sendreform.common.warehouse import ibis_connection
+from sendreform.common.warehouse import analytics_connection, data_version
 from sendreform.metrics import engine, report
 from sendreform.metrics.catalogue import BLOCKS, CATALOGUE, Indicator
 from sendreform.metrics.targets import PlanTargets, Trajectory, targets_load
 from sendreform.standards import periods, suppression
-from sendreform.standards.schemas import TABLE_ORDER
 
 SERIES_START = dt.date(2023, 4, 1)
 CACHE_SECONDS = 10 * 60
@@ -148,7 +146,7 @@ def plan_targets() -> PlanTargets | None:
 def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping[str, str]) -> Overview:
     """Every indicator, by the plan's building blocks: the value on the as-at date against the trajectory,
     the user's own figure where they have one, and the quarterly trend since April 2023."""
-    version = _data_version()
+    version = data_version()
     area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
     trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
     own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own)
@@ -185,7 +183,7 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
     """One indicator: its definition and the plan's terms, and for each scope the user may see its value, its
     quarterly series against the trajectory and its breakdowns with disproportionality ratios."""
     ind = CATALOGUE[indicator_id]  # KeyError for an unknown id: the view turns it into a 404
-    version = _data_version()
+    version = data_version()
     by = [b for b in BREAKDOWNS_SHOWN if b in ind.breakdowns]
     trajectory = _trajectory(version, ind.id)
     scopes, parts = [], []
@@ -222,22 +220,22 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
 
 
 class _Warehouse:
-    """The live database through Ibis, opened only when something is not in the cache, and closed after."""
+    """The canonical tables for computing: an in-memory DuckDB copy of the live database for this data
+    version (`analytics_connection`), opened only when something is not in the cache."""
 
-    def __init__(self):
-        self._con = self._tables = None
+    def __init__(self, version: str):
+        self._version, self._con, self._tables = version, None, None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        if self._con is not None:
-            self._con.disconnect()
+        return None
 
     @property
     def con(self):
         if self._con is None:
-            self._con = ibis_connection()
+            self._con = analytics_connection(version=self._version)
             self._tables = engine.tables_from_connection(self._con)
         return self._con
 
@@ -245,14 +243,6 @@ class _Warehouse:
     def tables(self):
         self.con  # noqa: B018 - opens the connection
         return self._tables
-
-
-def _data_version() -> str:
-    """Row counts of the canonical tables: cheap, and they change whenever data is loaded or added. Edits that
-    keep the counts are picked up when the cached figures expire after ten minutes."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {name})" for name in TABLE_ORDER))
-        return ",".join(str(n) for n in cursor.fetchone())
 
 
 def _cached(kind: str, key: Mapping, compute: Callable[[], object]) -> dict:
@@ -272,7 +262,7 @@ def _report(version: str, *, as_at, filters, suppress, ids=None, by=()) -> dict:
            "ids": list(ids or []), "by": list(by)}
 
     def compute():
-        with _Warehouse() as w:
+        with _Warehouse(version) as w:
             return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters,
                                            suppress=suppress, targets=plan_targets(), con=w.con)
 
@@ -285,7 +275,7 @@ def _series(version: str, *, as_at, filters, suppress, ids=None) -> dict:
            "ids": list(ids or [])}
 
     def compute():
-        with _Warehouse() as w:
+        with _Warehouse(version) as w:
             figures = engine.evaluate(w.tables, as_ats=series_dates(as_at), ids=ids, filters=filters, con=w.con)
         out: dict[str, list[dict]] = {}
         for fig in figures:
@@ -293,8 +283,8 @@ def _series(version: str, *, as_at, filters, suppress, ids=None) -> dict:
             point = {"as_at": fig.as_at, "value": _round(fig.value), "numerator": _round(fig.numerator),
                      "denominator": _round(fig.denominator)}
             # The report's own rule, so a quarter is hidden exactly as the report hides the as-at figure.
-            if suppress and report._small(ind, fig):
-                point = report._hide(point)
+            if suppress and report.figure_is_small(ind, fig):
+                point = report.figure_hidden(point)
             out.setdefault(fig.id, []).append(point)
         return out
 
@@ -309,8 +299,8 @@ def _trajectory(version: str, indicator_id: str) -> Trajectory | None:
         return None
 
     def compute():
-        with _Warehouse() as w:
-            return report._resolved_trajectories(w.tables, [indicator_id], targets, {}, w.con)[indicator_id]
+        with _Warehouse(version) as w:
+            return report.trajectories_resolved(w.tables, [indicator_id], targets, w.con)[indicator_id]
 
     return _cached("trajectory", {"version": version, "id": indicator_id}, compute)["value"]
 

@@ -44,8 +44,19 @@ class Indicator:
     breakdowns: tuple[str, ...] = PERSON_BREAKDOWNS
     target_metric: bool = False  # one of the plan's twelve target metrics
 
+    @property
+    def flow(self) -> bool:
+        """Counts events in a period (rather than what is open on the as-at date)."""
+        return self.id in FLOW_MEASURES
+
 
 CATALOGUE: dict[str, Indicator] = {}
+FLOW_MEASURES = frozenset({
+    "pex_school_cannot_meet_need", "ehe_ehcp_return_rate", "avg_days_unplaced", "avg_days_ap_commission",
+    "send_corporate_complaints", "ehcna_requests", "ehcna_decision_6w_pct", "ehcp_issued_20w_pct",
+    "send_suspension_rate", "send_permanent_exclusions", "inmss_new_placements", "eah_referral_to_support_days",
+    "eah_needs_met_in_setting_pct", "parent_confidence_pct", "cyp_belonging_pct", "tribunal_appeals",
+})
 
 
 def indicator(**meta):

@@ -30,6 +30,11 @@ READINGS = [
      "before the first, the straight line from the baseline to it."),
     ("AMBER without a planned change", "Where the plan gives milestones but no baseline and target, the "
      "AMBER allowance is a quarter of the expected value."),
+    ("baselines of events", "A baseline the plan leaves to the data is, for a measure of events in a period, "
+     "taken over the twelve months to the baseline date; and a count of events is expected to reach, part "
+     "way through a year, the year's expected count pro rata by days."),
+    ("suppressed trajectories", "Where a baseline worked out from the data rests on 1 to 5 children, the "
+     "expected value is suppressed too, as it would give the baseline away."),
     ("local area", "The `local_area` breakdown is a child's home authority, or for counts of settings the "
      "authority the setting is in."),
     ("permanent exclusions and reviews", "`pex_school_cannot_meet_need` can only count children with a plan, "

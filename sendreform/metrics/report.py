@@ -33,11 +33,13 @@ def _size(ind: Indicator, fig: engine.Figure) -> tuple[float | None, ...]:
     return (fig.numerator, fig.denominator)
 
 
-def _small(ind: Indicator, fig: engine.Figure) -> bool:
+def figure_is_small(ind: Indicator, fig: engine.Figure) -> bool:
+    """Whether a figure rests on a count of 1 to 5 children, and so is suppressed outside the council."""
     return any(suppression.is_small(int(s)) for s in _size(ind, fig) if s is not None)
 
 
-def _hide(row: dict) -> dict:
+def figure_hidden(row: dict) -> dict:
+    """The row with its value, numerator, denominator and ratio shown as "c"."""
     return {**row, **{k: suppression.SUPPRESSED for k in ("value", "numerator", "denominator", "ratio")
                      if k in row and row[k] is not None}}
 
@@ -58,8 +60,8 @@ def _group_rows(ind: Indicator, fig: engine.Figure, suppress: bool) -> list[dict
                    for g in groups]
             hidden = suppression.suppress_breakdown(key)
             for i, g in enumerate(groups):
-                if hidden[i] or _small(ind, g):
-                    cells[i] = _hide(cells[i])
+                if hidden[i] or figure_is_small(ind, g):
+                    cells[i] = figure_hidden(cells[i])
         rows.extend(cells)
     return rows
 
@@ -81,33 +83,48 @@ def catalogue_report(
     if unknown:
         raise KeyError(f"unknown indicator id(s): {', '.join(unknown)}")
     figures = engine.evaluate(tables, as_ats=[as_at], period=period, ids=ids, by=by, filters=filters, con=con)
-    trajectories = _resolved_trajectories(tables, ids, targets, filters, con)
+    trajectories = trajectories_resolved(tables, ids, targets, con)
     p0, p1 = period if period else (periods.financial_year(as_at).start, as_at)
     kpis = []
     for fig in figures:
         ind = CATALOGUE[fig.id]
         trajectory = trajectories.get(fig.id)
-        expected = trajectory.expected(as_at) if trajectory else None
+        expected, band = expected_on(ind, trajectory, as_at, (p0, p1))
         row = {
             "id": ind.id, "title": ind.title, "unit": ind.unit, "better": ind.better, "block": ind.block,
             "value": _round(fig.value), "numerator": _round(fig.numerator), "denominator": _round(fig.denominator),
             "expected": _round(expected),
-            "rag": rag(actual=fig.value, expected=expected, band=trajectory.band(as_at) if trajectory else None,
-                       better=ind.better),
+            "rag": rag(actual=fig.value, expected=expected, band=band, better=ind.better),
             "groups": _group_rows(ind, fig, suppress),
         }
         if fig.note:
             row["note"] = fig.note
-        if suppress and _small(ind, fig):
-            row = _hide(row)
+        if suppress and figure_is_small(ind, fig):
+            row = figure_hidden(row)
             row["rag"] = None
+        if suppress and trajectory is not None and trajectory.baseline_small:
+            # A baseline worked out from a small count would be given away by the expected value.
+            row["expected"] = suppression.SUPPRESSED
         kpis.append(row)
     return {"as_at": as_at.isoformat(), "period": [p0.isoformat(), p1.isoformat()], "kpis": kpis}
 
 
-def _resolved_trajectories(tables, ids, targets: PlanTargets | None, filters, con) -> dict:
-    """Trajectories with data-derived baselines worked out (for the whole area: the plan's baselines are
-    the area's, so a filtered view is compared with the area's trajectory too)."""
+def expected_on(ind: Indicator, trajectory, as_at: dt.date, period: tuple[dt.date, dt.date]):
+    """(expected value, AMBER allowance) on the date. A count of events is planned by the year, so part of a
+    year is expected to hold its share of the year's count (pro rata by days)."""
+    if trajectory is None:
+        return None, None
+    expected, band = trajectory.expected(as_at), trajectory.band(as_at)
+    if ind.flow and ind.aggregate == "count" and expected is not None:
+        share = ((period[1] - period[0]).days + 1) / 365
+        expected, band = expected * share, (band * share if band is not None else None)
+    return expected, band
+
+
+def trajectories_resolved(tables, ids, targets: PlanTargets | None, con) -> dict:
+    """Trajectories with data-derived baselines worked out, for the whole area (the plan's baselines are the
+    area's, so a filtered view is compared with the area's trajectory too). A count or rate of events takes
+    its baseline over the twelve months to the baseline date, as the plan's yearly targets do."""
     if targets is None:
         return {}
     out, pending = {}, {}
@@ -116,9 +133,13 @@ def _resolved_trajectories(tables, ids, targets: PlanTargets | None, filters, co
         if t is None:
             continue
         if t.needs_baseline_from_data:
-            pending.setdefault(t.baseline.date, []).append(iid)
+            day = t.baseline.date
+            period = (day - dt.timedelta(days=364), day) if CATALOGUE[iid].flow else None
+            pending.setdefault((day, period), []).append(iid)
         out[iid] = t
-    for day, wanted in pending.items():
-        for fig in engine.evaluate(tables, as_ats=[day], ids=wanted, con=con):
-            out[fig.id] = out[fig.id].with_baseline_value(fig.value)
+    for (day, period), wanted in pending.items():
+        for fig in engine.evaluate(tables, as_ats=[day], period=period, ids=wanted, con=con):
+            out[fig.id] = out[fig.id].with_baseline_value(
+                fig.value, small=figure_is_small(CATALOGUE[fig.id], fig)
+            )
     return out

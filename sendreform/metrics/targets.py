@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -37,14 +37,15 @@ class Trajectory:
     target_change_pct: float | None = None
     milestones: tuple[Point, ...] = ()
     note: str | None = None
+    baseline_small: bool = False  # a baseline worked out from a count of 1 to 5 children
 
-    def with_baseline_value(self, value: float | None) -> Trajectory:
+    def with_baseline_value(self, value: float | None, *, small: bool = False) -> Trajectory:
         """The trajectory once a baseline worked out from the data is known (relative targets resolve)."""
         baseline = Point(self.baseline.date, value) if self.baseline else None
         target = self.target
         if target and target.value is None and self.target_change_pct is not None and value is not None:
             target = Point(target.date, value * (1 + self.target_change_pct / 100))
-        return Trajectory(self.indicator_id, baseline, target, self.target_change_pct, self.milestones, self.note)
+        return replace(self, baseline=baseline, target=target, baseline_small=small)
 
     @property
     def needs_baseline_from_data(self) -> bool:
