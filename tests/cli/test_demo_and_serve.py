@@ -98,8 +98,8 @@ def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
     # Given exec is recorded rather than done
     execs = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append((path, argv)))
-    # When `sendreform serve --bind 0.0.0.0:8080 --workers 3` runs
-    cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3"])
+    # When `sendreform serve --bind 0.0.0.0:8080 --workers 3 --timeout 60` runs
+    cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3", "--timeout", "60"])
     # Then the address is printed and gunicorn runs the WSGI application with those settings
     assert "http://0.0.0.0:8080/" in capsys.readouterr().out
     assert execs == [
@@ -114,6 +114,8 @@ def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
                 "0.0.0.0:8080",
                 "--workers",
                 "3",
+                "--timeout",
+                "60",
             ],
         )
     ]
