@@ -59,8 +59,9 @@ class Tables(Mapping):
     share (placements with their category, each person's placement and active plan on each date, person
     attributes), each built once and, where the backend allows, computed once into a temporary table."""
 
-    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, runner: Runner):
+    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, runner: Runner, needed=frozenset()):
         self._tables, self.dates, self._runner, self._cache = dict(tables), dates, runner, {}
+        self.needed = frozenset(needed)  # the breakdowns and filters asked for: attributes hold only these
         runner.ensure = self.ensure
 
     def __getitem__(self, name: str) -> ir.Table:
@@ -100,7 +101,9 @@ class Tables(Mapping):
 
     @property
     def attributes(self) -> ir.Table:
-        return self._shared("attributes", lambda: x.person_attributes(self, self.dates, self.placement_on))
+        return self._shared(
+            "attributes", lambda: x.person_attributes(self, self.dates, self.placement_on, self.needed)
+        )
 
 
 def tables_from_connection(con, names: Iterable[str] | None = None) -> dict[str, ir.Table]:
@@ -139,13 +142,15 @@ def _enrich(t, d, units: ir.Table, attributes: ir.Table) -> ir.Table:
     fixed = {c: f"unit_{c}" for c in FIXABLE if c in units.columns}
     u = units.rename({v: k for k, v in fixed.items()})
     j = u.left_join(attributes, ["as_at", "person_id"]).drop("as_at_right", "person_id_right")
-    j = j.mutate(establishment_key=j.establishment_id.fill_null(j.placed_establishment_id))
+    placed = j.placed_establishment_id if "placed_establishment_id" in j.columns else ibis.null("string")
+    j = j.mutate(establishment_key=j.establishment_id.fill_null(placed))
     e = t["establishment"].select(est_id="establishment_id", est_cluster="cluster_id", est_la="la_code")
     j = j.left_join(e, j.establishment_key == e.est_id).drop("est_id")
     # A person's local area is their home authority; a setting's, the authority it is in.
     j = j.mutate(cluster_id=j.est_cluster, local_area=j.home_la.fill_null(j.est_la)).drop("est_cluster", "est_la")
     for column, renamed in fixed.items():
-        j = j.mutate(**{column: j[renamed].fill_null(j[column])})
+        own = j[column] if column in j.columns else ibis.null("string")
+        j = j.mutate(**{column: j[renamed].fill_null(own)})
     return j
 
 
@@ -161,8 +166,8 @@ class Runner:
     process (compiling Ibis to SQL costs more than running it on a local area's data) and shared
     intermediates become temporary tables."""
 
-    def __init__(self, con, tables: Mapping[str, ir.Table]):
-        self.con, self.ensure = con, None
+    def __init__(self, con, tables: Mapping[str, ir.Table], variant: tuple = ()):
+        self.con, self.ensure, self.variant = con, None, variant
         self.sql = con is not None and getattr(con, "name", None) in SQL_BACKENDS
         # SQLite's parser overflows on the deeper queries of breakdowns unless their steps are tables.
         self.shallow = getattr(con, "name", None) == "sqlite"
@@ -171,7 +176,7 @@ class Runner:
 
     def _compiled(self, key: tuple, build) -> tuple[str, object]:
         """(SQL, result schema) of a query, compiled on first use."""
-        full = (self._shape, key)
+        full = (self._shape, self.variant, key)
         if full not in _COMPILED:
             expr = build()
             _COMPILED[full] = (str(self.con.compile(expr)), expr.schema())
@@ -306,12 +311,14 @@ def evaluate(
     as_ats = sorted(set(as_ats))
     indicators = [CATALOGUE[i] for i in (ids or CATALOGUE)]
     by, filters = list(by), dict(filters or {})
-    runner = Runner(con, tables)
+    needed = frozenset(by) | frozenset(filters)
+    # Attributes (and so every query over them) differ with the breakdowns asked for.
+    runner = Runner(con, tables, variant=tuple(sorted(needed)))
     d = dates_table(as_ats, period)
     if runner.sql:
         con.create_table("sendreform_dates", obj=d, temp=True, overwrite=True)
         d = con.table("sendreform_dates")
-    tables = Tables(tables, d, runner)
+    tables = Tables(tables, d, runner, needed)
     scope = tuple(sorted(filters.items()))
 
     frames = []

@@ -127,12 +127,18 @@ def ethnic_group_expr(code: ir.StringValue) -> ir.StringValue:
     return ibis.cases(*[(code.isin(cs), g) for g, cs in groups.items()], else_="UNCLASSIFIED")
 
 
-def person_attributes(t, dates: ir.Table, placed: ir.Table) -> ir.Table:
+# The breakdowns `person_attributes` can give.
+PERSON_LEVEL = ("primary_need", "phase", "cluster", "establishment", "ethnic_group", "sex", "sen_provision",
+                "local_area")
+
+
+def person_attributes(t, dates: ir.Table, placed: ir.Table, needed=frozenset(PERSON_LEVEL)) -> ir.Table:
     """Per (as_at, person_id): the person-level breakdowns on that date.
 
-    primary_need (open rank-1 need, latest), phase (from national curriculum year), ethnic_group, sex, home_la,
-    sen_provision (open SEN status, latest; N when none), and the establishment of `placed` (each
-    person's placement on the date).
+    Always phase (from national curriculum year), ethnic_group, sex and home_la; and, only when `needed`
+    names them (each costs a join over every person), primary_need (open rank-1 need, latest),
+    sen_provision (open SEN status, latest; N when none), and the establishment and cluster of `placed`
+    (each person's placement on the date).
     """
     person = t["person"]
     need = t["sen_need"]
@@ -163,6 +169,9 @@ def person_attributes(t, dates: ir.Table, placed: ir.Table) -> ir.Table:
         "as_at", "person_id", placed_establishment_id="establishment_id", placed_cluster_id="cluster_id"
     )
     out = base
-    for extra in (needs, statuses, placed):
+    extras = [(needs, "primary_need"), (statuses, "sen_provision"), (placed, "cluster"), (placed, "establishment")]
+    for extra in dict.fromkeys(e for e, name in extras if name in needed):
         out = out.left_join(extra, ["as_at", "person_id"]).drop("as_at_right", "person_id_right")
-    return out.mutate(sen_provision=out.sen_provision.fill_null("N"))
+    if "sen_provision" in out.columns:
+        out = out.mutate(sen_provision=out.sen_provision.fill_null("N"))
+    return out
