@@ -36,7 +36,7 @@ from sendreform.experts.models import (
     EahTransitionPlan,
 )
 from sendreform.inclusion.models import Attendance, Exclusion
-from sendreform.people.models import Establishment, SenStatus
+from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.people.selectors import children_visible_to, open_on
 from sendreform.standards import codes, periods, suppression
 
@@ -451,12 +451,13 @@ def referral_strategies(*, referral: EahReferral) -> list[EahStrategy]:
     return list(referral.strategies.select_related("recorded_by"))
 
 
-def child_strategies(*, user, person_id: str, page: str) -> list[EahStrategy]:
-    """Every strategy agreed for a child the user may see (the setting sees them on its children); audited."""
+def child_strategies(*, user, person_id: str, page: str) -> tuple[Person, list[EahStrategy]]:
+    """The child and every strategy agreed for them, for a user who may see the child (the setting sees them
+    on its children); the read is audited once."""
     from sendreform.people.selectors import person_get
 
     person = person_get(user=user, person_id=person_id, page=page)
-    return list(EahStrategy.objects.filter(person=person).select_related("referral", "recorded_by"))
+    return person, list(EahStrategy.objects.filter(person=person).select_related("referral", "recorded_by"))
 
 
 def feedback_invitation_get(*, token: str) -> EahFeedbackInvitation | None:

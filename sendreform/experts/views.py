@@ -644,8 +644,7 @@ def referral_close(request, referral_id):
 
 @login_required
 def child_strategies(request, person_id):
-    strategies = selectors.child_strategies(user=request.user, person_id=person_id, page=request.path)
-    person = person_get(user=request.user, person_id=person_id, page=request.path)
+    person, strategies = selectors.child_strategies(user=request.user, person_id=person_id, page=request.path)
     table = Table(
         caption="Strategies agreed with Experts at Hand",
         columns=(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.services import AUDIT_COHORT, AUDIT_SEARCH, AUDIT_VIEW, audit_record
-from sendreform.experts.models import EahInvolvement, EahReferral
+from sendreform.experts.models import EahInvolvement, EahReferral, EahStrategy
 from sendreform.inclusion.models import ApCommission, Attendance, Exclusion, NeetActivity, PartTimeTimetable
 from sendreform.people.models import Cluster, Establishment, Person, SenNeed, SenStatus
 from sendreform.standards import codes, periods
@@ -265,6 +265,8 @@ def _timeline_events(person: Person) -> Iterable[TimelineEvent]:
         discipline = _label(codes.EAH_DISCIPLINE, involvement.discipline)
         yield TimelineEvent(involvement.start_date, "Experts at Hand",
                             f"{discipline} involvement started ({involvement.practitioner_id})")
+    for strategy in EahStrategy.objects.filter(person_id=pid):
+        yield TimelineEvent(strategy.agreed_date, "Experts at Hand", f"Strategy agreed: {strategy.text}")
     for appeal in TribunalAppeal.objects.filter(person_id=pid):
         kind = _label(codes.TRIBUNAL_APPEAL_TYPE, appeal.appeal_type).lower()
         yield TimelineEvent(appeal.lodged_date, "Tribunal appeal", f"Appeal lodged: {kind}")

@@ -210,3 +210,24 @@ def test_the_busiest_practitioner_largest_cluster_and_largest_primary():
     assert selectors.establishment_largest_primary().pk == "LARGE"
     assert selectors.cluster_largest().pk == "N"
     assert selectors.practitioner_busiest() == "870-EAH07"
+
+
+def test_strategies_agreed_with_experts_at_hand_are_on_the_child_and_read_once(client, oak):
+    # Given a child on Oak's roll with a strategy agreed on their Experts at Hand referral
+    from sendreform.experts.models import EahStrategy
+
+    child = PersonFactory(person_id="KID1", forename="Ada", surname="Lark")
+    PlacementFactory(person=child, establishment=oak, start_date=dt.date(2025, 9, 1))
+    referral = EahReferralFactory(person=child, establishment=oak)
+    EahStrategy.objects.create(referral=referral, person=child, agreed_date=dt.date(2026, 10, 5),
+                               text="Visual timetable at every transition")
+    senco = UserFactory(role=roles.SENCO, establishment=oak)
+    # Then the timeline holds it
+    events = [e for year in selectors.person_timeline(user=senco, person_id="KID1") for e in year.events]
+    assert any(e.summary == "Strategy agreed: Visual timetable at every transition" for e in events)
+    # And the SENCo's strategies page shows it, recording one read of the child
+    client.force_login(senco)
+    before = AuditEntry.objects.filter(person_id="KID1").count()
+    page = client.get("/experts/children/KID1/strategies/")
+    assert page.status_code == 200 and b"Visual timetable at every transition" in page.content
+    assert AuditEntry.objects.filter(person_id="KID1").count() == before + 1
