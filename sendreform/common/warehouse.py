@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 import ibis
 from django.db import connections
@@ -48,21 +49,26 @@ def data_version() -> str:
         return ",".join(str(n) for n in cursor.fetchone())
 
 
-_ANALYTICS: dict = {"version": None, "con": None}
+_ANALYTICS: dict = {"version": None, "con": None, "made": 0.0}
 _ANALYTICS_LOCK = threading.Lock()
 
 
 def analytics_connection(*, version: str):
     """An in-memory DuckDB copy of the canonical tables, made once per data version and kept by the process.
 
-    The dashboard evaluates the whole catalogue over many dates; DuckDB does that in a second where SQLite
-    takes tens of seconds, and the copy costs a few seconds once per change of data. The figures are the same
+    The dashboard and board packs evaluate the whole catalogue over many dates; DuckDB does that in a second
+    where SQLite takes tens of seconds, and the copy costs a few seconds once per change of data (or once
+    per SENDREFORM_ANALYTICS_MAX_AGE_SECONDS). The figures are the same
     because the same engine runs on both (tests/metrics checks every indicator on each backend).
     """
+    from django.conf import settings
+
     from sendreform.metrics.engine import tables_from_connection
 
+    # Row counts miss an edit that keeps them, so a copy is also remade once it is older than the limit.
+    max_age = settings.SENDREFORM_ANALYTICS_MAX_AGE_SECONDS
     with _ANALYTICS_LOCK:
-        if _ANALYTICS["version"] != version:
+        if _ANALYTICS["version"] != version or time.monotonic() - _ANALYTICS["made"] >= max_age:
             live = ibis_connection()
             try:
                 copy = ibis.duckdb.connect()
@@ -72,5 +78,5 @@ def analytics_connection(*, version: str):
                 live.disconnect()
             if _ANALYTICS["con"] is not None:
                 _ANALYTICS["con"].disconnect()
-            _ANALYTICS.update(version=version, con=copy)
+            _ANALYTICS.update(version=version, con=copy, made=time.monotonic())
         return _ANALYTICS["con"]

@@ -6,5 +6,7 @@ from sendreform.config.settings import *  # noqa: F403
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests change data without changing row counts; every computation reads the data afresh.
+SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = 0
 # The live server of the browser tests serves static files itself; WhiteNoise would want collectstatic.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
