@@ -158,6 +158,11 @@ def _demo(args, parser) -> int:
     ]
     print(_table_text(["username", "password", "role", "bound to"], rows))
     _demo_plan_load()
+    from sendreform.experts.demo import experts_demo_history_ensure
+
+    added = experts_demo_history_ensure(seed=args.seed, today=args.as_at)
+    if added:
+        print("\nExperts at Hand history added: " + ", ".join(f"{n:,} {what}" for what, n in added.items()))
     return 0
 
 

@@ -615,7 +615,7 @@ class Agenda:
         return sum(1 for t in self.transfers if not t.has_transition_plan)
 
 
-_MOVES = {-1: "Early years to primary", 6: "Primary to secondary", 11: "School to post-16"}
+PHASE_MOVES = {-1: "Early years to primary", 6: "Primary to secondary", 11: "School to post-16"}
 
 
 def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
@@ -647,7 +647,7 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
     for s in statuses:
         p = s.person
         ncy = periods.national_curriculum_year(p.birth_date, on)
-        if ncy not in _MOVES or p.person_id in seen:
+        if ncy not in PHASE_MOVES or p.person_id in seen:
             continue
         seen.add(p.person_id)
         transfers.append(
@@ -656,7 +656,7 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
                 f"{p.surname}, {p.forename}",
                 s.establishment.name,
                 codes.SEN_PROVISION.get(s.sen_provision, s.sen_provision),
-                _MOVES[ncy],
+                PHASE_MOVES[ncy],
                 p.person_id in planned,
             )
         )
