@@ -247,22 +247,25 @@ def _referral_rows(items):
     )
 
 
+def _referral_table(items, *, caption: str, csv_name: str, empty_text: str) -> Table:
+    return Table(caption=caption, columns=_REFERRAL_COLUMNS, rows=_referral_rows(items),
+                 csv_url=reverse(f"experts:{csv_name}-csv"), empty_text=empty_text)
+
+
+def _referral_csv(request, table: Table, *, what: str):
+    """A list of referrals as CSV; the export is audited like any read of child-level data."""
+    audit_record(user=request.user, action=AUDIT_EXPORT, page=request.path, detail=f"Experts at Hand {what}")
+    return table_csv_response(table=table, filename=f"experts-at-hand-{what}.csv")
+
+
 @login_required
 def queue(request, csv=False):
     _require(selectors.can_manage(user=request.user))
     items = selectors.triage_queue(user=request.user, page=request.path)
-    table = Table(
-        caption="Referrals awaiting triage or first support",
-        columns=_REFERRAL_COLUMNS,
-        rows=_referral_rows(items),
-        csv_url=reverse("experts:queue-csv"),
-        empty_text="No referral is waiting for triage or first support.",
-    )
+    table = _referral_table(items, caption="Referrals awaiting triage or first support", csv_name="queue",
+                            empty_text="No referral is waiting for triage or first support.")
     if csv:
-        audit_record(
-            user=request.user, action=AUDIT_EXPORT, page=request.path, detail="Experts at Hand queue"
-        )
-        return table_csv_response(table=table, filename="experts-at-hand-queue.csv")
+        return _referral_csv(request, table, what="queue")
     overdue = [row for row in table.rows if row["overdue"]]
     return render(
         request,
@@ -281,18 +284,10 @@ def queue(request, csv=False):
 def referral_list(request, csv=False):
     _require(selectors.sees_referrals(user=request.user))
     items = selectors.referral_list(user=request.user, page=request.path)
-    table = Table(
-        caption="Referrals you can see",
-        columns=_REFERRAL_COLUMNS,
-        rows=_referral_rows(items),
-        csv_url=reverse("experts:referrals-csv"),
-        empty_text="There are no referrals you can see.",
-    )
+    table = _referral_table(items, caption="Referrals you can see", csv_name="referrals",
+                            empty_text="There are no referrals you can see.")
     if csv:
-        audit_record(
-            user=request.user, action=AUDIT_EXPORT, page=request.path, detail="Experts at Hand referrals"
-        )
-        return table_csv_response(table=table, filename="experts-at-hand-referrals.csv")
+        return _referral_csv(request, table, what="referrals")
     return render(request, "experts/referral_list.html", {"table": table})
 
 
