@@ -215,6 +215,13 @@ The command becomes the gunicorn process: stop it with Ctrl+C.""",
 
 def _serve(args, parser) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+
+    django.setup()
+    from sendreform.jobs.services import jobs_interrupted_mark
+
+    if interrupted := jobs_interrupted_mark():
+        print(f"{interrupted} background job(s) left unfinished by the last run are marked as failed.", flush=True)
     print(f"sendreform on http://{args.bind}/ ({args.workers} workers; Ctrl+C stops it)", flush=True)
     command = [
         sys.executable,

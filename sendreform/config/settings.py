@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "sendreform.indicators",
     "sendreform.plan",
     "sendreform.governance",
+    "sendreform.jobs",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,9 @@ if "DATABASE_URL" not in env:
     (BASE_DIR / "var").mkdir(exist_ok=True)  # the default SQLite database lives in var/, which git ignores
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sendreform.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Background jobs write progress while requests write too: wait for the lock rather than fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sendreform.plan.urls")),
     path("", include("sendreform.governance.urls")),
     path("", include("sendreform.experts.urls")),
+    path("", include("sendreform.jobs.urls")),
     path("", include("sendreform.web.urls")),
 ]
 
