@@ -31,6 +31,8 @@ USERS = [
 @pytest.fixture
 def calls(monkeypatch):
     """Record the calls to the demo services instead of generating an area."""
+    import sendreform.experts.demo  # noqa: F401 - imported for real before the account services are replaced
+
     seen = {}
 
     def demo_area_load(**kwargs):
@@ -94,14 +96,21 @@ def test_demo_areas_writes_parquet_without_the_database(calls, capsys, tmp_path,
     assert "rows: 1000000" in capsys.readouterr().out
 
 
+@pytest.mark.django_db
 def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
-    # Given exec is recorded rather than done
+    # Given exec is recorded rather than done, and a job left running by the last run of the service
+    from sendreform.jobs.models import FAILED, RUNNING, Job
+
+    job = Job.objects.create(kind="test", title="Left running", target="x.y", status=RUNNING)
     execs = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append((path, argv)))
     # When `sendreform serve --bind 0.0.0.0:8080 --workers 3 --timeout 60` runs
     cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3", "--timeout", "60"])
     # Then the address is printed and gunicorn runs the WSGI application with those settings
-    assert "http://0.0.0.0:8080/" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "http://0.0.0.0:8080/" in out
+    assert "1 background job(s) left unfinished by the last run are marked as failed." in out
+    assert Job.objects.get(pk=job.pk).status == FAILED
     assert execs == [
         (
             sys.executable,
