@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from sendreform.accounts import roles
@@ -19,11 +20,13 @@ AUDIT_VIEW = "view"
 AUDIT_SEARCH = "search"
 AUDIT_COHORT = "cohort"
 AUDIT_EXPORT = "export"
+AUDIT_REFUSED = "refused"
 AUDIT_ACTIONS = {
     AUDIT_VIEW: "Viewed a child's record",
     AUDIT_SEARCH: "Searched for children",
     AUDIT_COHORT: "Viewed a setting's children",
     AUDIT_EXPORT: "Downloaded child-level data",
+    AUDIT_REFUSED: "Asked for a child's record outside their scope, or one not held",
 }
 
 DEMO_PASSWORD = "sendreform-demo-2026"
@@ -50,6 +53,15 @@ def audit_record(*, user, action: str, person_id: str = "", page: str = "", deta
         page=(page or "")[:300],
         detail=(detail or "")[:300],
     )
+
+
+class ReadRefused(Http404):
+    """A child-level read refused as "not found", alike for out of scope and unknown. The request's transaction
+    rolls back with it, so `RefusedReadAuditMiddleware` records the refusal after the rollback."""
+
+    def __init__(self, message: str, *, user, asked_for: str, page: str):
+        super().__init__(message)
+        self.user, self.asked_for, self.page = user, asked_for, page
 
 
 def user_sign_in(*, username: str, password: str, request=None) -> User | None:

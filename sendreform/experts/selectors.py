@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
-from sendreform.accounts.services import AUDIT_COHORT, AUDIT_VIEW, audit_record
+from sendreform.accounts.services import AUDIT_COHORT, AUDIT_VIEW, ReadRefused, audit_record
 from sendreform.experts import working_days
 from sendreform.experts.models import (
     EahEngagement,
@@ -92,7 +92,8 @@ def referral_get(*, user, referral_id: str, page: str) -> EahReferral:
     """One referral in scope, its read recorded in the audit log. Http404 alike for out of scope and unknown."""
     referral = referrals_visible_to(user=user).filter(pk=referral_id).first()
     if referral is None:
-        raise Http404("No referral with that reference")
+        raise ReadRefused("No referral with that reference", user=user,
+                          asked_for=f"Experts at Hand referral {referral_id}"[:200], page=page)
     audit_record(
         user=user,
         action=AUDIT_VIEW,

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sendreform.accounts import roles
-from sendreform.accounts.services import AUDIT_COHORT, AUDIT_SEARCH, AUDIT_VIEW, audit_record
+from sendreform.accounts.services import AUDIT_COHORT, AUDIT_SEARCH, AUDIT_VIEW, ReadRefused, audit_record
 from sendreform.experts.models import EahInvolvement, EahReferral, EahStrategy
 from sendreform.inclusion.models import ApCommission, Attendance, Exclusion, NeetActivity, PartTimeTimetable
 from sendreform.people.models import Cluster, Establishment, Person, SenNeed, SenStatus
@@ -116,7 +116,8 @@ def person_get(*, user, person_id: str, page: str, action: str = AUDIT_VIEW) -> 
     """
     person = children_visible_to(user=user).filter(pk=person_id).first()
     if person is None:
-        raise Http404("No child with that reference")
+        raise ReadRefused("No child with that reference", user=user, asked_for=f"child {person_id}"[:200],
+                          page=page)
     audit_record(user=user, action=action, person_id=person.person_id, page=page)
     return person
 

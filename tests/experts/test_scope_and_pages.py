@@ -69,6 +69,8 @@ def test_a_referral_outside_scope_is_not_found_and_a_read_in_scope_is_audited(ar
     assert senco.get("/experts/referrals/R-OAK/").status_code == 200
     entry = AuditEntry.objects.filter(username="senco", person_id="P1").get()
     assert entry.page == "/experts/referrals/R-OAK/"
+    refused = AuditEntry.objects.filter(username="senco", action="refused").get()
+    assert (refused.page, refused.detail) == ("/experts/referrals/R-ASH/", "asked for Experts at Hand referral R-ASH")
 
 
 @pytest.mark.parametrize("user", ["board", "pcf"])

@@ -78,7 +78,12 @@ def test_outside_scope_and_non_existent_children_get_identical_404s(senco_client
     assert outside.status_code == missing.status_code == 404
     assert _without_csrf(outside.content) == _without_csrf(missing.content)
     assert b"Page not found" in outside.content
-    assert AuditEntry.objects.count() == 0
+    # And both refusals are in the audit log, though the request's own writes were rolled back
+    refused = AuditEntry.objects.order_by("id")
+    assert [(e.username, e.action, e.person_id, e.page, e.detail) for e in refused] == [
+        ("senco1", "refused", "", "/children/ELSEWHERE/", "asked for child ELSEWHERE"),
+        ("senco1", "refused", "", "/children/NOSUCH99/", "asked for child NOSUCH99"),
+    ]
 
 
 @pytest.mark.parametrize("role", [roles.BOARD_MEMBER, roles.PCF_REP])
