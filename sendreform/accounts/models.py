@@ -80,3 +80,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.person_id}"
+
+
+class SignInFailure(models.Model):
+    """Failed sign-ins for a username that does not exist, keyed by a hash of it, so that every worker process
+    counts the same failures and the lock-out for unknown usernames matches that of real accounts."""
+
+    key = models.CharField(max_length=64, primary_key=True, help_text="SHA-256 of the casefolded username.")
+    failures = models.PositiveIntegerField(default=0)
+    last_failed = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "app_sign_in_failure"
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.failures} failures"

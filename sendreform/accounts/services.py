@@ -7,13 +7,12 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from sendreform.accounts import roles
-from sendreform.accounts.models import AuditEntry, User
+from sendreform.accounts.models import AuditEntry, SignInFailure, User
 
 # Audit actions: what kind of child-level read (or export) an entry records.
 AUDIT_VIEW = "view"
@@ -69,7 +68,7 @@ def user_sign_in(*, username: str, password: str, request=None) -> User | None:
 
     Returns the user, or None for a wrong username or password. Raises SignInLocked while the account is
     locked, even for the right password, so a locked account cannot be guessed at. Failures for a username
-    that does not exist are counted too (in the cache) and lock in the same way, so neither the message nor
+    that does not exist are counted too (`SignInFailure`) and lock in the same way, so neither the message nor
     the lock-out ever says whether a username exists.
     """
     now = timezone.now()
@@ -77,41 +76,52 @@ def user_sign_in(*, username: str, password: str, request=None) -> User | None:
     with transaction.atomic():
         account = User.objects.select_for_update().filter(username=username).first()
         if account is None:
-            _unknown_username_failed(username=username, now=now, window=window)
+            locked_until = _unknown_username_failed(username=username, now=now, window=window)
             authenticate(request, username=username, password=password)  # same work, same timing
-            return None
-        if account.locked_until and account.locked_until > now:
+            if locked_until is None:
+                return None
+        elif account.locked_until and account.locked_until > now:
             raise SignInLocked(account.locked_until)
-        user = authenticate(request, username=username, password=password)
-        if user is not None:
-            User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_failed_sign_in=None, locked_until=None)
-            user.failed_sign_ins, user.last_failed_sign_in, user.locked_until = 0, None, None
-            return user
-        recent = account.last_failed_sign_in is not None and account.last_failed_sign_in > now - window
-        failures = (account.failed_sign_ins if recent else 0) + 1
-        locked_until = None
-        if failures >= settings.SIGN_IN_MAX_FAILURES:
-            locked_until = now + window
-            failures = 0
-        User.objects.filter(pk=account.pk).update(
-            failed_sign_ins=failures, last_failed_sign_in=now, locked_until=locked_until,
-        )
+        else:
+            user = authenticate(request, username=username, password=password)
+            if user is not None:
+                User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_failed_sign_in=None,
+                                                       locked_until=None)
+                user.failed_sign_ins, user.last_failed_sign_in, user.locked_until = 0, None, None
+                return user
+            locked_until = _account_failed(account=account, now=now, window=window)
     if locked_until is not None:
         raise SignInLocked(locked_until)
     return None
 
 
-def _unknown_username_failed(*, username: str, now: dt.datetime, window: dt.timedelta) -> None:
-    key = "sign-in-unknown:" + hashlib.sha256(username.casefold().encode()).hexdigest()
-    locked_until, failures = cache.get(key, (None, 0))
-    if locked_until and locked_until > now:
-        raise SignInLocked(locked_until)
-    failures += 1
+def _account_failed(*, account: User, now: dt.datetime, window: dt.timedelta) -> dt.datetime | None:
+    """Count a wrong password; returns the end of the lock-out when this failure locks the account."""
+    recent = account.last_failed_sign_in is not None and account.last_failed_sign_in > now - window
+    failures = (account.failed_sign_ins if recent else 0) + 1
+    locked_until = None
     if failures >= settings.SIGN_IN_MAX_FAILURES:
-        locked_until = now + window
-        cache.set(key, (locked_until, 0), timeout=int(window.total_seconds()))
-        raise SignInLocked(locked_until)
-    cache.set(key, (None, failures), timeout=int(window.total_seconds()))
+        locked_until, failures = now + window, 0
+    User.objects.filter(pk=account.pk).update(failed_sign_ins=failures, last_failed_sign_in=now,
+                                              locked_until=locked_until)
+    return locked_until
+
+
+def _unknown_username_failed(*, username: str, now: dt.datetime, window: dt.timedelta) -> dt.datetime | None:
+    """The same count for a username that does not exist; returns the end of its lock-out, if locked."""
+    key = hashlib.sha256(username.casefold().encode()).hexdigest()
+    record = SignInFailure.objects.select_for_update().filter(key=key).first()
+    if record is None:
+        record = SignInFailure(key=key, last_failed=now)
+    if record.locked_until and record.locked_until > now:
+        return record.locked_until
+    recent = record.pk is not None and record.last_failed > now - window
+    record.failures = (record.failures if recent else 0) + 1
+    record.last_failed, record.locked_until = now, None
+    if record.failures >= settings.SIGN_IN_MAX_FAILURES:
+        record.locked_until, record.failures = now + window, 0
+    record.save()
+    return record.locked_until
 
 
 def user_create(

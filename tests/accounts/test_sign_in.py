@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,14 +14,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = "/sign-in/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    # Failures for unknown usernames are counted in the cache; each test starts from none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _sign_in(client, username, password, **extra):
@@ -105,6 +96,22 @@ def test_an_unknown_username_locks_just_as_a_real_one_does(client):
         _sign_in(client, "nobody-here", "wrong")
 
     assert LOCKED.format(minutes=15) in _sign_in(client, "nobody-here", "wrong").content.decode()
+
+
+@override_settings(SIGN_IN_MAX_FAILURES=3, SIGN_IN_LOCKOUT_MINUTES=15)
+def test_failures_for_an_unknown_username_are_counted_in_the_database_so_every_worker_sees_them(client):
+    # Given two failures through one client (one worker) and a third through another
+    from django.test import Client
+
+    from sendreform.accounts.models import SignInFailure
+
+    for _ in range(2):
+        _sign_in(client, "Nobody-Here", "wrong")
+    assert SignInFailure.objects.get().failures == 2
+    # Then the third locks the name, whatever its case, and no username is stored, only its hash
+    assert LOCKED.format(minutes=15) in _sign_in(Client(), "nobody-here", "wrong").content.decode()
+    record = SignInFailure.objects.get()
+    assert record.locked_until is not None and "nobody" not in record.key
 
 
 @override_settings(SIGN_IN_MAX_FAILURES=3, SIGN_IN_LOCKOUT_MINUTES=15)
