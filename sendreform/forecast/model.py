@@ -31,9 +31,19 @@ BAND_AGE_GROUP = (0, 0, 1, 2, 3, 4)
 DEFAULT_SIMS = 1_000
 DEFAULT_HALF_LIFE = 2.0
 PRIOR_STRENGTH = 2.0  # pseudo-observations a sparse cell borrows from its pooled rate
-DIRICHLET_FLOOR = 0.05
-# The joining rate's trend is off by default (damping 0): on the synthetic area's backtest it added error.
-TREND_DAMPING = 0.0  # pseudo-count on every allowed destination, so none is impossible
+DIRICHLET_FLOOR = 0.05  # pseudo-count on every allowed destination, so none is impossible
+# The yearly trend of the overall joining and leaving rates: a normal prior on the slope (log scale, so 0.05 is
+# about 5% a year) shrinks a short history's trend towards none, and each projected year carries on
+# TREND_DAMPING of the year before's trend (a damped trend).
+JOIN_TREND_PRIOR = 0.02
+LEAVE_TREND_PRIOR = 0.05
+TREND_DAMPING = 0.8
+# Each projected year departs from the trend by a random walk as wide as past years' departures, with a prior
+# guess (two degrees of freedom) of 10% a year for joining and 15% for leaving: a short history cannot make the
+# years ahead look certain. The defaults were chosen by the rolling-origin backtest (docs/adr/0010).
+SPREAD_PRIOR_DF = 2.0
+JOIN_SPREAD_PRIOR = 0.10
+LEAVE_SPREAD_PRIOR = 0.15
 
 # Settings a child can move or join into, by phase (early years settings before reception only; post-16
 # settings from NCY 12).
@@ -89,14 +99,11 @@ class Parameters:
     start_year: int
     population: dict[int, np.ndarray] = field(repr=False)  # year -> population by age 0-25
     half_life: float = DEFAULT_HALF_LIFE
-    # The overall joining rate's yearly growth (log scale) from the last census, its standard error, and the
-    # spread of past years about the trend; the spread of past years' overall leaving rate.
-    join_trend: float = 0.0
-    join_trend_se: float = 0.0
-    join_offset: float = 0.0
-    join_sigma: float = 0.0
-    leave_sigma: float = 0.0
+    # How the overall joining and leaving rates move from year to year (see `Drift`).
+    join_drift: Drift = field(default_factory=lambda: Drift())
+    leave_drift: Drift = field(default_factory=lambda: Drift())
     damping: float = TREND_DAMPING
+    walk: bool = True
 
     def population_for(self, year: int) -> np.ndarray:
         """Population by NCY for the census of `year` (the latest year given when the table stops short)."""
@@ -217,45 +224,80 @@ def parameters_fit(*, history: History, half_life: float = DEFAULT_HALF_LIFE,
     pooled_join = join_flows.sum(axis=0) / max(join_flows.sum(), 1e-12)
     join_dest = (join_flows + k * pooled_join[None, :] + DIRICHLET_FLOOR / N_NEED) * allowed_join
 
-    # Year-to-year: the overall joining rate's trend and spread, and the overall leaving rate's spread.
+    # Year to year: each year's joining and leaving against what the pooled rates expect of that year's
+    # population and stock (an index free of the age mix), whose log drifts along a shrunk, damped trend.
     years = np.array(history.years[:-1], dtype=float)
-    exposure = np.array([pops.get(int(y) + 1, np.zeros(26))[:N_NCY].sum() for y in years])
+    t_year = t["year"].to_numpy()
+    pooled_join_rate = (j_counts[: len(years)].sum(axis=0) + 0.5) / (
+        np.array([pops.get(int(y) + 1, np.zeros(26))[:N_NCY] for y in years]).sum(axis=0) + 1.0)
+    expected_join = np.array([(pops.get(int(y) + 1, np.zeros(26))[:N_NCY] * pooled_join_rate).sum()
+                              for y in years])
     yearly_join = j_counts[: len(years)].sum(axis=1)
-    yearly_leave = np.array([(left & (t["year"].to_numpy() == y)).sum() for y in years])
-    yearly_risk = np.array([(at_risk & (t["year"].to_numpy() == y)).sum() for y in years])
+    hazard = _pooled(np.bincount(s0[left], minlength=N_STATE).astype(float),
+                     np.bincount(s0[at_risk], minlength=N_STATE).astype(float), NCY_ARR - NCY_MIN, N_NCY)
+    yearly_leave = np.array([(left & (t_year == y)).sum() for y in years])
+    expected_leave = np.array([hazard[s0[at_risk & (t_year == y)]].sum() for y in years])
     wy = 0.5 ** ((last_origin - years) / half_life)
-    trend, trend_se, offset, join_sigma = _trend(years, np.log((yearly_join + 0.5) / np.maximum(exposure, 1)), wy)
-    leave_log = np.log((yearly_leave + 0.5) / np.maximum(yearly_risk, 1))
-    leave_sigma = _spread(leave_log - np.average(leave_log, weights=wy), wy) if len(years) >= 3 else 0.0
+    join = _drift(years, np.log((yearly_join + 0.5) / np.maximum(expected_join, 1)), wy, JOIN_TREND_PRIOR, JOIN_SPREAD_PRIOR)
+    leave = _drift(years, np.log((yearly_leave + 0.5) / np.maximum(expected_leave, 1)), wy, LEAVE_TREND_PRIOR, LEAVE_SPREAD_PRIOR)
 
     start = states_counts(history.census[history.census["year"] == max(history.years)])
     return Parameters(leave_a=leave_a, leave_b=leave_b, move_a=move_a, move_b=move_b, move_dest=move_dest,
                       need_a=need_a, need_b=need_b, need_dest=need_dest, join_a=join_a, join_b=join_b,
                       join_dest=join_dest, start=start, start_year=max(history.years), population=pops,
-                      half_life=half_life, join_trend=trend, join_trend_se=trend_se, join_offset=offset,
-                      join_sigma=join_sigma, leave_sigma=leave_sigma)
+                      half_life=half_life, join_drift=join, leave_drift=leave)
 
 
-def _trend(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
-    """Weighted least-squares slope of y on x, its standard error, the slope times the distance from the
-    weighted mean year to the last year (the Beta posteriors are centred on the weighted mean), and the
-    residual spread. No trend from fewer than three years."""
-    if len(x) < 3:
-        return 0.0, 0.0, 0.0, _spread(y - np.average(y, weights=w), w) if len(x) > 1 else 0.0
+@dataclass(frozen=True)
+class Drift:
+    """How an overall rate moves from year to year, on the log scale: its yearly trend (shrunk towards none by a
+    normal prior) and that trend's posterior standard deviation, where the trend line stands at the last year
+    against the recency-weighted mean year the Beta posteriors are centred on, and the spread of past years
+    about the line."""
+
+    slope: float = 0.0
+    slope_sd: float = 0.0
+    offset: float = 0.0
+    sigma: float = 0.0
+
+    def log_factor(self, rng: np.random.Generator, *, years: int, sims: int, damping: float,
+                   walk: bool) -> np.ndarray:
+        """(years, sims) log multipliers of the rate: the damped trend with a slope drawn per simulation, plus
+        yearly departures (a random walk when `walk`, so that the uncertainty grows with the horizon)."""
+        slope = rng.normal(self.slope, self.slope_sd, size=sims)
+        reach = np.cumsum(damping ** np.arange(1, years + 1))
+        shocks = rng.normal(0.0, self.sigma, size=(years, sims))
+        if walk:
+            shocks = np.cumsum(shocks, axis=0)
+        level = self.offset if damping > 0 else 0.0
+        return level + reach[:, None] * slope[None, :] * (damping > 0) + shocks
+
+
+def _drift(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_sd: float, spread_prior: float) -> Drift:
+    """A `Drift` from the yearly log index `y`: weighted least-squares slope, shrunk by a normal prior of mean 0
+    and standard deviation `prior_sd`. No trend from fewer than three years."""
+    if len(x) < 2:
+        return Drift()
     xm = np.average(x, weights=w)
     ym = np.average(y, weights=w)
+    if len(x) < 3:
+        return Drift(sigma=_spread(y - ym, w, prior=spread_prior))
     sxx = np.sum(w * (x - xm) ** 2)
     slope = float(np.sum(w * (x - xm) * (y - ym)) / sxx)
-    resid = y - ym - slope * (x - xm)
-    sigma = _spread(resid, w)
-    return slope, float(sigma / np.sqrt(sxx)), float(slope * (x.max() - xm)), sigma
+    sigma = _spread(y - ym - slope * (x - xm), w, prior=spread_prior)
+    se2 = max(sigma ** 2 / sxx, 1e-12)
+    precision = 1 / prior_sd ** 2 + 1 / se2
+    shrunk = slope / se2 / precision
+    return Drift(slope=shrunk, slope_sd=float(precision ** -0.5), offset=float(shrunk * (x.max() - xm)),
+                 sigma=sigma)
 
 
-def _spread(resid: np.ndarray, w: np.ndarray) -> float:
+def _spread(resid: np.ndarray, w: np.ndarray, prior: float) -> float:
+    """The spread of past years about the line, with a scaled inverse-chi-squared prior of two degrees of freedom
+    centred on `prior`, so that two or three years cannot make next year look certain."""
     n_eff = w.sum() ** 2 / np.sum(w ** 2)
-    if n_eff <= 1.5:
-        return 0.0
-    return float(np.sqrt(np.sum(w * resid ** 2) / w.sum() * n_eff / (n_eff - 1)))
+    sample = np.sum(w * resid ** 2) / w.sum() * n_eff
+    return float(np.sqrt((SPREAD_PRIOR_DF * prior ** 2 + sample) / (SPREAD_PRIOR_DF + max(n_eff - 1, 0))))
 
 
 def _pooled(events: np.ndarray, exposure: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -328,12 +370,12 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
     move_cdf = _cdf(_dirichlet(rng, params.move_dest, sims)).reshape(-1, N_SET)  # (sims, phase, origin) rows
     need_cdf = _cdf(_dirichlet(rng, params.need_dest, sims)).reshape(-1, N_NEED)  # (sims, origin) rows
     q_join = rng.beta(params.join_a, params.join_b, size=(sims, N_NCY))
-    # The joining rate's trend, uncertain (a normal draw of the slope per simulation) and damped; and each
-    # simulated year's departure from trend in joining and leaving, as wide as past years' departures.
-    slope = rng.normal(params.join_trend, params.join_trend_se, size=sims)
-    join_shock = rng.normal(0.0, params.join_sigma, size=(years, sims))
-    leave_shock = np.exp(rng.normal(0.0, params.leave_sigma, size=(years, sims)))
-    growth = params.join_offset / params.join_trend if params.join_trend and params.damping else 0.0
+    # The overall joining and leaving rates' drift: a damped trend whose slope is drawn per simulation, and
+    # each simulated year's departure from it, as wide as past years' departures.
+    join_level = np.exp(params.join_drift.log_factor(rng, years=years, sims=sims, damping=params.damping,
+                                                     walk=params.walk))
+    leave_level = np.exp(params.leave_drift.log_factor(rng, years=years, sims=sims, damping=params.damping,
+                                                       walk=params.walk))
     join_cdf = _cdf(_dirichlet(rng, params.join_dest, sims)).reshape(-1, N_NEED * N_SET)  # (sims, phase) rows
 
     x = np.broadcast_to(params.start, (sims, N_STATE)).astype(np.int64).copy()
@@ -347,7 +389,7 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
         nz = np.flatnonzero(x)
         n = x.ravel()[nz]
         sim, st = nz // N_STATE, nz % N_STATE
-        pl = np.minimum(p_leave.at(rng, nz, st) * leave_shock[step][sim], 1.0)
+        pl = np.minimum(p_leave.at(rng, nz, st) * leave_level[step][sim], 1.0)
         pl[NCY_ARR[st] == NCY_MAX] = 1.0
         pm = p_move.at(rng, nz, st)
         pn = p_need[sim, PHASE_ARR[st], NEED_ARR[st]]
@@ -376,8 +418,7 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
         # Joiners: a rate on the population of their age, into a need and setting from their phase.
         pop = params.population_for(y1)
         factor = edit.join_max if edit is not None else 1.0
-        growth += params.damping ** (step + 1) if params.damping else 0.0
-        level = np.exp(slope * growth + join_shock[step])[:, None]
+        level = join_level[step][:, None]
         joiners = rng.binomial(pop[None, :].astype(np.int64), np.minimum(q_join * level * factor, 1.0)).ravel()
         sim_j = np.repeat(np.repeat(sim_ids, N_NCY), joiners)
         ncy_j = np.repeat(np.tile(np.arange(N_NCY), sims), joiners)
