@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "sendreform.plan",
     "sendreform.governance",
     "sendreform.jobs",
+    "sendreform.forecasting",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sendreform.governance.urls")),
     path("", include("sendreform.experts.urls")),
     path("", include("sendreform.jobs.urls")),
+    path("", include("sendreform.forecasting.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

@@ -114,7 +114,13 @@ def chart_spec(rows: list[dict], *, unit: str, y_title: str) -> dict:
 def indicator_chart_svg(rows: list[dict], *, unit: str, y_title: str, title: str, description: str,
                         chart_id: str) -> SafeString:
     """The chart as inline SVG, named for assistive technology by its title and a one-sentence summary."""
-    svg = vl_convert.vegalite_to_svg(chart_spec(rows, unit=unit, y_title=y_title))
+    return chart_svg(chart_spec(rows, unit=unit, y_title=y_title), title=title, description=description,
+                     chart_id=chart_id)
+
+
+def chart_svg(spec: dict, *, title: str, description: str, chart_id: str) -> SafeString:
+    """Any Vega-Lite spec drawn as inline SVG, named for assistive technology by a title and a summary."""
+    svg = vl_convert.vegalite_to_svg(spec)
     # The drawing's own fixed size gives way to the page's width; its viewBox keeps the proportions.
     svg = re.sub(r'^<svg ([^>]*?) width="[\d.]+" height="[\d.]+"',
                  lambda m: f'<svg {m.group(1)} role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
@@ -125,3 +131,66 @@ def indicator_chart_svg(rows: list[dict], *, unit: str, y_title: str, title: str
         f'{head}><title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>{rest}'
     )
+
+
+# A fan chart: the history in black, the projection's median in blue (dashed) with its 50% and 95% intervals
+# as two shades of blue, and a rule where the history ends.
+FAN_SERIES = {
+    "Actual": "#0b0c0c",
+    "Projection (median)": "#1d70b8",
+    "50% interval": "#5694ca",
+    "95% interval": "#d2e2f1",
+}
+
+
+def fan_chart_spec(rows: list[dict], *, y_title: str, x_title: str = "January census") -> dict:
+    """The Vega-Lite spec of a fan chart from rows of year, kind ("actual" or "projection"), median, p2_5,
+    p25, p75 and p97_5. The projection starts from the last actual value, so the fan opens from it. Values
+    that are not numbers (suppressed) are left out of the data."""
+    def number(value):
+        return float(value) if isinstance(value, int | float) else None
+
+    actual = [r for r in rows if r["kind"] == "actual" and number(r["median"]) is not None]
+    projected = [r for r in rows if r["kind"] == "projection"]
+    fan = ([{**actual[-1], "kind": "projection"}] if actual else []) + projected
+    data = [{"year": r["year"], "series": "Actual", "value": number(r["median"])} for r in actual]
+    data += [{"year": r["year"], "series": "Projection (median)", "value": number(r["median"])} for r in fan]
+    bands = [{"year": r["year"], "series": series, "low": number(r[lo]), "high": number(r[hi])}
+             for r in fan for series, lo, hi in (("95% interval", "p2_5", "p97_5"), ("50% interval", "p25", "p75"))
+             if number(r[lo]) is not None and number(r[hi]) is not None]
+    names = list(FAN_SERIES)
+    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=[FAN_SERIES[n] for n in names]),
+                       legend=alt.Legend(title=None, orient="bottom", labelFontSize=14, labelLimit=400))
+    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0))
+    band_frame = pd.DataFrame(bands, columns=["year", "series", "low", "high"])
+    line_frame = pd.DataFrame(data, columns=["year", "series", "value"])
+    layers = [
+        alt.Chart(band_frame).mark_area(aria=False, opacity=1).encode(
+            x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=colour,
+            order=alt.Order("series:N", sort="descending")),
+        alt.Chart(line_frame).mark_line(point=alt.OverlayMarkDef(aria=False), strokeWidth=2.5, aria=False).encode(
+            x=x, y=alt.Y("value:Q", title=y_title), color=colour,
+            strokeDash=alt.condition(alt.datum.series == "Actual", alt.value([1, 0]), alt.value([6, 3]))),
+    ]
+    if actual:
+        divider = pd.DataFrame([{"year": actual[-1]["year"]}])
+        rule = alt.Chart(divider).mark_rule(color="#505a5f", strokeDash=[2, 2], aria=False).encode(x=x)
+        text = [alt.Chart(pd.DataFrame([{"year": actual[-1]["year"], "text": label}]))
+                .mark_text(align=align, dx=dx, baseline="top", y=4, fontSize=13, color="#505a5f", aria=False)
+                .encode(x=x, text="text:N") for label, align, dx in (("History", "right", -6),
+                                                                     ("Projection", "left", 6))]
+        layers += [rule, *text]
+    chart = (
+        alt.layer(*layers)
+        .properties(width=620, height=280)
+        .configure(font="Arial", aria=False)
+        .configure_axis(labelFontSize=13, titleFontSize=14, labelColor="#0b0c0c", titleColor="#0b0c0c")
+        .configure_view(stroke=None)
+    )
+    return chart.to_dict()
+
+
+def fan_chart_svg(rows: list[dict], *, y_title: str, title: str, description: str, chart_id: str,
+                  x_title: str = "January census") -> SafeString:
+    return chart_svg(fan_chart_spec(rows, y_title=y_title, x_title=x_title), title=title,
+                     description=description, chart_id=chart_id)

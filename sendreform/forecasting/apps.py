@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "sendreform.forecasting"
+    label = "forecasting"
+    verbose_name = "Forecasts"

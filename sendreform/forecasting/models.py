@@ -1,0 +1,90 @@
+"""Reform scenarios as the YAML the model reads (with the history of every edit), and forecast runs stored
+with their parameters, the scenario text used, summary.json, their tables and the data template workbook, so
+a run's pages never depend on files."""
+
+from django.conf import settings
+from django.db import models
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+RUN_STATUSES = {QUEUED: "Waiting to start", RUNNING: "Running", DONE: "Finished", FAILED: "Failed"}
+
+
+class Scenario(models.Model):
+    """A scenario's YAML text; its name and description are the ones the text gives."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    text = models.TextField(help_text="The scenario as YAML, read by sendreform.forecast.scenarios.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "app_forecast_scenario"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScenarioEdit(models.Model):
+    """One saved version of a scenario: who saved it, when, and the text they saved."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="edits")
+    text = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Created, edited, or loaded from a file.")
+
+    class Meta:
+        db_table = "app_forecast_scenario_edit"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ForecastRun(models.Model):
+    """One run of the model: what it was asked (scenario text, simulations, years, seed, half-life, as-at
+    date), and when finished its summary.json, its tables (name to list of rows) and the workbook."""
+
+    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
+    scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
+                                 help_text="The stored scenario it was started from (none: the baseline).")
+    scenario_name = models.CharField(max_length=200, blank=True)
+    scenario_text = models.TextField(blank=True, help_text="The YAML the run used, as it was then.")
+    sims = models.PositiveIntegerField()
+    years = models.PositiveSmallIntegerField()
+    seed = models.PositiveIntegerField(default=870)
+    half_life = models.FloatField(default=2.0)
+    as_at = models.DateField(help_text="The run learns from the January censuses on or before this date.")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    tables = models.JSONField(default=dict, blank=True, help_text="Each table of the model as a list of rows.")
+    workbook = models.BinaryField(null=True, blank=True, help_text="The DfE data template workbook (.xlsx).")
+
+    class Meta:
+        db_table = "app_forecast_run"
+        ordering = ["-created", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=list(RUN_STATUSES)),
+                                              name="app_forecast_run_status_valid")]
+
+    def __str__(self) -> str:
+        return f"Forecast run {self.pk}: {self.scenario_label}"
+
+    @property
+    def scenario_label(self) -> str:
+        return self.scenario_name or "Baseline"
+
+    @property
+    def status_label(self) -> str:
+        return RUN_STATUSES[self.status]

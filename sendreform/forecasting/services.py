@@ -1,0 +1,148 @@
+"""Writes of the forecasts: scenarios created and edited (validated by the model's own parser, every version
+kept), the demo's scenarios loaded from `scenarios/*.yaml`, and forecast runs started as background jobs,
+computed from the live database's history and stored with their tables, summary.json and workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sendreform.forecast.history import History
+from sendreform.forecast.scenarios import ScenarioError, scenario_parse
+from sendreform.forecasting.models import DONE, FAILED, QUEUED, RUNNING, ForecastRun, Scenario, ScenarioEdit
+
+Progress = Callable[[str, int, int], None]
+JOB_TARGET = "sendreform.forecasting.services.forecast_run_execute"
+MIN_SIMS, MAX_SIMS = 10, 10_000
+MIN_YEARS, MAX_YEARS = 1, 10
+
+
+def _name_line(text: str) -> int | None:
+    match = re.search(r"^name\s*:", text, flags=re.MULTILINE)
+    return text[:match.start()].count("\n") + 1 if match else None
+
+
+def scenario_validate(*, text: str, scenario: Scenario | None = None):
+    """The model's scenario from the text, or a `ScenarioError` naming the line; a name another stored
+    scenario already has is an error too (the name is how runs and pages refer to it)."""
+    parsed = scenario_parse(text)
+    clash = Scenario.objects.filter(name=parsed.name)
+    if scenario is not None:
+        clash = clash.exclude(pk=scenario.pk)
+    if clash.exists():
+        raise ScenarioError(f"another scenario is already called {parsed.name!r}; give this one its own name",
+                            line=_name_line(text))
+    if len(parsed.name) > Scenario._meta.get_field("name").max_length:
+        raise ScenarioError("the name must be 200 characters or fewer", line=_name_line(text))
+    return parsed
+
+
+@transaction.atomic
+def scenario_create(*, text: str, by, note: str = "Created") -> Scenario:
+    parsed = scenario_validate(text=text)
+    scenario = Scenario.objects.create(name=parsed.name, description=parsed.description.strip(), text=text,
+                                       created_by=by, updated_by=by)
+    ScenarioEdit.objects.create(scenario=scenario, text=text, by=by, note=note)
+    return scenario
+
+
+@transaction.atomic
+def scenario_update(*, scenario: Scenario, text: str, by) -> Scenario:
+    """Save a new version of the scenario; nothing is saved if the text is not a valid scenario."""
+    parsed = scenario_validate(text=text, scenario=scenario)
+    if text == scenario.text:
+        return scenario
+    scenario.name, scenario.description, scenario.text = parsed.name, parsed.description.strip(), text
+    scenario.updated_by = by
+    scenario.save()
+    ScenarioEdit.objects.create(scenario=scenario, text=text, by=by, note="Edited")
+    return scenario
+
+
+def scenarios_demo_ensure(*, folder: Path | None = None) -> list[str]:
+    """Load each `scenarios/*.yaml` whose scenario name is not stored yet; returns the names loaded."""
+    folder = Path(folder) if folder is not None else Path(settings.BASE_DIR) / "scenarios"
+    loaded = []
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        name = scenario_parse(text, source=path.name).name
+        if not Scenario.objects.filter(name=name).exists():
+            scenario_create(text=text, by=None, note=f"Loaded from {path.name}")
+            loaded.append(name)
+    return loaded
+
+
+def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, seed: int = 870,
+                       half_life: float = 2.0, as_at: dt.date | None = None):
+    """Record a run and start it as a background job; returns the job (whose page follows it)."""
+    from sendreform.jobs.services import job_start
+
+    if not (MIN_SIMS <= sims <= MAX_SIMS and MIN_YEARS <= years <= MAX_YEARS):
+        raise ValueError(f"simulations must be {MIN_SIMS} to {MAX_SIMS:,} and years {MIN_YEARS} to {MAX_YEARS}")
+    run = ForecastRun.objects.create(
+        scenario=scenario, scenario_name=scenario.name if scenario else "",
+        scenario_text=scenario.text if scenario else "", sims=sims, years=years, seed=seed, half_life=half_life,
+        as_at=as_at or dt.date.today(), created_by=by)
+    job = job_start(kind="forecast", title=f"Forecast: {run.scenario_label}, {sims:,} simulations of {years} "
+                                           f"year{'s' if years != 1 else ''}",
+                    target=JOB_TARGET, params={"run_id": run.pk}, by=by)
+    ForecastRun.objects.filter(pk=run.pk).update(job=job)
+    return job
+
+
+def forecast_run_execute(*, params: dict, progress: Progress, job=None) -> str:
+    """The background job: read the history from the live database, run the model, store the results;
+    returns the run's page. A failure is recorded on the run and raised for the job to record too."""
+    from sendreform.common.warehouse import ibis_connection
+    from sendreform.forecast.history import history_from_connection
+
+    run = ForecastRun.objects.get(pk=params["run_id"])
+    if run.status != QUEUED:
+        return reverse("forecasting:run", args=[run.pk])
+    ForecastRun.objects.filter(pk=run.pk).update(status=RUNNING)
+    try:
+        progress("Reading the census history", 0, 1)
+        con = ibis_connection()
+        try:
+            history = history_from_connection(con=con, as_at=run.as_at)
+        finally:
+            con.disconnect()
+        forecast_run_compute(run=run, history=history, progress=progress)
+    except Exception as error:
+        ForecastRun.objects.filter(pk=run.pk).update(status=FAILED, error=f"{type(error).__name__}: {error}",
+                                                     finished=timezone.now())
+        raise
+    return reverse("forecasting:run", args=[run.pk])
+
+
+def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progress | None = None) -> ForecastRun:
+    """Run the model on `history` with the run's parameters and store its tables, summary and workbook."""
+    from sendreform.cli.main import code_version
+    from sendreform.forecast.run import forecast_run
+    from sendreform.forecast.template import template_values, template_write
+
+    scenario = scenario_parse(run.scenario_text, source=run.scenario_name) if run.scenario_text else None
+    result = forecast_run(history=history, years=run.years, sims=run.sims, seed=run.seed, scenario=scenario,
+                          half_life=run.half_life, code_version=code_version(), progress=progress)
+    if progress:
+        progress("Writing the tables and the data template", 0, 1)
+    sections = template_values(sim=result.scenario or result.baseline, history=history, seed=run.seed)
+    with tempfile.TemporaryDirectory() as folder:
+        path = template_write(path=Path(folder) / "data-template.xlsx", sections=sections, history=history,
+                              summary=result.summary)
+        workbook = path.read_bytes()
+    run.tables = {name: json.loads(frame.to_json(orient="records")) for name, frame in result.tables.items()}
+    run.summary = result.summary
+    run.workbook = workbook
+    run.status, run.finished, run.error = DONE, timezone.now(), ""
+    run.save()
+    return run

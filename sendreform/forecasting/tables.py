@@ -1,0 +1,230 @@
+"""The sections of a run's page, each one table built once for the page and its CSV download (so the two never
+differ), with the rows of its chart. Figures shown outside the council's own view pass small-number
+suppression as the dashboard's do: a breakdown's cells of 1-5 (and the next smallest) show as "c"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sendreform.forecast.costs import DSG_LINES
+from sendreform.forecast.history import AGE_GROUPS, NEEDS, SETTINGS
+from sendreform.forecast.sufficiency import SPECIALIST
+from sendreform.standards import suppression
+from sendreform.standards.codes import NEED_TYPE, SETTING_CATEGORY
+from sendreform.web.tables import Column, Table
+
+SUPPRESSED = suppression.SUPPRESSED
+INTERVAL_COLUMNS = [Column("p2_5", "95% interval from", numeric=True), Column("p25", "50% interval from", numeric=True),
+                    Column("p75", "50% interval to", numeric=True), Column("p97_5", "95% interval to", numeric=True)]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    intro: str
+    table: Table
+    fan_rows: list[dict] = field(default_factory=list)  # rows of a fan chart, if the section has one
+    y_title: str = ""
+    x_title: str = "January census"
+
+
+def _int(value):
+    return None if value is None or pd.isna(value) else int(round(float(value)))
+
+
+def _hide(values: list, suppressed: bool) -> list:
+    """A breakdown's cells as they may be shown."""
+    if not suppressed:
+        return values
+    hidden = suppression.suppress_breakdown(values)
+    return [SUPPRESSED if h else v for v, h in zip(values, hidden, strict=True)]
+
+
+def _total(total, parts: list, suppressed: bool):
+    if suppressed and (suppression.is_small(total) or suppression.suppress_total(parts) == SUPPRESSED):
+        return SUPPRESSED
+    return total
+
+
+def _years(frame: pd.DataFrame) -> tuple[list[int], list[int]]:
+    actual = sorted(frame.loc[frame["kind"] == "actual", "year"].unique().tolist())
+    projected = sorted(frame.loc[frame["kind"] == "projection", "year"].unique().tolist())
+    return actual, projected
+
+
+def _year_label(year: int, kind: str) -> str:
+    return f"January {year}" + (" (actual)" if kind == "actual" else "")
+
+
+def total_plans_section(frames, *, suppressed: bool, csv_url: str, sims: int) -> Section:
+    frame = frames["total_plans"]
+    rows = []
+    for r in frame.itertuples():
+        values = {q: _int(getattr(r, q)) for q in ("median", "p2_5", "p25", "p75", "p97_5")}
+        if suppressed:
+            values = {q: suppression.suppress_count(v) for q, v in values.items()}
+        if r.kind == "actual":
+            values.update(p2_5=None, p25=None, p75=None, p97_5=None)
+        rows.append({"year": str(r.year), "kind": "Actual" if r.kind == "actual" else "Projection", **values})
+    table = Table(caption="Plans at each January census",
+                  columns=[Column("year", "January census"), Column("kind", "Actual or projection"),
+                           Column("median", "Plans (the count, or the median projection)", numeric=True),
+                           *INTERVAL_COLUMNS], rows=rows, csv_url=csv_url)
+    fan = [{"year": int(r["year"]), "kind": r["kind"].lower(),
+            **{q: r[q] if r["kind"] == "Projection" else r["median"] for q in ("median", "p2_5", "p25", "p75",
+                                                                              "p97_5")}} for r in rows]
+    return Section(key="total-plans", heading="Plans", table=table, fan_rows=fan, y_title="Plans",
+                   intro=f"Children and young people with an EHC plan at each January census: the counts in the "
+                         f"data, then the median of {sims:,} simulations with the ranges that hold half of them "
+                         f"(50%) and all but the highest and lowest 2.5% (95%).")
+
+
+def _breakdown_section(frames, *, name: str, column: str, codes: tuple, labels, key: str, heading: str,
+                       caption: str, suppressed: bool, csv_url: str) -> Section:
+    frame = frames[name]
+    actual, projected = _years(frame)
+    shown = ([(actual[-1], "actual")] if actual else []) + [(y, "projection") for y in projected]
+    totals = frames["total_plans"].set_index("year")["median"]
+    rows = [{"label": labels[c]} for c in codes] + [{"label": "Total"}]
+    for year, _kind in shown:
+        sub = frame[frame["year"] == year].set_index(column)["median"]
+        values = [_int(sub.get(c, 0)) for c in codes]
+        for row, value in zip(rows, _hide(values, suppressed), strict=False):
+            row[f"y{year}"] = value
+        rows[-1][f"y{year}"] = _total(_int(totals.get(year)), values, suppressed)
+    columns = [Column("label", heading)] + [Column(f"y{y}", _year_label(y, k), numeric=True) for y, k in shown]
+    table = Table(caption=caption, columns=columns, rows=rows, csv_url=csv_url)
+    return Section(key=key, heading=f"Plans by {heading.lower()}", table=table,
+                   intro="The last census's counts, then the median of the simulations for each January. Medians "
+                         "of the parts need not add up to the median of the total.")
+
+
+def cost_sections(frames, *, suppressed: bool, csv_urls: Callable[[str], str]) -> list[Section]:
+    by_line, total = frames["cost_by_line"], frames["cost_total"]
+    years = sorted(total["year"].tolist())
+    fy = dict(zip(total["year"], total["financial_year"], strict=True))
+    setting_plans = frames["plans_by_setting"]
+    rows = [{"label": line} for line in DSG_LINES] + [{"label": "Total"}]
+    for year in years:
+        sub = by_line[by_line["year"] == year].set_index("line")["median"]
+        costs = [_int(sub.get(line)) for line in DSG_LINES]
+        plans = setting_plans[(setting_plans["year"] == year) & (setting_plans["kind"] == "projection")]
+        plans = plans.set_index("setting")["median"]
+        line_plans = [_int(sum(plans.get(s, 0) for s in settings)) for settings in DSG_LINES.values()]
+        hidden = suppression.suppress_breakdown(line_plans) if suppressed else [False] * len(line_plans)
+        for row, cost, h in zip(rows, costs, hidden, strict=False):
+            row[f"y{year}"] = SUPPRESSED if h else cost
+        year_total = _int(total.loc[total["year"] == year, "median"].iloc[0])
+        recoverable = suppressed and suppression.suppress_total(line_plans) == SUPPRESSED
+        rows[-1][f"y{year}"] = SUPPRESSED if recoverable else year_total
+    line_table = Table(caption="High Needs cost by DSG management plan line (median, pounds)",
+                       columns=[Column("label", "DSG management plan line")]
+                       + [Column(f"y{y}", fy[y], numeric=True) for y in years],
+                       rows=rows, csv_url=csv_urls("cost-by-line"))
+    total_rows = [{"financial_year": r.financial_year, "median": _int(r.median), "p2_5": _int(r.p2_5),
+                   "p25": _int(r.p25), "p75": _int(r.p75), "p97_5": _int(r.p97_5)}
+                  for r in total.sort_values("year").itertuples()]
+    total_table = Table(caption="Total High Needs cost of plans (pounds)",
+                        columns=[Column("financial_year", "Financial year"),
+                                 Column("median", "Median", numeric=True), *INTERVAL_COLUMNS],
+                        rows=total_rows, csv_url=csv_urls("cost-total"))
+    fan = [{"year": int(y), "kind": "projection",
+            **{q: (v / 1e6 if isinstance(v, int) else None) for q, v in r.items() if q != "financial_year"}}
+           for y, r in zip(years, total_rows, strict=True)]
+    return [
+        Section(key="cost-total", heading="High Needs cost", table=total_table, fan_rows=fan,
+                y_title="Pounds (millions)", x_title="Financial year ending in March of",
+                intro="The cost of the projected plans at each setting's unit cost for the financial year the "
+                      "census falls in, grown by each category's inflation, summed within each simulation."),
+        Section(key="cost-by-line", heading="Cost by DSG management plan line", table=line_table,
+                intro="The median of the simulations for each line; the medians of the lines need not add up "
+                      "to the median of the total."),
+    ]
+
+
+def sufficiency_section(frames, *, suppressed: bool, csv_url: str) -> Section:
+    frame = frames["sufficiency"]
+    rows = []
+    for year in sorted(frame["year"].unique()):
+        sub = frame[frame["year"] == year].set_index("setting")
+        demand = [_int(sub.loc[s, "demand_median"]) if s in sub.index else 0 for s in SPECIALIST]
+        hidden = suppression.suppress_breakdown(demand) if suppressed else [False] * len(demand)
+        for s, h in zip(SPECIALIST, hidden, strict=True):
+            if s not in sub.index:
+                continue
+            r = sub.loc[s]
+            row = {"year": str(year), "setting": SETTING_CATEGORY[s], "demand": _int(r["demand_median"]),
+                   "demand_from": _int(r["demand_p2_5"]), "demand_to": _int(r["demand_p97_5"]),
+                   "capacity": _int(r["capacity"]), "gap": _int(r["gap_median"]), "gap_from": _int(r["gap_p2_5"]),
+                   "gap_to": _int(r["gap_p97_5"])}
+            if h:
+                row.update({k: SUPPRESSED for k in ("demand", "demand_from", "demand_to", "gap", "gap_from",
+                                                      "gap_to")})
+            rows.append(row)
+    table = Table(caption="Sufficiency: demand for specialist places against places, by year",
+                  columns=[Column("year", "January census"), Column("setting", "Setting"),
+                           Column("demand", "Demand (median)", numeric=True),
+                           Column("demand_from", "Demand 95% interval from", numeric=True),
+                           Column("demand_to", "Demand 95% interval to", numeric=True),
+                           Column("capacity", "Places", numeric=True),
+                           Column("gap", "Gap (median; more than 0 is a shortfall)", numeric=True),
+                           Column("gap_from", "Gap 95% interval from", numeric=True),
+                           Column("gap_to", "Gap 95% interval to", numeric=True)],
+                  rows=rows, csv_url=csv_url)
+    return Section(key="sufficiency", heading="Sufficiency gaps", table=table,
+                   intro="Projected demand for each specialist setting against the places open at each census: "
+                         "in-area establishments' specialist places, planned places once open and places a "
+                         "scenario adds. The gap is demand less places, so a positive gap is a shortfall.")
+
+
+def scenario_section(frames, *, suppressed: bool, csv_url: str) -> Section | None:
+    frame = frames.get("scenario_vs_baseline")
+    if frame is None or frame.empty:
+        return None
+    rows = []
+    for r in frame.itertuples():
+        row = {"year": str(r.year), "measure": r.measure, "baseline": _int(r.baseline_median),
+               "scenario": _int(r.scenario_median), "difference": _int(r.difference_median),
+               "difference_from": _int(r.difference_p2_5), "difference_to": _int(r.difference_p97_5)}
+        counts = "cost" not in r.measure
+        if suppressed and counts and (suppression.is_small(row["baseline"]) or suppression.is_small(row["scenario"])):
+            row.update({k: SUPPRESSED for k in ("baseline", "scenario", "difference", "difference_from",
+                                                  "difference_to")})
+        rows.append(row)
+    table = Table(caption="Scenario against the baseline",
+                  columns=[Column("year", "January census"), Column("measure", "Measure"),
+                           Column("baseline", "Baseline (median)", numeric=True),
+                           Column("scenario", "Scenario (median)", numeric=True),
+                           Column("difference", "Difference (median)", numeric=True),
+                           Column("difference_from", "Difference 95% interval from", numeric=True),
+                           Column("difference_to", "Difference 95% interval to", numeric=True)],
+                  rows=rows, csv_url=csv_url)
+    return Section(key="scenario-vs-baseline", heading="Scenario against the baseline", table=table,
+                   intro="The scenario and the baseline are simulated with the same random draws, so the "
+                         "difference in each simulation is the scenario's effect alone.")
+
+
+def run_sections(frames: dict[str, pd.DataFrame], *, suppressed: bool, sims: int,
+                 csv_url: Callable[[str], str]) -> list[Section]:
+    """Every section of a finished run's page, in page order."""
+    common = dict(suppressed=suppressed)
+    sections = [
+        total_plans_section(frames, csv_url=csv_url("total-plans"), sims=sims, **common),
+        _breakdown_section(frames, name="plans_by_need", column="need", codes=NEEDS, labels=NEED_TYPE,
+                           key="plans-by-need", heading="Primary need", caption="Plans by primary need",
+                           csv_url=csv_url("plans-by-need"), **common),
+        _breakdown_section(frames, name="plans_by_setting", column="setting", codes=SETTINGS,
+                           labels=SETTING_CATEGORY, key="plans-by-setting", heading="Setting",
+                           caption="Plans by setting", csv_url=csv_url("plans-by-setting"), **common),
+        _breakdown_section(frames, name="plans_by_age_group", column="age_group", codes=AGE_GROUPS,
+                           labels={a: a.capitalize() for a in AGE_GROUPS}, key="plans-by-age-group", heading="Age group",
+                           caption="Plans by age group", csv_url=csv_url("plans-by-age-group"), **common),
+        *cost_sections(frames, csv_urls=csv_url, **common),
+        sufficiency_section(frames, csv_url=csv_url("sufficiency"), **common),
+    ]
+    scenario = scenario_section(frames, csv_url=csv_url("scenario-vs-baseline"), **common)
+    return sections + ([scenario] if scenario else [])

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from sendreform.forecasting import views
+
+app_name = "forecasting"
+
+urlpatterns = [
+    path("forecasts/", views.run_list, name="runs"),
+    path("forecasts/runs.csv", views.run_list_csv, name="runs-csv"),
+    path("forecasts/runs/<int:pk>/", views.run_detail, name="run"),
+    path("forecasts/runs/<int:pk>/summary.json", views.run_summary_json, name="run-summary"),
+    path("forecasts/runs/<int:pk>/data-template.xlsx", views.run_workbook, name="run-workbook"),
+    path("forecasts/runs/<int:pk>/scenario.yaml", views.run_scenario_yaml, name="run-scenario"),
+    path("forecasts/runs/<int:pk>/model/<slug:name>.csv", views.run_model_table, name="run-model-table"),
+    path("forecasts/runs/<int:pk>/<slug:key>.csv", views.run_csv, name="run-csv"),
+    path("forecasts/scenarios/", views.scenario_list, name="scenarios"),
+    path("forecasts/scenarios.csv", views.scenario_list_csv, name="scenarios-csv"),
+    path("forecasts/scenarios/new/", views.scenario_edit, name="scenario-new"),
+    path("forecasts/scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
+    path("forecasts/scenarios/<int:pk>/edit/", views.scenario_edit, name="scenario-edit"),
+    path("forecasts/scenarios/<int:pk>/history.csv", views.scenario_history_csv, name="scenario-history-csv"),
+]

@@ -1,0 +1,294 @@
+"""Forecast pages: the runs with the form that starts one in the background, a run's page (charts, tables,
+downloads and how to reproduce it), and the scenarios with their edit history. Who may do what is decided in
+`selectors`; the writes are in `services`; these views only render."""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from sendreform.forecasting import selectors
+from sendreform.forecasting.forms import RunStartForm, ScenarioForm
+from sendreform.forecasting.models import DONE, ForecastRun, Scenario
+from sendreform.forecasting.services import forecast_run_start, scenario_create, scenario_update
+from sendreform.forecasting.tables import run_sections
+from sendreform.indicators.charts import fan_chart_svg
+from sendreform.web.tables import Column, Table, rows_from, table_csv_response
+
+
+def _reader(request):
+    if not selectors.forecast_can_read(user=request.user):
+        raise PermissionDenied("Your role cannot see the forecasts.")
+
+
+def _runner(request):
+    if not selectors.forecast_can_run(user=request.user):
+        raise PermissionDenied("Your role can read forecasts but not run them or change scenarios.")
+
+
+def _runs_table(runs) -> Table:
+    return Table(
+        caption="Forecast runs", csv_url=reverse("forecasting:runs-csv"),
+        empty_text="No forecast has been run yet.",
+        columns=[Column("run", "Run", link_key="url"), Column("scenario", "Scenario"),
+                 Column("sims", "Simulations", numeric=True), Column("years", "Years ahead", numeric=True),
+                 Column("created_by", "Started by"), Column("created", "Started"), Column("status", "Status")],
+        rows=rows_from(runs, run=lambda r: f"Run {r.pk}", url=lambda r: reverse("forecasting:run", args=[r.pk]),
+                       scenario=lambda r: r.scenario_label, sims=lambda r: r.sims, years=lambda r: r.years,
+                       created_by=lambda r: r.created_by.username if r.created_by else "",
+                       created=lambda r: r.created, status=lambda r: r.status_label))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_list(request):
+    _reader(request)
+    can_run = selectors.forecast_can_run(user=request.user)
+    scenarios = list(selectors.scenarios_list())
+    form = RunStartForm(scenarios=scenarios)
+    if request.method == "POST":
+        _runner(request)
+        form = RunStartForm(request.POST, scenarios=scenarios)
+        if form.is_valid():
+            job = forecast_run_start(scenario=form.chosen_scenario, sims=form.cleaned_data["sims"],
+                                     years=form.cleaned_data["years"], by=request.user)
+            return redirect("jobs:detail", pk=job.pk)
+    runs = list(selectors.forecast_runs_list()[:200])
+    return render(request, "forecasting/run_list.html", {
+        "form": form, "can_run": can_run, "table": _runs_table(runs), "scenario_count": len(scenarios)},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def run_list_csv(request):
+    _reader(request)
+    return table_csv_response(table=_runs_table(selectors.forecast_runs_list()), filename="forecast-runs.csv")
+
+
+def _run(request, pk) -> ForecastRun:
+    _reader(request)
+    try:
+        return selectors.forecast_run_get(pk=pk)
+    except ForecastRun.DoesNotExist:
+        raise Http404("No forecast run has this number.") from None
+
+
+def _sections(request, run: ForecastRun):
+    if run.status != DONE:
+        return []
+    return run_sections(selectors.forecast_run_frames(run=run),
+                        suppressed=selectors.forecast_suppressed_for(user=request.user), sims=run.sims,
+                        csv_url=lambda key: reverse("forecasting:run-csv", args=[run.pk, key]))
+
+
+def _command(run: ForecastRun) -> str:
+    """The `sendreform forecast run` command that repeats this run on the same data."""
+    parts = ["sendreform", "forecast", "run"]
+    if run.scenario_text:
+        parts += ["--scenario", f"run-{run.pk}-scenario.yaml"]
+    parts += ["--sims", str(run.sims), "--years", str(run.years), "--seed", str(run.seed), "--half-life",
+              f"{run.half_life:g}", "--as-at", run.as_at.isoformat(), "--out", f"var/forecast/run-{run.pk}"]
+    return shlex.join(parts)
+
+
+@login_required
+def run_detail(request, pk):
+    run = _run(request, pk)
+    suppressed = selectors.forecast_suppressed_for(user=request.user)
+    sections = [
+        {"section": s, "chart": fan_chart_svg(s.fan_rows, y_title=s.y_title, x_title=s.x_title,
+                                              chart_id=f"chart-{s.key}", title=f"{s.heading}: fan chart",
+                                              description=_fan_description(s)) if s.fan_rows else None}
+        for s in _sections(request, run)]
+    return render(request, "forecasting/run_detail.html", {
+        "run": run, "sections": sections, "suppressed": suppressed, "command": _command(run),
+        "summary": run.summary, "headline": _headline(run, suppressed), "model_tables": sorted(run.tables) if not suppressed else [],
+        "can_run": selectors.forecast_can_run(user=request.user)})
+
+
+def _headline(run: ForecastRun, suppressed: bool) -> str:
+    """The run in one sentence: the median and 95% interval of plans at the last projected census."""
+    rows = (run.summary or {}).get("total_plans") or []
+    if not rows or (suppressed and rows[-1]["median"] <= 5):
+        return ""
+    last = rows[-1]
+    return (f"In January {last['year']} the median projection is {last['median']:,.0f} children and young people "
+            f"with an EHC plan (95% interval {last['p2_5']:,.0f} to {last['p97_5']:,.0f}).")
+
+
+def _fan_description(section) -> str:
+    """One sentence of what the fan chart shows, for anyone who cannot see it."""
+    rows = [r for r in section.fan_rows if isinstance(r.get("median"), int | float)]
+    actual = [r for r in rows if r["kind"] == "actual"]
+    projected = [r for r in rows if r["kind"] == "projection"]
+    unit = " million pounds" if section.key.startswith("cost") else ""
+
+    def n(value):
+        return f"{value:,.1f}" if unit else f"{value:,.0f}"
+
+    text = ""
+    if actual:
+        text += (f"From {n(actual[0]['median'])}{unit} in {actual[0]['year']} to {n(actual[-1]['median'])}{unit} "
+                 f"in {actual[-1]['year']}. ")
+    if projected:
+        last = projected[-1]
+        interval = ""
+        if isinstance(last.get("p2_5"), int | float) and isinstance(last.get("p97_5"), int | float):
+            interval = f" (95% interval {n(last['p2_5'])} to {n(last['p97_5'])})"
+        text += f"The median projection for {last['year']} is {n(last['median'])}{unit}{interval}."
+    return text or "No figures to show."
+
+
+@login_required
+def run_csv(request, pk, key):
+    run = _run(request, pk)
+    section = next((s for s in _sections(request, run) if s.key == key), None)
+    if section is None:
+        raise Http404("This run has no such table.")
+    return table_csv_response(table=section.table, filename=f"forecast-run-{run.pk}-{key}.csv")
+
+
+def _council_view(request, run):
+    if selectors.forecast_suppressed_for(user=request.user):
+        raise PermissionDenied("The model's own tables and the data template hold small numbers: they are for "
+                               "the council's own view.")
+    if run.status != DONE:
+        raise Http404("This run has not finished.")
+
+
+@login_required
+def run_model_table(request, pk, name):
+    """One of the model's own tables, exactly as `sendreform forecast run` writes it."""
+    run = _run(request, pk)
+    _council_view(request, run)
+    frames = selectors.forecast_run_frames(run=run)
+    if name not in frames:
+        raise Http404("This run has no such table.")
+    response = HttpResponse(frames[name].to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def run_summary_json(request, pk):
+    run = _run(request, pk)
+    if run.status != DONE:
+        raise Http404("This run has not finished.")
+    response = HttpResponse(json.dumps(run.summary, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}-summary.json"'
+    return response
+
+
+@login_required
+def run_scenario_yaml(request, pk):
+    run = _run(request, pk)
+    if not run.scenario_text:
+        raise Http404("This run is the baseline: it has no scenario.")
+    response = HttpResponse(run.scenario_text, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="run-{run.pk}-scenario.yaml"'
+    return response
+
+
+@login_required
+def run_workbook(request, pk):
+    run = _run(request, pk)
+    _council_view(request, run)
+    response = HttpResponse(bytes(run.workbook),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}-data-template.xlsx"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------ scenarios
+
+
+def _scenarios_table(scenarios) -> Table:
+    return Table(
+        caption="Scenarios", csv_url=reverse("forecasting:scenarios-csv"), empty_text="No scenarios yet.",
+        columns=[Column("name", "Scenario", link_key="url"), Column("description", "What it changes"),
+                 Column("updated_by", "Last changed by"), Column("updated", "Last changed")],
+        rows=rows_from(scenarios, name=lambda s: s.name, url=lambda s: reverse("forecasting:scenario", args=[s.pk]),
+                       description=lambda s: s.description,
+                       updated_by=lambda s: s.updated_by.username if s.updated_by else "loaded from a file",
+                       updated=lambda s: s.updated))
+
+
+@login_required
+def scenario_list(request):
+    _reader(request)
+    return render(request, "forecasting/scenario_list.html", {
+        "table": _scenarios_table(selectors.scenarios_list()),
+        "can_edit": selectors.forecast_can_run(user=request.user)})
+
+
+@login_required
+def scenario_list_csv(request):
+    _reader(request)
+    return table_csv_response(table=_scenarios_table(selectors.scenarios_list()), filename="forecast-scenarios.csv")
+
+
+def _scenario(request, pk) -> Scenario:
+    _reader(request)
+    try:
+        return selectors.scenario_get(pk=pk)
+    except Scenario.DoesNotExist:
+        raise Http404("No scenario has this number.") from None
+
+
+def _edits_table(scenario) -> Table:
+    return Table(caption="History of changes", csv_url=reverse("forecasting:scenario-history-csv", args=[scenario.pk]),
+                 columns=[Column("at", "When"), Column("by", "Who"), Column("note", "What")],
+                 rows=rows_from(selectors.scenario_edits(scenario=scenario), at=lambda e: e.at,
+                                by=lambda e: e.by.username if e.by else "the demo", note=lambda e: e.note))
+
+
+@login_required
+def scenario_detail(request, pk):
+    scenario = _scenario(request, pk)
+    return render(request, "forecasting/scenario_detail.html", {
+        "scenario": scenario, "history": _edits_table(scenario),
+        "can_edit": selectors.forecast_can_run(user=request.user)})
+
+
+@login_required
+def scenario_history_csv(request, pk):
+    scenario = _scenario(request, pk)
+    return table_csv_response(table=_edits_table(scenario), filename=f"scenario-{scenario.pk}-history.csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_edit(request, pk=None):
+    _reader(request)
+    _runner(request)
+    scenario = _scenario(request, pk) if pk is not None else None
+    if request.method == "POST":
+        form = ScenarioForm(request.POST, scenario=scenario)
+        if form.is_valid():
+            if scenario is None:
+                scenario = scenario_create(text=form.cleaned_data["text"], by=request.user)
+            else:
+                scenario = scenario_update(scenario=scenario, text=form.cleaned_data["text"], by=request.user)
+            return redirect("forecasting:scenario", pk=scenario.pk)
+    else:
+        form = ScenarioForm(initial={"text": scenario.text if scenario else NEW_SCENARIO}, scenario=scenario)
+    return render(request, "forecasting/scenario_edit.html", {"form": form, "scenario": scenario},
+                  status=400 if form.errors else 200)
+
+
+NEW_SCENARIO = """\
+name: A new scenario
+description: What the scenario changes, in a sentence or two.
+changes:
+  - type: scale
+    transition: joining
+    factor: 0.9
+    from: 2027-09-01
+"""
