@@ -31,6 +31,7 @@ class Plan(models.Model):
     new_la_code = models.CharField(max_length=12, blank=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
+    investment_note = models.TextField(blank=True)  # what the plan says of its investment amounts
     imported_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -42,6 +42,21 @@ class PlanFileError(ValueError):
         super().__init__(f"{source}: line {line}: {reason}" if line else f"{source}: {reason}")
 
 
+def quarter_is_valid(quarter: str) -> bool:
+    """Whether the text is a financial-year quarter written like "2026-27 Q2" (the years consecutive)."""
+    return bool(QUARTER.match(quarter)) and int(quarter[5:7]) == (int(quarter[:4]) + 1) % 100
+
+
+def quarters_of_years(years: list[str]) -> list[str]:
+    """The quarters of roadmap years written like "2026/27", in order: 2026-27 Q1 to Q4, and so on."""
+    out = []
+    for year in years:
+        match = re.match(r"^(\d{4})/(\d{2})$", year)
+        if match:
+            out += [f"{match.group(1)}-{match.group(2)} Q{q}" for q in range(1, 5)]
+    return [q for q in out if quarter_is_valid(q)]
+
+
 def quarter_end(quarter: str) -> dt.date:
     """The last day of a financial-year quarter written like "2026-27 Q2" (July to September 2026)."""
     match = QUARTER.match(quarter)
@@ -173,7 +188,7 @@ class _Check:
 
     def quarter(self, m, key, where) -> str:
         value = self.text(m, key, where, required=True)
-        if not QUARTER.match(value) or int(value[5:7]) != (int(value[:4]) + 1) % 100:
+        if not quarter_is_valid(value):
             self.fail(m.key_lines[key], f"{where}.{key}: {value!r} is not a quarter like 2026-27 Q2")
         return value
 
@@ -253,7 +268,7 @@ def _indicators(c, top) -> dict:
 
 def _plan(c, m, indicators) -> dict:
     m = c.mapping(m, "plan", 1, required=("title", "building_blocks"),
-                  optional=("summary", "roadmap_years", "workstreams", "investment"))
+                  optional=("summary", "roadmap_years", "workstreams", "investment_note", "investment"))
     out = {"title": c.text(m, "title", "plan", required=True)}
     if m.get("summary"):
         out["summary"] = c.text(m, "summary", "plan")
@@ -291,6 +306,8 @@ def _plan(c, m, indicators) -> dict:
         blocks.append(block)
     out["building_blocks"] = blocks
     out["workstreams"] = _workstreams(c, m, keys)
+    if m.get("investment_note"):
+        out["investment_note"] = c.text(m, "investment_note", "plan")
     out["investment"] = _investment(c, m)
     return out
 

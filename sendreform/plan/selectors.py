@@ -1,14 +1,26 @@
-"""Reads of the plan: the plan as a whole, a workstream, milestones due, an item's history, who may edit,
-and the plan back as the canonical mapping of its file (for `sendreform plan export` and the board pack)."""
+"""Reads of the plan: the plan as a whole, a workstream, milestones due, the investment plan's spend and its
+totals, an item's history and the edits since a date, who may edit, and the plan back as the canonical mapping
+of its file (for `sendreform plan export` and the board pack)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 from sendreform.accounts import roles
 from sendreform.metrics.catalogue import CATALOGUE
 from sendreform.metrics.targets import PlanTargets, targets_from_mapping
-from sendreform.plan.models import DONE, ChangeEntry, IndicatorTarget, Milestone, Plan, Workstream
+from sendreform.plan.models import (
+    DONE,
+    INVESTMENT_CATEGORIES,
+    ChangeEntry,
+    IndicatorTarget,
+    InvestmentLine,
+    Milestone,
+    Plan,
+    Workstream,
+)
 from sendreform.plan.planfile import plan_file_text
 
 # Workstream leads are officers of the partnership here; board members and the parent carer forum read.
@@ -37,8 +49,77 @@ def milestones_due(*, as_at: dt.date, within_days: int = 92) -> list[Milestone]:
                 .select_related("workstream").order_by("due", "workstream__position", "position"))
 
 
-def history_for(*, subject_kind: str, subject_id: int) -> list[ChangeEntry]:
-    return list(ChangeEntry.objects.filter(subject_kind=subject_kind, subject_id=subject_id))
+def history_for(*, subject_kind: str, subject_id: int | None = None) -> list[ChangeEntry]:
+    """An item's history, newest first; without an id, the history of every item of the kind."""
+    entries = ChangeEntry.objects.filter(subject_kind=subject_kind)
+    return list(entries if subject_id is None else entries.filter(subject_id=subject_id))
+
+
+def _subject_names(entries: list[ChangeEntry]) -> dict[tuple[str, int], str]:
+    from sendreform.governance.models import Action, Decision, Risk
+
+    ids: dict[str, set[int]] = {}
+    for e in entries:
+        ids.setdefault(e.subject_kind, set()).add(e.subject_id)
+    names = {}
+    for kind, model, name in (("milestone", Milestone, lambda m: f"Milestone “{m.text[:120]}”"),
+                              ("workstream", Workstream, lambda w: f"Workstream “{w.name}”"),
+                              ("risk", Risk, lambda r: f"Risk {r.ref}"),
+                              ("decision", Decision, lambda d: f"Decision “{d.text[:120]}”"),
+                              ("action", Action, lambda a: f"Action “{a.text[:120]}”")):
+        for item in model.objects.filter(pk__in=ids.get(kind, ())):
+            names[(kind, item.pk)] = name(item)
+    return names
+
+
+def changes_since(*, since: dt.datetime | None) -> list[dict]:
+    """Every edit to the plan and its governance after a moment (None: all), oldest first, naming the item."""
+    entries = list(ChangeEntry.objects.order_by("at", "id") if since is None
+                   else ChangeEntry.objects.filter(at__gt=since).order_by("at", "id"))
+    names = _subject_names(entries)
+    return [{"entry": e, "item": names.get((e.subject_kind, e.subject_id), e.summary)} for e in entries]
+
+
+@dataclass
+class SpendTotal:
+    """Planned and actual spend added up (None: no amount of that kind recorded) and their variance: actual
+    minus planned, over the lines where both are recorded."""
+
+    label: str
+    planned_pence: int | None = None
+    actual_pence: int | None = None
+    variance_pence: int | None = None
+    lines: list[InvestmentLine] = dataclasses.field(default_factory=list)
+
+    def add(self, line: InvestmentLine) -> None:
+        self.lines.append(line)
+        if line.planned_pence is not None:
+            self.planned_pence = (self.planned_pence or 0) + line.planned_pence
+        if line.actual_pence is not None:
+            self.actual_pence = (self.actual_pence or 0) + line.actual_pence
+        if line.planned_pence is not None and line.actual_pence is not None:
+            self.variance_pence = (self.variance_pence or 0) + line.actual_pence - line.planned_pence
+
+
+def line_variance(line: InvestmentLine) -> int | None:
+    if line.planned_pence is None or line.actual_pence is None:
+        return None
+    return line.actual_pence - line.planned_pence
+
+
+def investment_summary(*, plan: Plan) -> dict:
+    """The investment plan's lines, with totals by category, by quarter and overall."""
+    lines = list(plan.investment.all())
+    categories = {key: SpendTotal(label=label) for key, label in INVESTMENT_CATEGORIES.items()}
+    quarters: dict[str, SpendTotal] = {}
+    total = SpendTotal(label="All categories")
+    for line in lines:
+        categories[line.category].add(line)
+        quarters.setdefault(line.quarter, SpendTotal(label=line.quarter)).add(line)
+        total.add(line)
+    return {"lines": lines, "by_category": [t for t in categories.values() if t.lines],
+            "by_quarter": [quarters[q] for q in sorted(quarters)], "total": total,
+            "any_planned": total.planned_pence is not None, "any_actual": total.actual_pence is not None}
 
 
 def _number(value):
@@ -91,6 +172,8 @@ def plan_mapping() -> dict | None:
         blocks.append(block)
     p["building_blocks"] = blocks
     p["workstreams"] = [_workstream_mapping(w) for w in workstreams_list(plan=plan)]
+    if plan.investment_note:
+        p["investment_note"] = plan.investment_note
     investment = []
     for line in plan.investment.all():
         if not investment or investment[-1]["category"] != line.category:

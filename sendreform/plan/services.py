@@ -1,11 +1,13 @@
-"""Writes for the plan: loading a plan file whole (one transaction), editing a milestone, and the one
-function that records a change to a milestone, risk, decision or action in its history."""
+"""Writes for the plan: loading a plan file whole (one transaction), editing a workstream, a milestone and the
+spend of the investment plan, and the one function that records a change to a plan or governance item in its
+history."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from sendreform.plan.models import (
+    INVESTMENT_CATEGORIES,
     MILESTONE_STATUSES,
     BuildingBlock,
     ChangeEntry,
@@ -19,7 +21,7 @@ from sendreform.plan.models import (
     Workstream,
     WorkstreamTrajectory,
 )
-from sendreform.plan.planfile import plan_file_read, quarter_end
+from sendreform.plan.planfile import plan_file_read, quarter_end, quarter_is_valid
 
 
 def change_record(*, subject_kind: str, subject_id: int, by, summary: str,
@@ -44,22 +46,86 @@ def field_changes(*, item, values: dict, labels: dict, shown=None) -> list[dict]
     return out
 
 
-def milestone_update(*, milestone: Milestone, by, status: str, evidence: str, links: list[str]) -> Milestone:
-    """Change a milestone's status, evidence or links; the history keeps who, when and what changed."""
+def milestone_update(*, milestone: Milestone, by, status: str, evidence: str, links: list[str],
+                     text: str | None = None, quarter: str | None = None) -> Milestone:
+    """Change a milestone's text, quarter (and so its due date), status, evidence or links (a text or quarter of
+    None is left as it is); the history keeps who, when and what changed."""
     if status not in MILESTONE_STATUSES:
         raise ValueError(f"{status!r} is not a milestone status")
+    values = {}
+    if text is not None:
+        if not text.strip():
+            raise ValueError("a milestone needs its text")
+        values["text"] = text.strip()
+    if quarter is not None:
+        if not quarter_is_valid(quarter):
+            raise ValueError(f"{quarter!r} is not a quarter like 2026-27 Q2")
+        values["quarter"] = quarter
+    values |= {"status": status, "evidence": evidence.strip(), "links": links}
     with transaction.atomic():
         changes = field_changes(
-            item=milestone, values={"status": status, "evidence": evidence.strip(), "links": links},
-            labels={"status": "Status", "evidence": "Evidence", "links": "Links"},
+            item=milestone, values=values,
+            labels={"text": "Milestone", "quarter": "Quarter due", "status": "Status", "evidence": "Evidence",
+                    "links": "Links"},
             shown={"status": lambda v: MILESTONE_STATUSES.get(v, v), "links": lambda v: "; ".join(v)},
         )
         if changes:
+            milestone.due = quarter_end(milestone.quarter)
             milestone.full_clean()
             milestone.save()
             change_record(subject_kind="milestone", subject_id=milestone.pk, by=by,
                           summary="Milestone updated", changes=changes)
     return milestone
+
+
+def workstream_update(*, workstream: Workstream, by, outcome: list[str], success_measures: list[str],
+                      lead: str) -> Workstream:
+    """Change a workstream's outcome, success measures or accountable lead; the history keeps the change."""
+    with transaction.atomic():
+        changes = field_changes(
+            item=workstream,
+            values={"outcome": [p.strip() for p in outcome if p.strip()],
+                    "success_measures": [p.strip() for p in success_measures if p.strip()], "lead": lead.strip()},
+            labels={"outcome": "Outcome", "success_measures": "Success measures", "lead": "Accountable lead"},
+            shown={"outcome": lambda v: "; ".join(v), "success_measures": lambda v: "; ".join(v)},
+        )
+        if changes:
+            workstream.full_clean()
+            workstream.save()
+            change_record(subject_kind="workstream", subject_id=workstream.pk, by=by,
+                          summary="Workstream updated", changes=changes)
+    return workstream
+
+
+def pounds_text(pence: int | None) -> str:
+    """An amount of money as the page and the history show it: £12,500.50 (nothing: blank)."""
+    return "" if pence is None else f"£{pence / 100:,.2f}"
+
+
+def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | None, int | None]]) -> int:
+    """Record the planned and actual spend (whole pence, None: not known) of investment lines by their id; each
+    line that changes gets its own history entry. Returns how many lines changed."""
+    lines = {line.pk: line for line in plan.investment.all()}
+    unknown = set(amounts) - set(lines)
+    if unknown:
+        raise ValueError(f"no investment line of this plan has the id {sorted(unknown)[0]}")
+    changed = 0
+    with transaction.atomic():
+        for pk, (planned, actual) in amounts.items():
+            for value in (planned, actual):
+                if value is not None and (not isinstance(value, int) or value < 0):
+                    raise ValueError(f"{value!r} is not a whole, non-negative number of pence")
+            line = lines[pk]
+            changes = field_changes(item=line, values={"planned_pence": planned, "actual_pence": actual},
+                                    labels={"planned_pence": "Planned spend", "actual_pence": "Actual spend"},
+                                    shown={"planned_pence": pounds_text, "actual_pence": pounds_text})
+            if changes:
+                line.save()
+                change_record(subject_kind="investment", subject_id=line.pk, by=by,
+                              summary=f"Spend recorded: {INVESTMENT_CATEGORIES[line.category]}, {line.quarter}",
+                              changes=changes)
+                changed += 1
+    return changed
 
 
 def plan_import(*, text: str, source: str = "plan file", by=None) -> Plan:
@@ -71,12 +137,13 @@ def plan_import(*, text: str, source: str = "plan file", by=None) -> Plan:
     from sendreform.governance.services import governance_replace
 
     with transaction.atomic():
+        Workstream.objects.all().delete()  # first: a workstream protects its building block
         Plan.objects.all().delete()
         area = data["local_area"]
         p = data["plan"]
         plan = Plan.objects.create(local_area_name=area["name"], la_code=area.get("la_code", ""),
                                    new_la_code=area.get("new_la_code", ""), title=p["title"],
-                                   summary=p.get("summary", ""))
+                                   summary=p.get("summary", ""), investment_note=p.get("investment_note", ""))
         for i, (iid, spec) in enumerate(data["indicators"].items()):
             b, t = spec.get("baseline"), spec.get("target")
             IndicatorTarget.objects.create(

@@ -1,7 +1,10 @@
-"""Pages of the plan: the plan on one page (roadmap, workstreams, milestones, trajectories, investment), a
-workstream, and a milestone with its history and, for those who may edit, its status form."""
+"""Pages of the plan: the plan on one page (vision, roadmap, workstreams, milestones, trajectories, investment),
+the investment plan's planned against actual spend, a workstream and a milestone; each with its history and,
+for those who may edit, its form."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,9 +14,10 @@ from django.urls import reverse
 
 from sendreform.metrics.catalogue import CATALOGUE
 from sendreform.plan import selectors
-from sendreform.plan.forms import MilestoneForm
+from sendreform.plan.forms import InvestmentSpendForm, MilestoneForm, WorkstreamForm
 from sendreform.plan.models import INVESTMENT_CATEGORIES, MILESTONE_STATUSES, Milestone, Workstream
-from sendreform.plan.services import milestone_update
+from sendreform.plan.planfile import quarters_of_years
+from sendreform.plan.services import investment_spend_record, milestone_update, pounds_text, workstream_update
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -22,8 +26,30 @@ def _reader(request):
         raise PermissionDenied("Your role cannot see the plan.")
 
 
-def _pounds(pence):
-    return None if pence is None else f"£{pence / 100:,.2f}"
+def _editor(request):
+    if not selectors.plan_can_edit(user=request.user):
+        raise PermissionDenied("Your role can read the plan but not change it.")
+
+
+def _pounds(pence: int | None) -> Decimal | None:
+    """Pence as pounds, a number both on the page (12,500.50) and in the CSV (12500.50); None stays blank."""
+    return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
+
+
+def _variance_text(pence: int | None) -> str:
+    """A variance in words: £500.50 over the plan, £200.00 under it."""
+    if pence is None:
+        return ""
+    return "Spend as planned" if pence == 0 else f"{pounds_text(abs(pence))} {'over' if pence > 0 else 'under'} the plan"
+
+
+SPEND_COLUMNS = [Column("planned", "Planned spend (£)", numeric=True), Column("actual", "Actual spend (£)", numeric=True),
+                 Column("variance", "Variance: actual minus planned (£)", numeric=True)]
+
+
+def _spend_total_rows(totals) -> list[dict]:
+    return rows_from(totals, label=lambda t: t.label, planned=lambda t: _pounds(t.planned_pence),
+                     actual=lambda t: _pounds(t.actual_pence), variance=lambda t: _pounds(t.variance_pence))
 
 
 def _tables(plan) -> dict[str, Table]:
@@ -55,15 +81,38 @@ def _tables(plan) -> dict[str, Table]:
                 target_date=lambda t: t.target_date,
                 milestones=lambda t: "; ".join(f"{m['date']}: {m['value']:g}" for m in t.milestones),
                 note=lambda t: t.note)),
-        "investment": Table(
-            caption="Investment plan by category and quarter", csv_url=reverse("plan:csv", args=["investment"]),
-            columns=[Column("category", "Category"), Column("quarter", "Quarter"), Column("description", "Planned use"),
-                     Column("planned", "Planned spend", numeric=True), Column("actual", "Actual spend", numeric=True)],
-            rows=rows_from(plan.investment.all(), category=lambda i: INVESTMENT_CATEGORIES[i.category],
-                           quarter=lambda i: i.quarter, description=lambda i: i.description,
-                           planned=lambda i: _pounds(i.planned_pence) or "Not given",
-                           actual=lambda i: _pounds(i.actual_pence) or "Not given")),
+        **_investment_tables(plan),
     }
+
+
+def _investment_tables(plan) -> dict[str, Table]:
+    summary = selectors.investment_summary(plan=plan)
+    return {
+        "investment": Table(
+            caption="Planned and actual spend by category and quarter", csv_url=reverse("plan:csv", args=["investment"]),
+            columns=[Column("category", "Category"), Column("quarter", "Quarter"), Column("description", "Planned use"),
+                     *SPEND_COLUMNS],
+            rows=rows_from(summary["lines"], category=lambda i: INVESTMENT_CATEGORIES[i.category],
+                           quarter=lambda i: i.quarter, description=lambda i: i.description,
+                           planned=lambda i: _pounds(i.planned_pence), actual=lambda i: _pounds(i.actual_pence),
+                           variance=lambda i: _pounds(selectors.line_variance(i))),
+            empty_text="The plan has no investment lines."),
+        "investment_categories": Table(
+            caption="Spend by category", csv_url=reverse("plan:csv", args=["investment_categories"]),
+            columns=[Column("label", "Category"), *SPEND_COLUMNS],
+            rows=_spend_total_rows([*summary["by_category"], summary["total"]])),
+        "investment_quarters": Table(
+            caption="Spend by quarter", csv_url=reverse("plan:csv", args=["investment_quarters"]),
+            columns=[Column("label", "Quarter"), *SPEND_COLUMNS],
+            rows=_spend_total_rows([*summary["by_quarter"], summary["total"]])),
+    }
+
+
+def _vision(block) -> dict:
+    """A block's vision as the page shows it: a first line ending in a colon leads the bullet points."""
+    items = list(block.vision)
+    lead = items.pop(0) if items and items[0].endswith(":") else ""
+    return {"lead": lead, "points": items}
 
 
 @login_required
@@ -77,7 +126,7 @@ def overview(request):
     blocks = []
     for b in plan.building_blocks.prefetch_related("roadmap", "success_measures"):
         by_year = {e.year: e.items for e in b.roadmap.all()}
-        blocks.append({"block": b, "years": [(y.year, by_year.get(y.year, [])) for y in years],
+        blocks.append({"block": b, "vision": _vision(b), "years": [(y.year, by_year.get(y.year, [])) for y in years],
                        "measures": [{"name": s.name, "years": [s.by_year.get(y.year, "") for y in years]}
                                     for s in b.success_measures.all()]})
     workstreams = []
@@ -113,9 +162,43 @@ def plan_file(request):
 
 
 @login_required
+def investment(request):
+    _reader(request)
+    plan = selectors.plan_current()
+    if plan is None:
+        return render(request, "plan/no_plan.html")
+    can_edit = selectors.plan_can_edit(user=request.user)
+    lines = list(plan.investment.all())
+    form = InvestmentSpendForm(lines=lines)
+    if request.method == "POST":
+        _editor(request)
+        form = InvestmentSpendForm(request.POST, lines=lines)
+        if form.is_valid():
+            investment_spend_record(plan=plan, by=request.user, amounts=form.amounts())
+            return redirect("plan:investment")
+    summary = selectors.investment_summary(plan=plan)
+    total = summary["total"]
+    return render(request, "plan/investment.html", {
+        "plan": plan, "summary": summary,
+        "totals": {"planned": pounds_text(total.planned_pence), "actual": pounds_text(total.actual_pence),
+                   "variance": _variance_text(total.variance_pence)}, "tables": _investment_tables(plan), "form": form, "can_edit": can_edit,
+        "history": selectors.history_for(subject_kind="investment"),
+    })
+
+
+@login_required
 def workstream(request, key):
     _reader(request)
     ws = get_object_or_404(Workstream.objects.select_related("block"), key=key)
+    can_edit = selectors.plan_can_edit(user=request.user)
+    form = WorkstreamForm(initial={"outcome": "\n".join(ws.outcome), "lead": ws.lead,
+                                   "success_measures": "\n".join(ws.success_measures)})
+    if request.method == "POST":
+        _editor(request)
+        form = WorkstreamForm(request.POST)
+        if form.is_valid():
+            workstream_update(workstream=ws, by=request.user, **form.cleaned_data)
+            return redirect("plan:workstream", key=ws.key)
     quarters = {}
     for m in ws.milestones.all():
         quarters.setdefault(m.quarter, {"quarter": m.quarter, "milestones": [], "trajectory": []})["milestones"].append(m)
@@ -123,24 +206,33 @@ def workstream(request, key):
         quarters.setdefault(t.quarter, {"quarter": t.quarter, "milestones": [], "trajectory": []})["trajectory"].append(
             {"text": t.text, "indicators": [(i, CATALOGUE[i].title) for i in t.indicator_ids]})
     return render(request, "plan/workstream.html", {
-        "workstream": ws, "quarters": [quarters[q] for q in sorted(quarters)], "statuses": MILESTONE_STATUSES})
+        "workstream": ws, "quarters": [quarters[q] for q in sorted(quarters)], "statuses": MILESTONE_STATUSES,
+        "vision": _vision(ws.block), "form": form, "can_edit": can_edit,
+        "history": selectors.history_for(subject_kind="workstream", subject_id=ws.pk)})
+
+
+def _milestone_quarters(milestone: Milestone) -> list[str]:
+    years = list(milestone.workstream.plan.roadmap_years.values_list("year", flat=True))
+    quarters = quarters_of_years(years)
+    return quarters if milestone.quarter in quarters else sorted([*quarters, milestone.quarter])
 
 
 @login_required
 def milestone(request, pk):
     _reader(request)
-    item = get_object_or_404(Milestone.objects.select_related("workstream"), pk=pk)
+    item = get_object_or_404(Milestone.objects.select_related("workstream__plan"), pk=pk)
     can_edit = selectors.plan_can_edit(user=request.user)
+    quarters = _milestone_quarters(item)
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied("Your role can read the plan but not change it.")
-        form = MilestoneForm(request.POST)
+        _editor(request)
+        form = MilestoneForm(request.POST, quarters=quarters)
         if form.is_valid():
             milestone_update(milestone=item, by=request.user, **form.cleaned_data)
             return redirect("plan:milestone", pk=item.pk)
     else:
-        form = MilestoneForm(initial={"status": item.status, "evidence": item.evidence,
-                                      "links": "\n".join(item.links)})
+        form = MilestoneForm(quarters=quarters, initial={
+            "text": item.text, "quarter": item.quarter, "status": item.status, "evidence": item.evidence,
+            "links": "\n".join(item.links)})
     return render(request, "plan/milestone.html", {
         "milestone": item, "status": MILESTONE_STATUSES[item.status], "form": form, "can_edit": can_edit,
         "history": selectors.history_for(subject_kind="milestone", subject_id=item.pk),

@@ -52,7 +52,8 @@ def test_an_officer_edits_a_milestone_and_its_history_shows_who_and_what(reading
     milestone = Milestone.objects.filter(quarter="2026-27 Q2").first()
     c = _client(client, users[roles.OFFICER])
     url = reverse("plan:milestone", args=[milestone.pk])
-    response = c.post(url, {"status": "at_risk", "evidence": "Venue booking slipped", "links": ""})
+    response = c.post(url, {"text": milestone.text, "quarter": milestone.quarter, "status": "at_risk",
+                            "evidence": "Venue booking slipped", "links": ""})
     assert response.status_code == 302
     page = c.get(url).content.decode()
     assert "“Not started” to “At risk”" in page
@@ -68,7 +69,8 @@ def test_bad_input_shows_the_error_summary_and_changes_nothing(reading_plan, use
     milestone = Milestone.objects.first()
     c = _client(client, users[roles.ADMIN])
     response = c.post(reverse("plan:milestone", args=[milestone.pk]),
-                      {"status": "done", "evidence": "", "links": "not a link"})
+                      {"text": milestone.text, "quarter": milestone.quarter, "status": "done", "evidence": "",
+                       "links": "not a link"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     milestone.refresh_from_db()

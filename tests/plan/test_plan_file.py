@@ -73,6 +73,7 @@ plan:
           milestones:
             - text: First cohort trained
               status: not_started
+  investment_note: Amounts from the finance breakdown of June 2026
   investment:
     - category: workforce_training
       heading: Training
@@ -165,6 +166,24 @@ def test_a_second_plan_round_trips_byte_for_byte():
     assert plan_export_text() == SECOND_PLAN
     assert Milestone.objects.get(text="Book the venues").status == "at_risk"
     assert plan_mapping()["plan"]["investment"][0]["quarters"][0]["actual_pence"] == 2412550
+    assert plan_mapping()["plan"]["investment_note"] == "Amounts from the finance breakdown of June 2026"
+    assert plan_mapping()["plan"]["building_blocks"][0]["vision"] == ["Every school inclusive"]
+
+
+@pytest.mark.django_db
+def test_reading_plan_holds_each_building_blocks_vision_in_the_plans_words(reading_plan):
+    # Then each of the four building blocks has its "where we will be in the next 3 years" points
+    vision = dict(reading_plan.building_blocks.values_list("key", "vision"))
+    assert [len(vision[k]) for k in ("inclusive-settings", "specialist-support", "system-leadership",
+                                     "inclusive-culture")] == [23, 18, 7, 5]
+    assert vision["inclusive-settings"][0] == ("Reading will have a consistently inclusive education system, "
+                                               "aligned to SEND Reforms, where:")
+    assert "Reduced reliance on EHCPs through effective early intervention." in vision["specialist-support"]
+    # And the enablers have none: the plan gives them no vision of their own
+    assert all(not v for k, v in vision.items() if reading_plan.building_blocks.get(key=k).kind == "enabler")
+    # And the plan says it gives no investment amounts
+    assert "The plan gives no amounts" in reading_plan.investment_note
+    assert not reading_plan.investment.exclude(planned_pence=None).exists()
 
 
 @pytest.mark.django_db
