@@ -163,6 +163,10 @@ def _demo(args, parser) -> int:
     added = experts_demo_history_ensure(seed=args.seed, today=args.as_at)
     if added:
         print("\nExperts at Hand history added: " + ", ".join(f"{n:,} {what}" for what, n in added.items()))
+    from sendreform.forecasting.services import scenarios_demo_ensure
+
+    for name in scenarios_demo_ensure():
+        print(f"Forecast scenario loaded: {name}")
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -103,7 +104,7 @@ def run_detail(request, pk):
     run = _run(request, pk)
     suppressed = selectors.forecast_suppressed_for(user=request.user)
     sections = [
-        {"section": s, "chart": fan_chart_svg(s.fan_rows, y_title=s.y_title, x_title=s.x_title,
+        {"section": s, "table": replace(s.table, csv_url=""), "chart": fan_chart_svg(s.fan_rows, y_title=s.y_title, x_title=s.x_title,
                                               chart_id=f"chart-{s.key}", title=f"{s.heading}: fan chart",
                                               description=_fan_description(s)) if s.fan_rows else None}
         for s in _sections(request, run)]

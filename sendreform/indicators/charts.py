@@ -158,10 +158,12 @@ def fan_chart_spec(rows: list[dict], *, y_title: str, x_title: str = "January ce
     bands = [{"year": r["year"], "series": series, "low": number(r[lo]), "high": number(r[hi])}
              for r in fan for series, lo, hi in (("95% interval", "p2_5", "p97_5"), ("50% interval", "p25", "p75"))
              if number(r[lo]) is not None and number(r[hi]) is not None]
-    names = list(FAN_SERIES)
+    names = [n for n in FAN_SERIES if any(d["series"] == n for d in data + bands)]
     colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=[FAN_SERIES[n] for n in names]),
                        legend=alt.Legend(title=None, orient="bottom", labelFontSize=14, labelLimit=400))
-    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0))
+    years = sorted({d["year"] for d in data + bands})
+    x = alt.X("year:Q", title=x_title, scale=alt.Scale(nice=False),
+              axis=alt.Axis(format="d", values=years, labelAngle=0))
     band_frame = pd.DataFrame(bands, columns=["year", "series", "low", "high"])
     line_frame = pd.DataFrame(data, columns=["year", "series", "value"])
     layers = [

@@ -46,3 +46,31 @@ def small_area_build(*, today: dt.date | None = None) -> dict:
 @pytest.fixture
 def small_area(db):
     return small_area_build()
+
+
+@pytest.fixture(scope="session")
+def area_history():
+    """The history of a small synthetic area (a twentieth of Reading), read from its tables without the
+    database, for runs whose pages are tested."""
+    from sendreform.demo.generator import generate_area
+    from sendreform.forecast.history import history_from_tables
+
+    as_at = dt.date(2026, 3, 1)
+    return history_from_tables(tables=generate_area(seed=870, as_at=as_at, scale=0.05), as_at=as_at)
+
+
+@pytest.fixture
+def finished_run(db, area_history):
+    """A finished run of the Experts at Hand scenario (100 simulations of 3 years) on the small area."""
+    from pathlib import Path
+
+    from sendreform.forecasting.models import ForecastRun
+    from sendreform.forecasting.services import forecast_run_compute, scenario_create
+    from tests.factories import UserFactory
+
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "experts-at-hand.yaml").read_text(encoding="utf-8")
+    officer = UserFactory(username="olu")
+    scenario = scenario_create(text=text, by=officer)
+    run = ForecastRun.objects.create(scenario=scenario, scenario_name=scenario.name, scenario_text=text, sims=100,
+                                     years=3, as_at=dt.date(2026, 3, 1), created_by=officer)
+    return forecast_run_compute(run=run, history=area_history)
