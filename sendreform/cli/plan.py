@@ -22,7 +22,8 @@ Write a board's pack as a tagged PDF (PDF/UA-1): cover, a one-page summary (RAG 
 the board's last pack), every indicator with actual, expected, RAG and a trend chart, milestones due or
 overdue, the risk heat map and top risks, the board's decisions and actions, and a data note naming the
 snapshot (as-at date and content hash) and the suppression applied. Figures are suppressed, as for anyone
-outside the council's own view. The pack is kept, so the next one can say what changed."""
+outside the council's own view. The pack is kept, so the next one can say what changed. Each stage is
+reported on standard error as it starts."""
 
 BOARDPACK_EXAMPLES = """\
   sendreform boardpack --board "SEND Reform Programme Board / SEND Operational Group" --as-at 2026-09-30 --out pack.pdf
@@ -102,7 +103,10 @@ def run_boardpack(args, parser) -> int:
         names = "; ".join(Board.objects.values_list("name", flat=True)) or "none: load a plan first"
         print(f"sendreform boardpack: no board is called {args.board!r} (boards: {names})", file=sys.stderr)
         return 2
-    pack = board_pack_generate(board=board, as_at=args.as_at, by=None)
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"[{done}/{total}] {stage}", file=sys.stderr, flush=True)
+
+    pack = board_pack_generate(board=board, as_at=args.as_at, by=None, progress=progress)
     args.out.write_bytes(bytes(pack.pdf))
     print(f"Board pack for {board.name} as at {args.as_at} written to {args.out} "
           f"(snapshot content hash {pack.content_hash})")

@@ -1,12 +1,15 @@
-"""The board pack: one set of content — summary, indicators against the plan, milestones due, risks,
-decisions and actions, and the data note — rendered as an accessible HTML page and as a tagged PDF
-(WeasyPrint, PDF/UA-1). Packs are for board members, so every figure is suppressed as for them."""
+"""The board pack: one set of content — summary, edits since the last pack, indicators against the plan,
+milestones due, investment, risks, decisions and actions, and the data note — rendered as an accessible HTML
+page and as a tagged PDF (WeasyPrint, PDF/UA-1). Packs are for board members, so every figure is suppressed as
+for them. The board's page starts a pack as a background job (`board_pack_job`); the command waits for it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from sendreform.common.warehouse import analytics_connection, data_version
@@ -19,13 +22,27 @@ from sendreform.metrics import engine, report
 from sendreform.metrics.catalogue import CATALOGUE
 from sendreform.metrics.report import figure_is_small
 from sendreform.plan.models import MILESTONE_STATUSES
-from sendreform.plan.selectors import milestones_due, plan_current, plan_targets
+from sendreform.plan.selectors import (
+    changes_since,
+    investment_summary,
+    milestones_due,
+    plan_current,
+    plan_targets,
+)
+from sendreform.plan.services import pounds_text, variance_text
 from sendreform.standards import periods
 from sendreform.standards.schemas import TABLE_ORDER
 
 SUPPRESS = True  # a board pack goes to board members and parent carer forum representatives
 TREND_START = dt.date(2023, 4, 1)
 RAG_ORDER = ("RED", "AMBER", "GREEN", None)
+# The stages of making a pack, as its job's progress names them.
+STAGES = ("Computing the indicators", "Rendering the charts", "Printing the PDF")
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _figures(*, as_at: dt.date) -> dict:
@@ -57,9 +74,23 @@ def _shown(value, unit: str) -> str:
     return text + ("%" if unit == "percent" else "")
 
 
-def board_pack_content(*, board: Board, as_at: dt.date) -> dict:
+def _investment(plan) -> dict | None:
+    """Planned against actual spend by category, as the pack shows it (None: the plan has no investment)."""
+    if plan is None or not plan.investment.exists():
+        return None
+    summary = investment_summary(plan=plan)
+    return {"note": plan.investment_note, "any_planned": summary["any_planned"], "any_actual": summary["any_actual"],
+            "rows": [{"label": t.label, "planned": pounds_text(t.planned_pence) or "Not recorded",
+                      "actual": pounds_text(t.actual_pence) or "Not recorded",
+                      "variance": variance_text(t.variance_pence)}
+                     for t in [*summary["by_category"], summary["total"]]]}
+
+
+def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no_progress) -> dict:
     """Everything the pack shows, and the state the next pack compares itself with."""
+    progress(STAGES[0], 0, len(STAGES))
     figures = _figures(as_at=as_at)
+    progress(STAGES[1], 1, len(STAGES))
     indicators = []
     for k in figures["report"]["kpis"]:
         points = figures["trend"].get(k["id"], [])
@@ -81,6 +112,7 @@ def board_pack_content(*, board: Board, as_at: dt.date) -> dict:
     }
     last = board.packs.order_by("-generated_at", "-id").first()
     plan = plan_current()
+    edits = changes_since(since=last.generated_at) if last else []
     return {
         "board": board, "as_at": as_at, "plan": plan, "generated_at": timezone.now(),
         "content_hash": figures["content_hash"], "suppressed": SUPPRESS,
@@ -99,6 +131,8 @@ def board_pack_content(*, board: Board, as_at: dt.date) -> dict:
                      "overdue": gov.action_is_overdue(a, today=as_at)} for a in actions],
         "last_pack": last,
         "changes": _changes(last.state if last else None, state),
+        "edits": edits,
+        "investment": _investment(plan),
         "state": state,
     }
 
@@ -143,9 +177,20 @@ def board_pack_pdf(content: dict) -> bytes:
     return HTML(string=board_pack_html(content)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def board_pack_generate(*, board: Board, as_at: dt.date, by) -> BoardPack:
-    """Compute, print and keep a board's pack."""
-    content = board_pack_content(board=board, as_at=as_at)
+def board_pack_generate(*, board: Board, as_at: dt.date, by, progress: Progress = _no_progress) -> BoardPack:
+    """Compute, print and keep a board's pack, reporting each stage to `progress(stage, done, total)`."""
+    content = board_pack_content(board=board, as_at=as_at, progress=progress)
+    progress(STAGES[2], 2, len(STAGES))
     pdf = board_pack_pdf(content)
-    return board_pack_store(board=board, as_at=as_at, content_hash=content["content_hash"],
+    pack = board_pack_store(board=board, as_at=as_at, content_hash=content["content_hash"],
                             state=content["state"], pdf=pdf, by=by)
+    progress("Done", len(STAGES), len(STAGES))
+    return pack
+
+
+def board_pack_job(*, params: dict, progress: Progress, job) -> str:
+    """A board pack as a background job (params: the board's key and the as-at date); returns the PDF's link."""
+    board = Board.objects.get(key=params["board"])
+    pack = board_pack_generate(board=board, as_at=dt.date.fromisoformat(params["as_at"]), by=job.created_by,
+                               progress=progress)
+    return reverse("governance:pack-pdf", args=[pack.pk])

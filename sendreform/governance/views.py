@@ -1,6 +1,7 @@
 """Pages of governance: the boards and the escalation tree, a board with its meetings, decisions, actions and
 packs, a meeting, a decision or action with its history, the risk register and its heat maps, and the board
-pack as a page and as a PDF. Reading is for every role; editing for those `plan_can_edit` names."""
+pack as a page and as a PDF (made by a background job). Reading is for every role; editing for those
+`plan_can_edit` names."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sendreform.governance import selectors as gov
-from sendreform.governance.boardpack import board_pack_content, board_pack_generate
+from sendreform.governance.boardpack import board_pack_content
 from sendreform.governance.forms import ActionForm, DecisionForm, MeetingForm, RiskForm
 from sendreform.governance.models import (
     ACTION_STATUSES,
@@ -36,6 +37,7 @@ from sendreform.governance.services import (
     meeting_create,
     risk_update,
 )
+from sendreform.jobs.services import job_start
 from sendreform.plan.selectors import history_for, plan_can_edit, plan_can_read
 from sendreform.web.forms import GovukDateField
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
@@ -107,8 +109,13 @@ def board_pack_create(request, key):
     if not form.is_valid():
         return render(request, "governance/board.html", {"board": item, "pack_form": form, "today": _today(),
                                                          "can_edit": True}, status=400)
-    pack = board_pack_generate(board=item, as_at=form.cleaned_data["as_at"], by=request.user)
-    return redirect("governance:pack-pdf", pk=pack.pk)
+    as_at = form.cleaned_data["as_at"]
+    # Computing the indicators and printing the PDF take a while: a background job does it, and its page
+    # follows it to the PDF.
+    job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {as_at:%-d %B %Y}",
+                    target="sendreform.governance.boardpack.board_pack_job",
+                    params={"board": item.key, "as_at": as_at.isoformat()}, by=request.user)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -62,5 +62,81 @@ def test_the_command_writes_the_pack(reading_plan, tmp_path, capsys):
     assert main(["boardpack", "--board", "SEND Strategic Partnership Board", "--as-at", "2026-09-30",
                  "--out", str(out)]) == 0
     assert "SEND Strategic Partnership Board" in _text(out.read_bytes())
+    # and it waits for the pack, saying each stage as it starts
+    err = capsys.readouterr().err
+    assert err.index("[0/3] Computing the indicators") < err.index("[1/3] Rendering the charts") < err.index(
+        "[2/3] Printing the PDF")
     assert main(["boardpack", "--board", "No such board", "--as-at", "2026-09-30", "--out", str(out)]) == 2
     assert "no board is called" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_the_button_makes_the_pack_in_a_background_job_that_ends_at_the_pdf(reading_plan, users, client, settings,
+                                                                          django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from sendreform.jobs.models import DONE, Job
+    from tests.factories import PASSWORD
+
+    # Given an officer on a board's page (jobs run as soon as the request commits, in this test's thread)
+    settings.SENDREFORM_JOBS_INLINE = True
+    client.login(username=users["OFFICER"].username, password=PASSWORD)
+    board = Board.objects.get(key="send-reform-programme-board")
+    # When they press "Generate the board pack" for 30 September 2026
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("governance:pack-create", args=[board.key]),
+                               {"as_at_day": "30", "as_at_month": "9", "as_at_year": "2026"})
+    # Then they are sent to the job's page, and the job made the pack in its three stages and links to the PDF
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    pack = BoardPack.objects.get()
+    assert (job.status, job.kind, job.done, job.total) == (DONE, "board_pack", 3, 3)
+    assert job.title == "Board pack: SEND Reform Programme Board / SEND Operational Group, as at 30 September 2026"
+    assert job.result_url == reverse("governance:pack-pdf", args=[pack.pk])
+    assert (pack.as_at, pack.generated_by) == (AS_AT, users["OFFICER"])
+    assert "See the result" in client.get(response.url).content.decode()
+    pdf = client.get(job.result_url)
+    assert pdf["Content-Type"] == "application/pdf" and "SEND Reform Programme Board" in _text(pdf.content)
+
+
+@pytest.mark.django_db
+def test_making_a_pack_reports_its_stages_in_order(reading_plan):
+    # Given a progress callback that remembers what it is told
+    seen = []
+    board = Board.objects.get(key="send-strategic-partnership-board")
+    # When a pack is made
+    board_pack_generate(board=board, as_at=AS_AT, by=None, progress=lambda *step: seen.append(step))
+    # Then it reported computing, charts and printing, then done, as steps of three
+    assert seen == [("Computing the indicators", 0, 3), ("Rendering the charts", 1, 3), ("Printing the PDF", 2, 3),
+                    ("Done", 3, 3)]
+
+
+@pytest.mark.django_db
+def test_the_next_pack_shows_edits_to_workstreams_and_milestones_and_the_spend(reading_plan, users):
+    from sendreform.plan.models import InvestmentLine, Workstream
+    from sendreform.plan.services import investment_spend_record, workstream_update
+
+    # Given a first pack
+    board = Board.objects.get(key="send-reform-programme-board")
+    board_pack_generate(board=board, as_at=AS_AT, by=users["OFFICER"])
+    # When an officer changes a workstream's lead, rewords a milestone and records £1,500 of actual spend
+    ws = Workstream.objects.get(key="inclusion-in-settings")
+    workstream_update(workstream=ws, by=users["OFFICER"], outcome=ws.outcome, success_measures=ws.success_measures,
+                      lead="Head of Inclusion (Accountable)")
+    milestone = Milestone.objects.filter(workstream=ws).order_by("due", "position").first()
+    milestone_update(milestone=milestone, by=users["OFFICER"], text="Agree the inclusion framework",
+                     quarter=milestone.quarter, status=milestone.status, evidence="", links=[])
+    line = InvestmentLine.objects.get(category="data_digital", quarter="2026-27 Q2")
+    investment_spend_record(plan=reading_plan, by=users["OFFICER"], amounts={line.pk: (None, 150_000)})
+    # Then the next pack lists each edit with who made it, and the investment table holds the spend
+    content = board_pack_content(board=board, as_at=AS_AT)
+    items = [e["item"] for e in content["edits"]]
+    assert items == ["Workstream “Strengthening inclusion across education settings”",
+                     "Milestone “Agree the inclusion framework”",
+                     "Spend recorded: Data and digital, 2026-27 Q2"]
+    data_digital = next(r for r in content["investment"]["rows"] if r["label"] == "Data and digital")
+    assert (data_digital["planned"], data_digital["actual"]) == ("Not recorded", "£1,500.00")
+    text = _text(bytes(board_pack_generate(board=board, as_at=AS_AT, by=users["OFFICER"]).pdf)).replace("\n", " ")
+    assert "“RISE Service Lead (Accountable)” to “Head of Inclusion (Accountable)”" in text
+    assert "Investment: planned against actual spend" in text and "£1,500.00" in text
+    assert "The plan gives no amounts." in text
