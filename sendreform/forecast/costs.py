@@ -41,28 +41,32 @@ def unit_costs(*, unit_cost: pd.DataFrame, years: list[int], inflation: dict | N
     category's inflation for each year between. A category with no cost rows costs nothing to High Needs."""
     inflation = INFLATION if inflation is None else inflation
     out = np.zeros((len(years), len(NEEDS), len(SETTINGS)))
-    uc = unit_cost.assign(start=unit_cost["financial_year"].str[:4].astype(int))
+    known: dict[tuple[str, object], dict[int, float]] = {}
+    for category, need, fy, cost in zip(unit_cost["setting_category"], unit_cost["need_type"],
+                                        unit_cost["financial_year"], unit_cost["annual_cost"], strict=True):
+        need = None if need is None or (isinstance(need, float) and np.isnan(need)) else need
+        known.setdefault((category, need), {})[int(str(fy)[:4])] = cost / 100
     for j, category in enumerate(SETTINGS):
-        rows = uc[uc["setting_category"] == category]
         for i, need in enumerate(NEEDS):
-            own = rows[rows["need_type"] == need]
-            series = own if len(own) else rows[rows["need_type"].isna()]
-            if series.empty:
+            series = known.get((category, need)) or known.get((category, None))
+            if not series:
                 continue
-            known = dict(zip(series["start"], series["annual_cost"] / 100, strict=True))
             for k, year in enumerate(years):
-                fy_start = year - 1
-                if fy_start in known:
-                    out[k, i, j] = known[fy_start]
-                    continue
-                before = [y for y in known if y < fy_start]
-                base_year = max(before) if before else min(known)
-                value = known[base_year]
-                for y in range(base_year + 1, fy_start + 1):
-                    name = f"{y}-{(y + 1) % 100:02d}"
-                    value *= 1 + inflation.get(category, {}).get(name, default_inflation)
-                out[k, i, j] = value
+                out[k, i, j] = _grown(series, year - 1, inflation.get(category, {}), default_inflation)
     return out
+
+
+def _grown(known: dict[int, float], fy_start: int, inflation: dict, default: float) -> float:
+    """The cost for the financial year starting in `fy_start`: as given, or the last given before it grown by
+    each year's inflation (the first given, when none is before)."""
+    if fy_start in known:
+        return known[fy_start]
+    before = [y for y in known if y < fy_start]
+    base_year = max(before) if before else min(known)
+    value = known[base_year]
+    for y in range(base_year + 1, fy_start + 1):
+        value *= 1 + inflation.get(f"{y}-{(y + 1) % 100:02d}", default)
+    return value
 
 
 def cost_by_line(*, cube: np.ndarray, costs: np.ndarray) -> np.ndarray:

@@ -73,6 +73,8 @@ PHASE_ARR = phase_index(NCY_ARR)
 # A move is made during the year and lands in the next NCY's phase (year 11 to a college at year 12).
 PHASE_NEXT_ARR = phase_index(NCY_ARR + 1)
 BAND_ARR = band_index(NCY_ARR)
+# The first NCY index of each band (NCYs are in order, so a band is a run of them).
+BAND_STARTS = np.searchsorted(band_index(np.array(NCYS)), np.arange(len(BAND_PHASE)))
 
 
 def state_index(ncy, need, setting):
@@ -125,20 +127,25 @@ def _codes(values: pd.Series, codes) -> np.ndarray:
 def transitions(history: History) -> pd.DataFrame:
     """January-to-January pairs: one row per person in either census, labelled by the origin year, with the
     origin and destination state (-1 for a joiner's origin or a leaver's destination)."""
-    c = history.census.assign(state=lambda d: state_index(d["ncy"], _codes(d["need"], NEEDS),
-                                                            _codes(d["setting"], SETTINGS)))
+    c = history.census
+    state = state_index(c["ncy"].to_numpy(), _codes(c["need"], NEEDS), _codes(c["setting"], SETTINGS))
+    person, _ = pd.factorize(c["person_id"])
+    year = c["year"].to_numpy()
+    ncy = c["ncy"].to_numpy()
     out = []
     years = history.years
     for y0, y1 in zip(years[:-1], years[1:], strict=True):
-        a = c[c["year"] == y0][["person_id", "state", "ncy"]]
-        b = c[c["year"] == y1][["person_id", "state", "ncy"]]
-        m = a.merge(b, on="person_id", how="outer", suffixes=("_0", "_1"))
-        out.append(pd.DataFrame({
-            "year": y0,
-            "s0": m["state_0"].fillna(-1).astype(int).to_numpy(),
-            "s1": m["state_1"].fillna(-1).astype(int).to_numpy(),
-            "ncy1": m["ncy_1"].fillna(-99).astype(int).to_numpy(),
-        }))
+        # Each person's state in each census (-1: no plan), over everyone in either.
+        in0, in1 = year == y0, year == y1
+        people = np.union1d(person[in0], person[in1])
+        s0 = np.full(len(people), -1)
+        s1 = np.full(len(people), -1)
+        n1 = np.full(len(people), -99)
+        s0[np.searchsorted(people, person[in0])] = state[in0]
+        at1 = np.searchsorted(people, person[in1])
+        s1[at1] = state[in1]
+        n1[at1] = ncy[in1]
+        out.append(pd.DataFrame({"year": y0, "s0": s0, "s1": s1, "ncy1": n1}))
     if not out:
         return pd.DataFrame({"year": [], "s0": [], "s1": [], "ncy1": []}, dtype=int)
     return pd.concat(out, ignore_index=True)
@@ -343,11 +350,7 @@ class Simulation:
 def collapse(counts: np.ndarray) -> np.ndarray:
     """(..., N_STATE) counts -> (..., band, need, setting)."""
     shaped = counts.reshape(*counts.shape[:-1], N_NCY, N_NEED, N_SET)
-    bands = np.zeros((*counts.shape[:-1], len(BAND_PHASE), N_NEED, N_SET), dtype=counts.dtype)
-    for b in range(len(BAND_PHASE)):
-        sel = band_index(np.array(NCYS)) == b
-        bands[..., b, :, :] = shaped[..., sel, :, :].sum(axis=-3)
-    return bands
+    return np.add.reduceat(shaped, BAND_STARTS, axis=-3)
 
 
 def history_cube(history: History) -> tuple[list[int], np.ndarray]:
@@ -355,17 +358,28 @@ def history_cube(history: History) -> tuple[list[int], np.ndarray]:
     return years, np.stack([collapse(states_counts(history.census[history.census["year"] == y])) for y in years])
 
 
+# Independent random streams, one per purpose and simulated year, so that a scenario which changes one thing
+# (and the number of draws it needs) leaves every other draw as it was: common random numbers.
+_PARAMETERS, _LEAVE, _MOVE, _NEED, _DESTINATION, _JOIN, _JOIN_CELL, _SCENARIO, _BETA = range(9)
+
+
+def _stream(seed: int, purpose: int, step: int = -1) -> np.random.Generator:
+    return np.random.default_rng([seed, purpose, step + 1])
+
+
 def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: int = 870, scenario=None,
              history: History | None = None, progress: Callable[[str, int, int], None] | None = None
              ) -> Simulation:
     """Run `sims` simulations of `years` yearly steps from the last census. `scenario` (scenarios.Scenario)
-    edits rates and moves children as it says; the same seed gives the same draws, so a scenario and the
-    baseline differ only by the scenario (common random numbers)."""
-    rng = np.random.default_rng(seed)
-    # Parameter uncertainty: one draw of every rate per simulation, held through its horizon. Leaving and
-    # moving rates are drawn when a simulation first has someone in a state (most states stay empty).
-    p_leave = _LazyBeta(params.leave_a, params.leave_b, sims)
-    p_move = _LazyBeta(params.move_a, params.move_b, sims)
+    edits rates and moves children as it says. Every kind of draw has its own random stream per year, so the
+    same seed gives a scenario and the baseline the same draws wherever the scenario changes nothing (common
+    random numbers): a scenario that changes nothing gives exactly the baseline."""
+    rng = _stream(seed, _PARAMETERS)
+    # Parameter uncertainty: a rate drawn per simulation for needs, destinations and joining, held through the
+    # horizon; leaving and moving are beta-binomial in each occupied state and year (everyone's state changes
+    # every year as they move up a year, so a state's draw would rarely be seen twice anyway).
+    leave_mean = params.leave_a / (params.leave_a + params.leave_b)
+    move_mean = params.move_a / (params.move_a + params.move_b)
     p_need = rng.beta(params.need_a, params.need_b, size=(sims, *params.need_a.shape))
     move_cdf = _cdf(_dirichlet(rng, params.move_dest, sims)).reshape(-1, N_SET)  # (sims, phase, origin) rows
     need_cdf = _cdf(_dirichlet(rng, params.need_dest, sims)).reshape(-1, N_NEED)  # (sims, origin) rows
@@ -378,66 +392,83 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
                                                        walk=params.walk))
     join_cdf = _cdf(_dirichlet(rng, params.join_dest, sims)).reshape(-1, N_NEED * N_SET)  # (sims, phase) rows
 
-    x = np.broadcast_to(params.start, (sims, N_STATE)).astype(np.int64).copy()
+    # The stock as sparse cells: flat index sim * N_STATE + state of every occupied cell, and its count.
+    occupied = np.flatnonzero(params.start)
+    nz = (np.arange(sims)[:, None] * N_STATE + occupied[None, :]).ravel()
+    n = np.tile(params.start[occupied].astype(np.int64), sims)
     out = np.zeros((sims, years, len(BAND_PHASE), N_NEED, N_SET), dtype=np.int32)
-    sim_ids = np.arange(sims)
+    size = sims * N_STATE
     block = N_NEED * N_SET
+    joiner_sim = np.repeat(np.arange(sims), N_NCY)
+    joiner_ncy = np.tile(np.arange(N_NCY), sims)
+    x = np.zeros(size, dtype=np.int32)  # the next stock, dense; reused (and cleared) every year
     for step in range(years):
         y0 = params.start_year + step
         y1 = y0 + 1
         edit = scenario.step(y0=y0, y1=y1, first=step == 0) if scenario is not None else None
-        nz = np.flatnonzero(x)
-        n = x.ravel()[nz]
-        sim, st = nz // N_STATE, nz % N_STATE
-        pl = np.minimum(p_leave.at(rng, nz, st) * leave_level[step][sim], 1.0)
-        pl[NCY_ARR[st] == NCY_MAX] = 1.0
-        pm = p_move.at(rng, nz, st)
+        r_scen = _stream(seed, _SCENARIO, step)
+        sim, st = np.divmod(nz, N_STATE)
+        r_beta = _stream(seed, _BETA, step)
+        pl = _beta_for(r_beta, params.leave_a, params.leave_b, leave_mean, st, n)
+        pl = np.minimum(pl * leave_level[step][sim], 1.0)
         pn = p_need[sim, PHASE_ARR[st], NEED_ARR[st]]
         if edit is not None:
-            pl = np.where(NCY_ARR[st] == NCY_MAX, 1.0, np.minimum(pl * edit.leave[st], 1.0))
-            pm = np.minimum(pm * edit.move[st], 1.0)
+            pl = np.minimum(pl * edit.leave[st], 1.0)
             pn = np.minimum(pn * edit.need[st], 1.0)
-        remain = n - rng.binomial(n, pl)
-        movers = rng.binomial(remain, pm)
+        pl[NCY_ARR[st] == NCY_MAX] = 1.0
+        remain = n - _stream(seed, _LEAVE, step).binomial(n, pl)
+        pm = _beta_for(r_beta, params.move_a, params.move_b, move_mean, st, remain)
+        if edit is not None:
+            pm = np.minimum(pm * edit.move[st], 1.0)
+        movers = _stream(seed, _MOVE, step).binomial(remain, pm)
         stay = remain - movers
-        changers = rng.binomial(stay, pn)
+        r_need = _stream(seed, _NEED, step)
+        changers = r_need.binomial(stay, pn)
         stay -= changers
         # Movers, one by one: a destination setting from their next phase and origin setting; some of them
         # change primary need too.
+        r_dest = _stream(seed, _DESTINATION, step)
         sim_m, st_m = np.repeat(sim, movers), np.repeat(st, movers)
-        dest = _categorical(rng, move_cdf, (sim_m * len(PHASES) + PHASE_NEXT_ARR[st_m]) * N_SET + SET_ARR[st_m])
+        dest = _categorical(r_dest, move_cdf, (sim_m * len(PHASES) + PHASE_NEXT_ARR[st_m]) * N_SET + SET_ARR[st_m])
         if edit is not None:
-            dest = edit.redirect(rng, dest)
-        st_m = st_m - SET_ARR[st_m] + dest
-        also = rng.random(len(st_m)) < p_need[sim_m, PHASE_ARR[st_m], NEED_ARR[st_m]]
+            dest = edit.redirect(r_scen, dest)
+        st_m += dest - SET_ARR[st_m]
+        also = r_need.random(len(st_m)) < p_need[sim_m, PHASE_ARR[st_m], NEED_ARR[st_m]]
         # Need changers, one by one (stayers who changed need, and movers who also did).
         sim_c = np.concatenate([np.repeat(sim, changers), sim_m[also]])
         st_c = np.concatenate([np.repeat(st, changers), st_m[also]])
-        new_need = _categorical(rng, need_cdf, sim_c * N_NEED + NEED_ARR[st_c])
-        st_c = st_c + (new_need - NEED_ARR[st_c]) * N_SET
-        # Joiners: a rate on the population of their age, into a need and setting from their phase.
+        new_need = _categorical(r_need, need_cdf, sim_c * N_NEED + NEED_ARR[st_c])
+        st_c += (new_need - NEED_ARR[st_c]) * N_SET
+        # Joiners: a rate on the population of their age, into a need and setting from their phase. A scenario
+        # raising joining draws at its largest factor and keeps each joiner with its own factor over that one.
         pop = params.population_for(y1)
         factor = edit.join_max if edit is not None else 1.0
         level = join_level[step][:, None]
-        joiners = rng.binomial(pop[None, :].astype(np.int64), np.minimum(q_join * level * factor, 1.0)).ravel()
-        sim_j = np.repeat(np.repeat(sim_ids, N_NCY), joiners)
-        ncy_j = np.repeat(np.tile(np.arange(N_NCY), sims), joiners)
-        cell = _categorical(rng, join_cdf, sim_j * len(PHASES) + phase_index(ncy_j + NCY_MIN))
+        joiners = _stream(seed, _JOIN, step).binomial(
+            pop[None, :].astype(np.int64), np.minimum(q_join * level * factor, 1.0)).ravel()
+        sim_j = np.repeat(joiner_sim, joiners)
+        ncy_j = np.repeat(joiner_ncy, joiners)
+        cell = _categorical(_stream(seed, _JOIN_CELL, step), join_cdf,
+                            sim_j * len(PHASES) + phase_index(ncy_j + NCY_MIN))
         if edit is not None:
-            keep = edit.join_keep(rng, ncy_j, cell)
+            keep = edit.join_keep(r_scen, ncy_j, cell)
             sim_j, ncy_j, cell = sim_j[keep], ncy_j[keep], cell[keep]
-            setting = edit.redirect(rng, cell % N_SET)
-            cell = cell - cell % N_SET + setting
+            setting = edit.redirect(r_scen, cell % N_SET)
+            cell += setting - cell % N_SET
         # Everyone moves up a year (those past NCY 21 have already left); joiners arrive at their NCY.
-        index = np.concatenate([sim * N_STATE + st + block, sim_m[~also] * N_STATE + st_m[~also] + block,
-                                sim_c * N_STATE + st_c + block, sim_j * N_STATE + ncy_j * block + cell])
-        weight = np.concatenate([stay, np.ones((~also).sum()), np.ones(len(sim_c)), np.ones(len(sim_j))])
-        keep = index < sims * N_STATE
-        x = np.bincount(index[keep], weights=weight[keep], minlength=sims * N_STATE)
-        x = x.astype(np.int64).reshape(sims, N_STATE)
+        one_by_one = np.concatenate([sim_m[~also] * N_STATE + st_m[~also] + block,
+                                     sim_c * N_STATE + st_c + block, sim_j * N_STATE + ncy_j * block + cell])
+        stayed = (stay > 0) & (NCY_ARR[st] < NCY_MAX)
+        x[nz[stayed] + block] = stay[stayed]  # each state once, so a plain assignment
+        np.add.at(x, one_by_one, np.ones(len(one_by_one), dtype=np.int32))  # same dtype: the fast path
         if edit is not None:
-            x = edit.transfer(rng, x)
-        out[:, step] = collapse(x)
+            x[:] = edit.transfer(r_scen, x.reshape(sims, N_STATE).astype(np.int64)).ravel()
+        by_ncy = x.reshape(sims, N_NCY, N_NEED, N_SET)
+        for band, (lo, hi) in enumerate(zip(BAND_STARTS, [*BAND_STARTS[1:], N_NCY], strict=True)):
+            out[:, step, band] = by_ncy[:, lo:hi].sum(axis=1)
+        nz = np.flatnonzero(x)
+        n = x[nz].astype(np.int64)
+        x[nz] = 0
         if progress is not None:
             progress("simulating", step + 1, years)
     h_years, h_cube = history_cube(history) if history is not None else ([], np.zeros((0, *out.shape[2:])))
@@ -445,21 +476,15 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
                       history_years=h_years, history_cube=h_cube, sims=sims, seed=seed)
 
 
-class _LazyBeta:
-    """Beta draws per (simulation, state), made the first time a simulation has someone in the state and kept
-    for the rest of its horizon."""
-
-    def __init__(self, a: np.ndarray, b: np.ndarray, sims: int):
-        self.a, self.b = a, b
-        self.p = np.full(sims * len(a), np.nan)
-
-    def at(self, rng: np.random.Generator, flat: np.ndarray, state: np.ndarray) -> np.ndarray:
-        p = self.p[flat]
-        new = np.isnan(p)
-        if new.any():
-            p[new] = rng.beta(self.a[state[new]], self.b[state[new]])
-            self.p[flat[new]] = p[new]
-        return p
+def _beta_for(rng: np.random.Generator, a: np.ndarray, b: np.ndarray, mean: np.ndarray, state: np.ndarray,
+              n: np.ndarray) -> np.ndarray:
+    """A rate for each occupied cell: a Beta(a, b) draw of its state where two or more could take it, and the
+    Beta's mean where only one can (a beta-binomial of one is a Bernoulli of the mean: the same in distribution,
+    and half the draws)."""
+    p = mean[state]
+    several = np.flatnonzero(n >= 2)
+    p[several] = rng.beta(a[state[several]], b[state[several]])
+    return p
 
 
 def _dirichlet(rng: np.random.Generator, alpha: np.ndarray, sims: int) -> np.ndarray:
@@ -484,14 +509,21 @@ def _individuals(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _categorical(rng: np.random.Generator, cdf: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """One category per individual from row `rows[i]` of `cdf` (R, K), by a single sorted search: row r's
-    cumulative probabilities are offset by r so the flattened array stays sorted."""
+    cumulative probabilities are offset by r so the flattened array stays sorted. Individuals of the same row
+    are exchangeable, so the search runs over the keys in order (much faster) and hands the answers back to
+    the individuals in row order."""
     if len(rows) == 0:
         return np.zeros(0, dtype=np.int64)
     k = cdf.shape[1]
     flat = (cdf + np.arange(cdf.shape[0])[:, None]).ravel()
-    u = rng.random(len(rows))
-    pos = np.searchsorted(flat, rows + u, side="right") - rows * k
-    return np.minimum(pos, k - 1)
+    keys = rows + rng.random(len(rows))
+    keys.sort()
+    if len(rows) > 1 and (rows[1:] >= rows[:-1]).all():
+        return np.minimum(np.searchsorted(flat, keys, side="right") - rows * k, k - 1)
+    order = np.argsort(rows, kind="stable")
+    out = np.empty(len(rows), dtype=np.int64)
+    out[order] = np.searchsorted(flat, keys, side="right") - rows[order] * k
+    return np.minimum(out, k - 1)
 
 
 # ---------------------------------------------------------------------------------------------- summaries
