@@ -138,3 +138,33 @@ def test_decisions_and_actions_keep_history_and_overdue_actions_stand_out(readin
     action_page = c.get(reverse("governance:action", args=[action.pk])).content.decode()
     assert "“Open” to “Complete”" in action_page and "Overdue" not in action_page
     assert ChangeEntry.objects.filter(subject_kind="decision").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_editor_sets_a_risks_owner_and_review_date_and_a_review_due_stands_out(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    # Given risk R2, whose owner and review date the plan does not give (the plan file says they are to be set)
+    risk = Risk.objects.get(ref="R2")
+    assert "placeholders, to be set" in risk.note
+    c = _client(client, users[roles.OFFICER])
+    url = reverse("governance:risk", args=[risk.pk])
+    # When an officer sets its owner and a review date in the past
+    data = {"inherent_impact": risk.inherent_impact, "inherent_likelihood": risk.inherent_likelihood,
+            "residual_impact": risk.residual_impact, "residual_likelihood": risk.residual_likelihood,
+            "mitigations": "\n".join(risk.mitigations), "owner": "Parent Carer Forum Lead",
+            "review_date_day": "1", "review_date_month": "6", "review_date_year": "2020",
+            "escalates_to": str(risk.escalates_to_id)}
+    assert c.post(url, data).status_code == 302
+    # Then the history keeps both changes, and the review is shown as due on the risk and on the register
+    risk.refresh_from_db()
+    assert (risk.owner, risk.review_date) == ("Parent Carer Forum Lead", dt.date(2020, 6, 1))
+    page = c.get(url).content.decode()
+    assert "“Director of Education (SRO)” to “Parent Carer Forum Lead”" in page and "“2026-07-31” to “2020-06-01”" in page
+    assert '<strong class="govuk-tag govuk-tag--orange">Review due</strong>' in page
+    assert "Review due: " in c.get(reverse("governance:risks")).content.decode()
+    assert gov.risk_rating(risk, today=dt.date(2020, 5, 31)).review_due is False
+    assert gov.risk_rating(risk, today=dt.date(2020, 6, 1)).review_due is True
+    # And a date that is not a date is refused with the error summary
+    bad = c.post(url, {**data, "review_date_month": "13"})
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
