@@ -19,11 +19,11 @@ PLAN_EXAMPLES = """\
 
 BOARDPACK_DESCRIPTION = """\
 Write a board's pack as a tagged PDF (PDF/UA-1): cover, a one-page summary (RAG counts, what changed since
-the board's last pack), every indicator with actual, expected, RAG and a trend chart, milestones due or
-overdue, the risk heat map and top risks, the board's decisions and actions, and a data note naming the
-snapshot (as-at date and content hash) and the suppression applied. Figures are suppressed, as for anyone
-outside the council's own view. The pack is kept, so the next one can say what changed. Each stage is
-reported on standard error as it starts."""
+the board's last pack and the edits made to the plan since), every indicator with actual, expected, RAG and a
+trend chart, milestones due or overdue, planned against actual spend, the risk heat map and top risks, the
+board's decisions and actions, and a data note naming the snapshot (as-at date and content hash) and the
+suppression applied. Figures are suppressed, as for anyone outside the council's own view. The pack is kept,
+so the next one can say what changed. Each stage is reported on standard error as it starts."""
 
 BOARDPACK_EXAMPLES = """\
   sendreform boardpack --board "SEND Reform Programme Board / SEND Operational Group" --as-at 2026-09-30 --out pack.pdf
