@@ -102,6 +102,13 @@ def pounds_text(pence: int | None) -> str:
     return "" if pence is None else f"£{pence / 100:,.2f}"
 
 
+def variance_text(pence: int | None) -> str:
+    """A variance of spend in words: £500.50 over the plan, £200.00 under it (None: blank)."""
+    if pence is None:
+        return ""
+    return "As planned" if pence == 0 else f"{pounds_text(abs(pence))} {'over' if pence > 0 else 'under'} the plan"
+
+
 def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | None, int | None]]) -> int:
     """Record the planned and actual spend (whole pence, None: not known) of investment lines by their id; each
     line that changes gets its own history entry. Returns how many lines changed."""

@@ -17,7 +17,13 @@ from sendreform.plan import selectors
 from sendreform.plan.forms import InvestmentSpendForm, MilestoneForm, WorkstreamForm
 from sendreform.plan.models import INVESTMENT_CATEGORIES, MILESTONE_STATUSES, Milestone, Workstream
 from sendreform.plan.planfile import quarters_of_years
-from sendreform.plan.services import investment_spend_record, milestone_update, pounds_text, workstream_update
+from sendreform.plan.services import (
+    investment_spend_record,
+    milestone_update,
+    pounds_text,
+    variance_text,
+    workstream_update,
+)
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -34,13 +40,6 @@ def _editor(request):
 def _pounds(pence: int | None) -> Decimal | None:
     """Pence as pounds, a number both on the page (12,500.50) and in the CSV (12500.50); None stays blank."""
     return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
-
-
-def _variance_text(pence: int | None) -> str:
-    """A variance in words: £500.50 over the plan, £200.00 under it."""
-    if pence is None:
-        return ""
-    return "Spend as planned" if pence == 0 else f"{pounds_text(abs(pence))} {'over' if pence > 0 else 'under'} the plan"
 
 
 SPEND_COLUMNS = [Column("planned", "Planned spend (£)", numeric=True), Column("actual", "Actual spend (£)", numeric=True),
@@ -181,7 +180,7 @@ def investment(request):
     return render(request, "plan/investment.html", {
         "plan": plan, "summary": summary,
         "totals": {"planned": pounds_text(total.planned_pence), "actual": pounds_text(total.actual_pence),
-                   "variance": _variance_text(total.variance_pence)}, "tables": _investment_tables(plan), "form": form, "can_edit": can_edit,
+                   "variance": variance_text(total.variance_pence)}, "tables": _investment_tables(plan), "form": form, "can_edit": can_edit,
         "history": selectors.history_for(subject_kind="investment"),
     })
 
