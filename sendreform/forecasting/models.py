@@ -69,7 +69,7 @@ class ForecastRun(models.Model):
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    tables = models.JSONField(default=dict, blank=True, help_text="Each table of the model as a list of rows.")
+    tables = models.JSONField(default=dict, blank=True, help_text="Each table of the model as its columns and rows.")
     workbook = models.BinaryField(null=True, blank=True, help_text="The DfE data template workbook (.xlsx).")
 
     class Meta:

@@ -36,7 +36,7 @@ def forecast_run_get(*, pk: int) -> ForecastRun:
 
 def forecast_run_frames(*, run: ForecastRun) -> dict[str, pd.DataFrame]:
     """The run's tables as the model made them (as `sendreform forecast run` writes them to CSV)."""
-    return {name: pd.DataFrame(rows) for name, rows in (run.tables or {}).items()}
+    return {name: pd.DataFrame(table["data"], columns=table["columns"]) for name, table in (run.tables or {}).items()}
 
 
 def scenarios_list():

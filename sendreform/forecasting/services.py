@@ -140,7 +140,9 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
         path = template_write(path=Path(folder) / "data-template.xlsx", sections=sections, history=history,
                               summary=result.summary)
         workbook = path.read_bytes()
-    run.tables = {name: json.loads(frame.to_json(orient="records")) for name, frame in result.tables.items()}
+    # Columns and rows as lists: PostgreSQL's jsonb does not keep the order of an object's keys.
+    run.tables = {name: json.loads(frame.to_json(orient="split", index=False))
+                  for name, frame in result.tables.items()}
     run.summary = result.summary
     run.workbook = workbook
     run.status, run.finished, run.error = DONE, timezone.now(), ""
