@@ -17,7 +17,14 @@ of canonical <table>.csv or <table>.parquet files, including population.csv (yea
 EXAMPLES = """\
   sendreform forecast run --sims 1000 --years 5 --out var/forecast/baseline
   sendreform forecast run --scenario scenarios/experts-at-hand.yaml --out var/forecast/eah
-  sendreform forecast run --data var/snapshots/2026-01-15 --as-at 2026-01-15 --out /tmp/run"""
+  sendreform forecast run --data var/snapshots/2026-01-15 --as-at 2026-01-15 --out /tmp/run
+  sendreform forecast backtest --out var/forecast/backtest"""
+
+HALF_LIFE_HELP = "recency weighting half-life in years (default: the model's, chosen by the backtest)"
+BACKTEST = """\
+Rolling-origin backtest: from each past January census, fit the model to what was known then, project total
+plans 1, 2 and 3 years ahead and compare with what happened, beside the last value and the linear trend on the
+same origins. Writes backtest.csv, backtest_summary.csv and backtest.md (the report) in --out."""
 
 
 def add_parser(commands, subcommand, date_type) -> None:
@@ -29,37 +36,53 @@ def add_parser(commands, subcommand, date_type) -> None:
     run.add_argument("--sims", type=int, default=1000, help="simulations (default 1000)")
     run.add_argument("--years", type=int, default=5, help="years ahead (default 5)")
     run.add_argument("--seed", type=int, default=870, help="random seed (default 870)")
-    run.add_argument("--half-life", type=float, default=2.0, help="recency weighting half-life in years")
+    run.add_argument("--half-life", type=float, help=HALF_LIFE_HELP)
     run.add_argument("--data", type=Path, help="a folder of canonical tables (default: the live database)")
     run.add_argument("--as-at", type=date_type, default=dt.date.today(), help="the last census on or before")
     run.add_argument("--out", type=Path, default=Path("forecast-run"), help="folder for the results")
     run.set_defaults(run=_run)
+    test = actions.add_parser("backtest", help="rolling-origin backtest against naive forecasts",
+                              description=BACKTEST)
+    test.add_argument("--sims", type=int, default=1000, help="simulations per origin (default 1000)")
+    test.add_argument("--seed", type=int, default=870, help="random seed (default 870)")
+    test.add_argument("--half-life", type=float, help=HALF_LIFE_HELP)
+    test.add_argument("--data", type=Path, help="a folder of canonical tables (default: the live database)")
+    test.add_argument("--as-at", type=date_type, default=dt.date.today(), help="the last census on or before")
+    test.add_argument("--out", type=Path, default=Path("forecast-backtest"), help="folder for the report")
+    test.set_defaults(run=_backtest)
     p.set_defaults(run=lambda args, parser: (p.print_help(), 2)[1])
+
+
+def _history(args):
+    """The history from --data or the live database."""
+    from sendreform.cli import main
+    from sendreform.forecast.history import TABLES_READ, history_from_connection, history_from_tables
+    from sendreform.interchange.canonical_files import canonical_files_read
+
+    if args.data is not None:
+        return history_from_tables(tables=canonical_files_read(data_dir=args.data, tables=TABLES_READ),
+                                   as_at=args.as_at)
+    return history_from_connection(con=main._connection(None), as_at=args.as_at)
 
 
 def _run(args, parser) -> int:
     from sendreform.cli import main
-    from sendreform.forecast.history import history_from_connection, history_from_tables
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.forecast.run import forecast_run, run_write
     from sendreform.forecast.scenarios import ScenarioError, scenario_load
-    from sendreform.interchange.canonical_files import CanonicalFileError, canonical_files_read
+    from sendreform.interchange.canonical_files import CanonicalFileError
 
     if args.sims < 10 or args.years < 1:
         parser.error("--sims must be 10 or more and --years 1 or more")
     try:
         scenario = scenario_load(args.scenario) if args.scenario else None
-        if args.data is not None:
-            from sendreform.forecast.history import TABLES_READ
-
-            history = history_from_tables(tables=canonical_files_read(data_dir=args.data, tables=TABLES_READ),
-                                          as_at=args.as_at)
-        else:
-            history = history_from_connection(con=main._connection(None), as_at=args.as_at)
+        history = _history(args)
     except (CanonicalFileError, ScenarioError, OSError) as error:
         print(f"sendreform forecast: {error}", file=sys.stderr)
         return 2
     run = forecast_run(history=history, years=args.years, sims=args.sims, seed=args.seed, scenario=scenario,
-                       half_life=args.half_life, code_version=main.code_version(), progress=main.progress_bar())
+                       half_life=args.half_life or DEFAULT_HALF_LIFE, code_version=main.code_version(),
+                       progress=main.progress_bar())
     out = run_write(run=run, out_dir=args.out)
     from sendreform.forecast.template import template_values, template_write
 
@@ -69,4 +92,28 @@ def _run(args, parser) -> int:
     rows = [[str(r["year"]), f"{r['median']:,.0f}", f"{r['p2_5']:,.0f} to {r['p97_5']:,.0f}"]
             for r in run.summary["total_plans"]]
     print(main._table_text(["January", "plans (median)", "95% interval"], rows, right={1}))
+    return 0
+
+
+def _backtest(args, parser) -> int:
+    from sendreform.cli import main
+    from sendreform.forecast.backtest import backtest_verdict, backtest_write
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
+    from sendreform.interchange.canonical_files import CanonicalFileError
+
+    if args.sims < 10:
+        parser.error("--sims must be 10 or more")
+    try:
+        history = _history(args)
+    except (CanonicalFileError, OSError) as error:
+        print(f"sendreform forecast: {error}", file=sys.stderr)
+        return 2
+    if len(history.years) < 4:
+        print(f"sendreform forecast: a backtest needs at least four January censuses; the history has "
+              f"{len(history.years)}", file=sys.stderr)
+        return 2
+    summary, out = backtest_write(history=history, out_dir=args.out, sims=args.sims, seed=args.seed,
+                                  half_life=args.half_life or DEFAULT_HALF_LIFE, progress=main.progress_bar())
+    print(backtest_verdict(summary))
+    print(f"Backtest report written to {out / 'backtest.md'}")
     return 0

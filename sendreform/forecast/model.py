@@ -29,7 +29,7 @@ BAND_PHASE = (0, 1, 1, 2, 3, 3)
 BAND_AGE_GROUP = (0, 0, 1, 2, 3, 4)
 
 DEFAULT_SIMS = 1_000
-DEFAULT_HALF_LIFE = 2.0
+DEFAULT_HALF_LIFE = 3.0  # chosen by the rolling-origin backtest (docs/adr/0010-forecast-model.md)
 PRIOR_STRENGTH = 2.0  # pseudo-observations a sparse cell borrows from its pooled rate
 DIRICHLET_FLOOR = 0.05  # pseudo-count on every allowed destination, so none is impossible
 # The yearly trend of the overall joining and leaving rates: a normal prior on the slope (log scale, so 0.05 is
@@ -105,7 +105,9 @@ class Parameters:
     join_drift: Drift = field(default_factory=lambda: Drift())
     leave_drift: Drift = field(default_factory=lambda: Drift())
     damping: float = TREND_DAMPING
-    walk: bool = True
+    # Joining's departures from trend persist (a random walk: a rise in demand stays); leaving's are the year's.
+    join_walk: bool = True
+    leave_walk: bool = False
 
     def population_for(self, year: int) -> np.ndarray:
         """Population by NCY for the census of `year` (the latest year given when the table stops short)."""
@@ -387,9 +389,9 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
     # The overall joining and leaving rates' drift: a damped trend whose slope is drawn per simulation, and
     # each simulated year's departure from it, as wide as past years' departures.
     join_level = np.exp(params.join_drift.log_factor(rng, years=years, sims=sims, damping=params.damping,
-                                                     walk=params.walk))
+                                                     walk=params.join_walk))
     leave_level = np.exp(params.leave_drift.log_factor(rng, years=years, sims=sims, damping=params.damping,
-                                                       walk=params.walk))
+                                                       walk=params.leave_walk))
     join_cdf = _cdf(_dirichlet(rng, params.join_dest, sims)).reshape(-1, N_NEED * N_SET)  # (sims, phase) rows
 
     # The stock as sparse cells: flat index sim * N_STATE + state of every occupied cell, and its count.

@@ -51,3 +51,22 @@ def test_a_bad_scenario_stops_the_run_naming_the_line(area_folder, tmp_path, cap
                    str(tmp_path / "o")])
     assert status == 2
     assert "bad.yaml, line 4: transition must be one of" in capsys.readouterr().err
+
+
+def test_forecast_backtest_writes_a_report_beside_the_naive_forecasts(area_folder, tmp_path):
+    out = tmp_path / "backtest"
+    status = main(["forecast", "backtest", "--data", str(area_folder), "--as-at", "2026-03-01", "--sims", "50",
+                   "--out", str(out)])
+    assert status == 0
+    frame = pd.read_csv(out / "backtest.csv")
+    # Censuses 2019-2026: origins 2021-2025, each 1 to 3 years ahead as far as the history reaches (5+4+3).
+    assert sorted(frame["origin"].unique().tolist()) == [2021, 2022, 2023, 2024, 2025]
+    assert len(frame) == 12
+    # The last value forecast from 2022 is the count of January 2022 (the actual 1 year ahead of 2021).
+    from_2022 = frame[frame["origin"] == 2022]
+    actual_2022 = frame[(frame["origin"] == 2021) & (frame["year"] == 2022)]["actual"].iloc[0]
+    assert (from_2022["last_value"] == actual_2022).all()
+    summary = pd.read_csv(out / "backtest_summary.csv")
+    assert summary["horizon"].tolist() == [1, 2, 3] and summary["origins"].tolist() == [5, 4, 3]
+    report = (out / "backtest.md").read_text()
+    assert "## Verdict" in report and "linear trend" in report
