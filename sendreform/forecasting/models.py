@@ -60,7 +60,8 @@ class ForecastRun(models.Model):
     sims = models.PositiveIntegerField()
     years = models.PositiveSmallIntegerField()
     seed = models.PositiveIntegerField(default=870)
-    half_life = models.FloatField(default=2.0)
+    half_life = models.FloatField(help_text="Recency weighting half-life in years (the model's default if not "
+                                            "chosen).")
     as_at = models.DateField(help_text="The run learns from the January censuses on or before this date.")
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

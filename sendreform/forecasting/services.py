@@ -82,15 +82,18 @@ def scenarios_demo_ensure(*, folder: Path | None = None) -> list[str]:
 
 
 def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, seed: int = 870,
-                       half_life: float = 2.0, as_at: dt.date | None = None):
-    """Record a run and start it as a background job; returns the job (whose page follows it)."""
+                       half_life: float | None = None, as_at: dt.date | None = None):
+    """Record a run and start it as a background job; returns the job (whose page follows it). Without a
+    half-life the run uses the model's own default, as `sendreform forecast run` does."""
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.jobs.services import job_start
 
     if not (MIN_SIMS <= sims <= MAX_SIMS and MIN_YEARS <= years <= MAX_YEARS):
         raise ValueError(f"simulations must be {MIN_SIMS} to {MAX_SIMS:,} and years {MIN_YEARS} to {MAX_YEARS}")
     run = ForecastRun.objects.create(
         scenario=scenario, scenario_name=scenario.name if scenario else "",
-        scenario_text=scenario.text if scenario else "", sims=sims, years=years, seed=seed, half_life=half_life,
+        scenario_text=scenario.text if scenario else "", sims=sims, years=years, seed=seed,
+        half_life=half_life or DEFAULT_HALF_LIFE,
         as_at=as_at or dt.date.today(), created_by=by)
     job = job_start(kind="forecast", title=f"Forecast: {run.scenario_label}, {sims:,} simulations of {years} "
                                            f"year{'s' if years != 1 else ''}",

@@ -64,6 +64,7 @@ def finished_run(db, area_history):
     """A finished run of the Experts at Hand scenario (100 simulations of 3 years) on the small area."""
     from pathlib import Path
 
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.forecasting.models import ForecastRun
     from sendreform.forecasting.services import forecast_run_compute, scenario_create
     from tests.factories import UserFactory
@@ -72,5 +73,6 @@ def finished_run(db, area_history):
     officer = UserFactory(username="olu")
     scenario = scenario_create(text=text, by=officer)
     run = ForecastRun.objects.create(scenario=scenario, scenario_name=scenario.name, scenario_text=text, sims=100,
-                                     years=3, as_at=dt.date(2026, 3, 1), created_by=officer)
+                                     years=3, half_life=DEFAULT_HALF_LIFE, as_at=dt.date(2026, 3, 1),
+                                     created_by=officer)
     return forecast_run_compute(run=run, history=area_history)

@@ -8,6 +8,7 @@ import pytest
 
 from sendreform.common.warehouse import ibis_connection
 from sendreform.forecast.history import history_from_connection
+from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecast.run import FILES, forecast_run
 from sendreform.forecast.scenarios import ScenarioError
 from sendreform.forecasting.models import DONE, ForecastRun, Scenario, ScenarioEdit
@@ -48,7 +49,8 @@ def _history():
 def test_a_run_stores_the_tables_the_model_makes(small_area):
     # Given the small area (30 plans at the last census) and a baseline run of 50 simulations of 2 years
     officer = UserFactory()
-    run = ForecastRun.objects.create(sims=50, years=2, seed=7, as_at=dt.date.today(), created_by=officer)
+    run = ForecastRun.objects.create(sims=50, years=2, seed=7, half_life=DEFAULT_HALF_LIFE, as_at=dt.date.today(),
+                                     created_by=officer)
     history = _history()
     # When the run is computed and stored
     forecast_run_compute(run=run, history=history)

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sendreform.accounts import roles
+from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecasting.models import ForecastRun, Scenario
 from sendreform.jobs.models import Job
 from tests.factories import UserFactory
@@ -96,6 +97,7 @@ def test_an_officer_starts_a_run_and_is_taken_to_its_job(client):
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     run = ForecastRun.objects.get()
     assert (run.sims, run.years, run.scenario, run.created_by, run.job) == (200, 4, None, officer, job)
+    assert (run.seed, run.half_life) == (870, DEFAULT_HALF_LIFE)  # the command line's defaults
     assert job.title == "Forecast: Baseline, 200 simulations of 4 years"
 
 
@@ -136,7 +138,7 @@ def test_the_run_page_shows_the_fan_chart_its_table_and_how_to_reproduce_it(clie
     # And the command line repeats the run
     pk = finished_run.pk
     assert (f"sendreform forecast run --scenario run-{pk}-scenario.yaml --sims 100 --years 3 --seed 870 "
-            f"--half-life 2 --as-at 2026-03-01 --out var/forecast/run-{pk}") in text
+            f"--half-life {DEFAULT_HALF_LIFE:g} --as-at 2026-03-01 --out var/forecast/run-{pk}") in text
     assert finished_run.summary["inputs_hash"] in text
 
 
