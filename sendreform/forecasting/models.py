@@ -87,5 +87,14 @@ class ForecastRun(models.Model):
         return self.scenario_name or "Baseline"
 
     @property
+    def interrupted(self) -> bool:
+        """The run's job failed before the run could record it (the service was restarted mid-run)."""
+        return self.status in (QUEUED, RUNNING) and self.job is not None and self.job.status == FAILED
+
+    @property
     def status_label(self) -> str:
-        return RUN_STATUSES[self.status]
+        return RUN_STATUSES[FAILED if self.interrupted else self.status]
+
+    @property
+    def failure(self) -> str:
+        return self.job.error if self.interrupted else self.error

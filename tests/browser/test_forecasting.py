@@ -55,3 +55,12 @@ def test_an_officer_runs_a_baseline_forecast_and_sees_its_fan_chart(page, area_w
     page.get_by_role("link", name="Scenarios").first.click()
     expect(page.get_by_role("table", name="Scenarios")).to_contain_text("Experts at Hand and local specialist places")
     axe_check(page)
+    # And an edit that breaks the scenario is refused, naming the line
+    page.get_by_role("link", name="Experts at Hand and local specialist places").click()
+    axe_check(page)
+    page.get_by_role("link", name="Edit the scenario").click()
+    text = page.get_by_label("Scenario (YAML)")
+    text.fill(text.input_value().replace("factor: 0.85", "factor: lots"))
+    page.get_by_role("button", name="Save the scenario").click()
+    expect(page.get_by_role("alert")).to_contain_text("Line 11: factor must be a number of 0 or more")
+    axe_check(page)

@@ -14,6 +14,7 @@ from sendreform.accounts import roles
 from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecasting.models import ForecastRun, Scenario
 from sendreform.jobs.models import Job
+from sendreform.jobs.services import jobs_interrupted_mark
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,16 @@ def test_a_board_member_reads_scenarios_but_cannot_edit_them(client):
     assert client.get(f"/forecasts/scenarios/{scenario.pk}/edit/").status_code == 403
     assert client.post("/forecasts/scenarios/new/", {"text": BAD}).status_code == 403
     assert page_tables(client.get("/forecasts/scenarios/"))["Scenarios"][1][0] == "Fewer new plans"
+
+
+def test_a_run_whose_job_was_interrupted_shows_as_failed_with_the_reason(client):
+    # Given a run started, and the service restarted before it finished
+    officer = _client(client, roles.OFFICER)
+    client.post("/forecasts/", {"scenario": "baseline", "sims": "20", "years": "1"})
+    jobs_interrupted_mark()
+    run = ForecastRun.objects.get()
+    # When its page is opened, Then it says the run failed and why
+    text = client.get(f"/forecasts/runs/{run.pk}/").content.decode()
+    assert "This run did not finish" in text and "The service was restarted before this job finished" in text
+    assert page_tables(client.get("/forecasts/"))["Forecast runs"][1][-1] == "Failed"
+    assert run.created_by == officer
