@@ -3,6 +3,8 @@ run's stored tables back as frames."""
 
 from __future__ import annotations
 
+import shlex
+
 import pandas as pd
 
 from sendreform.accounts import roles
@@ -37,6 +39,17 @@ def forecast_run_get(*, pk: int) -> ForecastRun:
 def forecast_run_frames(*, run: ForecastRun) -> dict[str, pd.DataFrame]:
     """The run's tables as the model made them (as `sendreform forecast run` writes them to CSV)."""
     return {name: pd.DataFrame(table["data"], columns=table["columns"]) for name, table in (run.tables or {}).items()}
+
+
+def forecast_run_command(*, run: ForecastRun) -> str:
+    """The `sendreform forecast run` command that repeats this run on the same data (the scenario saved as
+    `run-<id>-scenario.yaml`)."""
+    parts = ["sendreform", "forecast", "run"]
+    if run.scenario_text:
+        parts += ["--scenario", f"run-{run.pk}-scenario.yaml"]
+    parts += ["--sims", str(run.sims), "--years", str(run.years), "--seed", str(run.seed), "--half-life",
+              f"{run.half_life:g}", "--as-at", run.as_at.isoformat(), "--out", f"var/forecast/run-{run.pk}"]
+    return shlex.join(parts)
 
 
 def scenarios_list():

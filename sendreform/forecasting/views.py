@@ -5,7 +5,6 @@ downloads and how to reproduce it), and the scenarios with their edit history. W
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
@@ -89,16 +88,6 @@ def _sections(request, run: ForecastRun):
                         csv_url=lambda key: reverse("forecasting:run-csv", args=[run.pk, key]))
 
 
-def _command(run: ForecastRun) -> str:
-    """The `sendreform forecast run` command that repeats this run on the same data."""
-    parts = ["sendreform", "forecast", "run"]
-    if run.scenario_text:
-        parts += ["--scenario", f"run-{run.pk}-scenario.yaml"]
-    parts += ["--sims", str(run.sims), "--years", str(run.years), "--seed", str(run.seed), "--half-life",
-              f"{run.half_life:g}", "--as-at", run.as_at.isoformat(), "--out", f"var/forecast/run-{run.pk}"]
-    return shlex.join(parts)
-
-
 @login_required
 def run_detail(request, pk):
     run = _run(request, pk)
@@ -109,7 +98,7 @@ def run_detail(request, pk):
                                               description=_fan_description(s)) if s.fan_rows else None}
         for s in _sections(request, run)]
     return render(request, "forecasting/run_detail.html", {
-        "run": run, "sections": sections, "suppressed": suppressed, "command": _command(run),
+        "run": run, "sections": sections, "suppressed": suppressed, "command": selectors.forecast_run_command(run=run),
         "summary": run.summary, "headline": _headline(run, suppressed), "model_tables": sorted(run.tables) if not suppressed else [],
         "can_run": selectors.forecast_can_run(user=request.user)})
 

@@ -137,3 +137,24 @@ def test_the_demo_scenarios_load_once():
     scenario = Scenario.objects.get()
     assert scenario.edits.get().note == "Loaded from experts-at-hand.yaml"
     assert Job.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_line_on_the_run_page_repeats_the_run(small_area, settings, tmp_path, monkeypatch):
+    # Given a baseline run started from the app on the small area
+    import json
+    import shlex
+
+    from sendreform.cli.main import main
+    from sendreform.forecasting.selectors import forecast_run_command
+
+    settings.SENDREFORM_JOBS_INLINE = True
+    job = forecast_run_start(scenario=None, sims=30, years=2, by=UserFactory())
+    run = ForecastRun.objects.get(job=job)
+    # When the command its page shows is run on the same database
+    monkeypatch.chdir(tmp_path)
+    assert main(shlex.split(forecast_run_command(run=run))[1:]) == 0
+    # Then summary.json has the same inputs' hash and the same projected totals
+    summary = json.loads((tmp_path / "var" / "forecast" / f"run-{run.pk}" / "summary.json").read_text())
+    assert summary["inputs_hash"] == run.summary["inputs_hash"]
+    assert summary["total_plans"] == run.summary["total_plans"]
