@@ -76,7 +76,8 @@ def history_from_tables(*, tables: Mapping[str, object], as_at: dt.date, years: 
     frames = {name: _frame(tables[name]) for name in TABLES_READ}
     last = as_at.year if sen2_census_date(as_at.year) <= as_at else as_at.year - 1
     first_year = last - years + 1
-    census = pd.concat([_census(frames, year) for year in range(first_year, last + 1)], ignore_index=True)
+    coded = _coded(frames)
+    census = pd.concat([_census(coded, year) for year in range(first_year, last + 1)], ignore_index=True)
     return History(
         census=census,
         population=frames["population"][["year", "age", "population"]].astype(int),
@@ -106,80 +107,246 @@ def _dates(series: pd.Series) -> np.ndarray:
     return pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
 
 
-def _open_on(start: pd.Series, end: pd.Series, day: np.datetime64) -> np.ndarray:
-    s, e = _dates(start), _dates(end)
-    return (s <= day) & (np.isnat(e) | (e > day))
+_NEVER = np.iinfo(np.int64).max
 
 
-def _census(frames: Mapping[str, pd.DataFrame], year: int) -> pd.DataFrame:
-    """Each person with an active plan on the census date, with their NCY, primary need and setting."""
-    day = np.datetime64(sen2_census_date(year), "D")
-    plan = frames["ehc_plan"]
-    people = pd.Index(plan.loc[_open_on(plan["start_date"], plan["cease_date"], day), "person_id"].unique())
-    person = frames["person"].set_index("person_id").reindex(people)
+@dataclass(frozen=True)
+class _Coded:
+    """The census inputs as integer arrays, read once: people by code (`ids[code]` is the person_id), dates as
+    days (an open end as never), and each placement's setting category worked out once. Needs and placements
+    are sorted so that, of several open on a day, the last is the one that counts."""
+
+    ids: np.ndarray
+    birth_year: np.ndarray
+    birth_month: np.ndarray
+    plan_person: np.ndarray
+    plan_start: np.ndarray
+    plan_end: np.ndarray
+    need_person: np.ndarray
+    need_start: np.ndarray
+    need_end: np.ndarray
+    need_code: np.ndarray  # index in NEEDS, or that of UNKNOWN_NEED
+    place_person: np.ndarray
+    place_start: np.ndarray
+    place_end: np.ndarray
+    place_setting: np.ndarray  # index in SETTINGS
+
+
+def _days(series: pd.Series, *, open_end: bool = False) -> np.ndarray:
+    days = _dates(series).astype("int64")
+    missing = np.isnat(_dates(series)) if len(series) else np.zeros(0, dtype=bool)
+    days[missing] = _NEVER if open_end else -_NEVER
+    return days
+
+
+def _coded(frames: Mapping[str, pd.DataFrame]) -> _Coded:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    person, plan, need, place = frames["person"], frames["ehc_plan"], frames["sen_need"], frames["placement"]
+    ids = pc.unique(pa.concat_arrays([pa.array(person["person_id"].astype(str).to_numpy()),
+                                      pa.array(plan["person_id"].astype(str).to_numpy())]))
+
+    def code(frame):
+        return pc.index_in(pa.array(frame["person_id"].astype(str).to_numpy()), value_set=ids).to_numpy(
+            zero_copy_only=False).astype(np.int64)
+
     birth = pd.to_datetime(person["birth_date"])
+    birth_year = np.full(len(ids), -1, dtype=np.int64)
+    birth_month = np.full(len(ids), -1, dtype=np.int64)
+    at = code(person)
+    birth_year[at] = birth.dt.year.fillna(-1).to_numpy(dtype=np.int64)
+    birth_month[at] = birth.dt.month.fillna(-1).to_numpy(dtype=np.int64)
+
+    need = need[need["need_rank"] == 1]
+    need = need.iloc[np.lexsort((need["need_type"].astype(str).to_numpy(), _days(need["start_date"])))]
+    need_type = need["need_type"].astype(str).to_numpy()
+    known = np.isin(need_type, NEEDS)
+    need_code = np.full(len(need_type), NEEDS.index(UNKNOWN_NEED), dtype=np.int64)
+    need_code[known] = pd.Index(NEEDS).get_indexer(need_type[known])
+
+    place = place.iloc[np.lexsort((place["placement_id"].astype(str).to_numpy(), _days(place["start_date"])))]
+    return _Coded(
+        ids=np.asarray(ids.to_pylist(), dtype=object), birth_year=birth_year, birth_month=birth_month,
+        plan_person=code(plan), plan_start=_days(plan["start_date"]),
+        plan_end=_days(plan["cease_date"], open_end=True),
+        need_person=code(need), need_start=_days(need["start_date"]), need_end=_days(need["end_date"], open_end=True),
+        need_code=need_code.astype(np.int64),
+        place_person=code(place), place_start=_days(place["start_date"]),
+        place_end=_days(place["end_date"], open_end=True),
+        place_setting=_placement_settings(place, frames["establishment"]),
+    )
+
+
+def _census(coded: _Coded, year: int, *, codes: bool = False) -> pd.DataFrame:
+    """Each person with an active plan on the census date, with their NCY, primary need and setting (and with
+    `codes`, their code in `coded`)."""
+    day = np.datetime64(sen2_census_date(year), "D").astype("int64")
+    people = np.unique(coded.plan_person[(coded.plan_start <= day) & (coded.plan_end > day)])
+    people = people[coded.birth_year[people] >= 0]  # nobody without a birth date can be put in a year group
     # Age on 31 August before the January census, less four: the NCY of a child in their year group.
-    ncy = (year - 1) - birth.dt.year.to_numpy() - (birth.dt.month.to_numpy() >= 9) - 4
-    need = frames["sen_need"]
-    need = need[(need["need_rank"] == 1) & _open_on(need["start_date"], need["end_date"], day)]
-    need = need.sort_values(["start_date", "need_type"]).drop_duplicates("person_id", keep="last")
-    need = need.set_index("person_id")["need_type"].reindex(people).fillna(UNKNOWN_NEED)
-    need = need.where(need.isin(NEEDS), UNKNOWN_NEED)
-    setting = _settings_on(frames, day).reindex(people).fillna(UNKNOWN_SETTING)
-    return pd.DataFrame({
-        "year": year, "person_id": people.to_numpy(),
+    ncy = (year - 1) - coded.birth_year[people] - (coded.birth_month[people] >= 9) - 4
+    need = _last_open(coded.need_person, coded.need_start, coded.need_end, coded.need_code, day, people,
+                      NEEDS.index(UNKNOWN_NEED))
+    setting = _last_open(coded.place_person, coded.place_start, coded.place_end, coded.place_setting, day,
+                         people, SETTINGS.index(UNKNOWN_SETTING))
+    out = pd.DataFrame({
+        "year": year, "person_id": coded.ids[people],
         "ncy": np.clip(ncy, NCY_MIN, NCY_MAX).astype(int),
-        "need": need.to_numpy(), "setting": setting.to_numpy(),
+        "need": np.asarray(NEEDS, dtype=object)[need], "setting": np.asarray(SETTINGS, dtype=object)[setting],
     })
+    if codes:
+        out["code"] = people
+    return out
 
 
-def _settings_on(frames: Mapping[str, pd.DataFrame], day: np.datetime64) -> pd.Series:
-    """Each person's setting category on `day`: their open placement, the latest-starting where several are
-    open (the rule of `metrics.expressions.placement_on`)."""
+def _last_open(person: np.ndarray, start: np.ndarray, end: np.ndarray, value: np.ndarray, day: int,
+               people: np.ndarray, missing: int) -> np.ndarray:
+    """For each of `people`, the value of their last row (in the arrays' order) open on `day`, else `missing`."""
+    open_ = np.flatnonzero((start <= day) & (end > day))
+    who = person[open_][::-1]
+    first, at = np.unique(who, return_index=True)  # the first of the reversed rows is the last open one
+    out = np.full(len(people), missing, dtype=np.int64)
+    found = np.searchsorted(first, people)
+    found = np.minimum(found, max(len(first) - 1, 0))
+    hit = (first[found] == people) if len(first) else np.zeros(len(people), dtype=bool)
+    out[hit] = value[open_[::-1][at[found[hit]]]]
+    return out
+
+
+def _placement_settings(place: pd.DataFrame, establishment: pd.DataFrame) -> np.ndarray:
+    """The setting category (index in SETTINGS) of each placement, the rule of `metrics.expressions`: from the
+    establishment's kind and funding, or the placement's sen_setting."""
     from sendreform.standards.placements import setting_category
 
-    p = frames["placement"]
-    p = p[_open_on(p["start_date"], p["end_date"], day)]
-    p = p.sort_values(["start_date", "placement_id"]).drop_duplicates("person_id", keep="last")
-    e = frames["establishment"].set_index("establishment_id")
-    kind = p["establishment_id"].map(e["kind"])
-    funding = p["establishment_id"].map(e["funding"])
-    categories = [
-        setting_category(kind=k if isinstance(k, str) else None, funding=f if isinstance(f, str) else None,
-                         sen_setting=s if isinstance(s, str) else None, sen_unit=bool(u),
-                         resourced_provision=bool(r))
-        for k, f, s, u, r in zip(kind, funding, p["sen_setting"], p["sen_unit"].fillna(False),
-                                 p["resourced_provision"].fillna(False), strict=True)
-    ]
-    return pd.Series(categories, index=p["person_id"].to_numpy())
+    e = establishment.set_index("establishment_id")
+    # "" for none, so that equal combinations compare equal (NaN does not).
+    keys = pd.DataFrame({
+        "kind": place["establishment_id"].map(e["kind"]).fillna("").astype(str).to_numpy(),
+        "funding": place["establishment_id"].map(e["funding"]).fillna("").astype(str).to_numpy(),
+        "sen_setting": place["sen_setting"].fillna("").astype(str).to_numpy(),
+        "sen_unit": place["sen_unit"].fillna(False).astype(bool).to_numpy(),
+        "resourced_provision": place["resourced_provision"].fillna(False).astype(bool).to_numpy(),
+    })
+    combos = keys.drop_duplicates()
+    codes = np.array([SETTINGS.index(setting_category(kind=k or None, funding=f or None, sen_setting=s or None,
+                                                      sen_unit=bool(u), resourced_provision=bool(r)))
+                      for k, f, s, u, r in combos.itertuples(index=False, name=None)], dtype=np.int64)
+    which = keys.merge(combos.assign(_code=codes), how="left", on=list(keys.columns))["_code"]
+    return which.to_numpy(dtype=np.int64)
 
 
-def _flows(frames: Mapping[str, pd.DataFrame], last: int) -> pd.DataFrame:
+def _flows(frames: Mapping[str, pd.DataFrame], last: int, by: pd.Series | None = None) -> pd.DataFrame:
     """Requests received, assessments completed, and assessments resulting in a plan, by calendar year and age
-    group at the request (complete calendar years before the last census only)."""
+    group at the request (complete calendar years before the last census only); with `by` (person_id -> area)
+    by area too."""
     req = frames["ehc_request"].merge(frames["person"][["person_id", "birth_date"]], on="person_id", how="left")
     received = pd.to_datetime(req["received_date"])
     birth = pd.to_datetime(req["birth_date"])
     age = received.dt.year - birth.dt.year - ((received.dt.month < birth.dt.month)
                                               | ((received.dt.month == birth.dt.month) & (received.dt.day < birth.dt.day)))
     req = req.assign(year=received.dt.year, age_group=age_group(age.clip(0, 25).to_numpy()))
-    ass = frames["ehc_assessment"].merge(req[["request_id", "age_group"]], on="request_id", how="left")
+    keys = ["year", "age_group"]
+    if by is not None:
+        req["area"] = req["person_id"].map(by)
+        keys = ["area", *keys]
+    ass = frames["ehc_assessment"].merge(req[["request_id", *keys[:-2], "age_group"]], on="request_id", how="left")
     done = ass[ass["outcome"].isin(["Y", "N"]) & ass["outcome_date"].notna()].copy()
     done["year"] = pd.to_datetime(done["outcome_date"]).dt.year
-    grid = pd.MultiIndex.from_product([range(int(req["year"].min()) if len(req) else last, last),
-                                       AGE_GROUPS], names=["year", "age_group"])
+    years = range(int(req["year"].min()) if len(req) else last, last)
+    grid = pd.MultiIndex.from_product([*([sorted(req["area"].dropna().unique())] if by is not None else []),
+                                       years, AGE_GROUPS], names=keys)
     out = pd.DataFrame(index=grid)
-    out["requests"] = req.groupby(["year", "age_group"]).size()
-    out["assessments"] = done.groupby(["year", "age_group"]).size()
-    out["plans"] = done[done["outcome"] == "Y"].groupby(["year", "age_group"]).size()
+    out["requests"] = req.groupby(keys).size()
+    out["assessments"] = done.groupby(keys).size()
+    out["plans"] = done[done["outcome"] == "Y"].groupby(keys).size()
     return out.fillna(0).astype(int).reset_index()
 
 
-def _hash(frames: Mapping[str, pd.DataFrame]) -> str:
+def _hash(frames: Mapping[str, pd.DataFrame], names=TABLES_READ) -> str:
     """A content hash of the tables read, so a run can be matched to its inputs."""
     digest = hashlib.sha256()
-    for name in TABLES_READ:
+    for name in names:
         frame = frames[name]
         digest.update(name.encode())
         digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
+
+
+def histories_by_area(*, tables: Mapping[str, object], as_at: dt.date, years: int = HISTORY_YEARS,
+                      progress=None) -> dict[str, History]:
+    """The history of each local area in one set of canonical tables holding many (the synthetic England).
+
+    People belong to the area of `person.home_la`; needs, plans, placements and requests follow their person,
+    assessments their request; an area's establishments (for capacity) are those with its `la_code`, and its
+    planned places those of its establishments. The `population` table has no area column, so each area's
+    population is England's (the table summed by year and age) times the area's share of all persons, the
+    same share at every age; and `unit_cost` has none either, so every area gets its distinct rows (in the
+    synthetic England every area's rows are the same)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = dict(tables)
+    person = tables["person"]
+    person = person if isinstance(person, pa.Table) else pa.Table.from_pandas(person, preserve_index=False)
+    holders = pc.unique(_column(tables["ehc_plan"], "person_id"))
+    # Only plan holders have a census state: narrow the big tables to them before anything else.
+    for name in ("sen_need", "placement"):
+        tables[name] = _only(tables[name], holders)
+    requesters = pc.unique(pa.concat_arrays([holders, pc.unique(_column(tables["ehc_request"], "person_id"))
+                                             .cast(holders.type)]))
+    share = person.group_by("home_la").aggregate([("person_id", "count")]).to_pandas()
+    share = share.set_index("home_la")["person_id_count"] / len(person)
+    tables["person"] = _only(person, requesters)
+    frames = {name: _frame(tables[name]) for name in TABLES_READ}
+    area_of = frames["person"].set_index("person_id")["home_la"]
+    last = as_at.year if sen2_census_date(as_at.year) <= as_at else as_at.year - 1
+    coded = _coded(frames)
+    # Each coded person's area, looked up once.
+    row = pc.index_in(pa.array(coded.ids, type=pa.string()), value_set=person.column("person_id")).to_numpy(
+        zero_copy_only=False)
+    home = person.column("home_la").to_numpy(zero_copy_only=False).astype(object)
+    area_of_code = np.where(pd.isna(row), None, home[np.nan_to_num(row, nan=0).astype(np.int64)])
+    census = []
+    for n, year in enumerate(range(last - years + 1, last + 1)):
+        census.append(_census(coded, year, codes=True))
+        if progress is not None:
+            progress("census", n + 1, years)
+    census = pd.concat(census, ignore_index=True)
+    census["area"] = area_of_code[census.pop("code").to_numpy()]
+    flows = _flows(frames, last, by=area_of)
+    england = frames["population"].groupby(["year", "age"], as_index=False)["population"].sum()
+    unit_cost = frames["unit_cost"].drop_duplicates(["setting_category", "need_type", "financial_year"])
+    establishment = frames["establishment"]
+    place_area = frames["planned_places"]["establishment_id"].map(establishment.set_index("establishment_id")["la_code"])
+    out = {}
+    for area, rows in census.groupby("area", sort=True):
+        population = england.assign(population=(england["population"] * share.get(area, 0.0)).round().astype(int))
+        own = establishment[establishment["la_code"] == area]
+        area_census = rows.drop(columns="area").reset_index(drop=True)
+        out[str(area)] = History(
+            census=area_census, population=population,
+            flows=flows[flows["area"] == area].drop(columns="area").reset_index(drop=True),
+            unit_cost=unit_cost, planned_places=frames["planned_places"][(place_area == area).to_numpy()],
+            establishment=own, last_year=last,
+            inputs_hash=_hash({"census": area_census, "population": population, "unit_cost": unit_cost,
+                               "establishment": own}, names=("census", "population", "unit_cost", "establishment")),
+        )
+    return out
+
+
+def _column(table, name: str):
+    import pyarrow as pa
+
+    if isinstance(table, pa.Table):
+        return table.column(name).combine_chunks()
+    return pa.array(table[name])
+
+
+def _only(table, people):
+    """The rows of `table` whose person_id is one of `people`."""
+    import pyarrow.compute as pc
+
+    if isinstance(table, pd.DataFrame):
+        return table[table["person_id"].isin(people.to_pylist())]
+    return table.filter(pc.is_in(table.column("person_id"), value_set=people))

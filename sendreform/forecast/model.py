@@ -418,14 +418,14 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
             pl = np.minimum(pl * edit.leave[st], 1.0)
             pn = np.minimum(pn * edit.need[st], 1.0)
         pl[NCY_ARR[st] == NCY_MAX] = 1.0
-        remain = n - _stream(seed, _LEAVE, step).binomial(n, pl)
+        remain = n - _binomial(_stream(seed, _LEAVE, step), n, pl)
         pm = _beta_for(r_beta, params.move_a, params.move_b, move_mean, st, remain)
         if edit is not None:
             pm = np.minimum(pm * edit.move[st], 1.0)
-        movers = _stream(seed, _MOVE, step).binomial(remain, pm)
+        movers = _binomial(_stream(seed, _MOVE, step), remain, pm)
         stay = remain - movers
         r_need = _stream(seed, _NEED, step)
-        changers = r_need.binomial(stay, pn)
+        changers = _binomial(r_need, stay, pn)
         stay -= changers
         # Movers, one by one: a destination setting from their next phase and origin setting; some of them
         # change primary need too.
@@ -476,6 +476,16 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
     h_years, h_cube = history_cube(history) if history is not None else ([], np.zeros((0, *out.shape[2:])))
     return Simulation(years=[params.start_year + i + 1 for i in range(years)], cube=out,
                       history_years=h_years, history_cube=h_cube, sims=sims, seed=seed)
+
+
+def _binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial draws, a uniform against p where n is one (two cells in five) and none where n is nought."""
+    out = np.zeros(len(n), dtype=np.int64)
+    one = np.flatnonzero(n == 1)
+    out[one] = rng.random(len(one)) < p[one]
+    more = np.flatnonzero(n > 1)
+    out[more] = rng.binomial(n[more], p[more])
+    return out
 
 
 def _beta_for(rng: np.random.Generator, a: np.ndarray, b: np.ndarray, mean: np.ndarray, state: np.ndarray,

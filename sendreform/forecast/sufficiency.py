@@ -21,24 +21,26 @@ def capacity(*, establishment: pd.DataFrame, planned_places: pd.DataFrame, years
              added: list[dict] = ()) -> pd.DataFrame:
     """Places by (year, setting) open at each January census: in-area establishments' specialist places (a
     mainstream school's only when it has a unit or resourced provision), planned places and added places."""
+    e = establishment[establishment["in_area"].fillna(False).astype(bool)] if len(establishment) else establishment
+    opens = pd.to_datetime(e["open_date"]) if len(e) else pd.Series(dtype="datetime64[ns]")
+    closes = pd.to_datetime(e["close_date"]) if len(e) else pd.Series(dtype="datetime64[ns]")
+    category = [setting_category(kind=k, funding=f, sen_setting=None, sen_unit=bool(u), resourced_provision=bool(r))
+                for k, f, u, r in zip(e.get("kind", []), e.get("funding", []), e.get("has_sen_unit", []),
+                                      e.get("has_resourced_provision", []), strict=True)]
+    places_of = pd.to_numeric(e["specialist_places"], errors="coerce") if len(e) else pd.Series(dtype=float)
+    planned = [(_PLANNED_KIND.get(row.kind), pd.Timestamp(row.open_date), int(row.places))
+               for row in planned_places.itertuples()]
     rows = []
     for year in years:
         day = pd.Timestamp(sen2_census_date(year))
-        e = establishment[establishment["in_area"].fillna(False).astype(bool)]
-        opened = pd.to_datetime(e["open_date"]).isna() | (pd.to_datetime(e["open_date"]) <= day)
-        not_closed = pd.to_datetime(e["close_date"]).isna() | (pd.to_datetime(e["close_date"]) > day)
-        e = e[opened & not_closed]
+        open_now = ((opens.isna() | (opens <= day)) & (closes.isna() | (closes > day))).to_numpy()
         places = {s: 0 for s in SPECIALIST}
-        for row in e.itertuples():
-            category = setting_category(kind=row.kind, funding=row.funding, sen_setting=None,
-                                        sen_unit=bool(row.has_sen_unit),
-                                        resourced_provision=bool(row.has_resourced_provision))
-            if category in places and not pd.isna(row.specialist_places):
-                places[category] += int(row.specialist_places)
-        for row in planned_places.itertuples():
-            category = _PLANNED_KIND.get(row.kind)
-            if category and pd.Timestamp(row.open_date) <= day:
-                places[category] += int(row.places)
+        for c, n, is_open in zip(category, places_of, open_now, strict=True):
+            if is_open and c in places and not pd.isna(n):
+                places[c] += int(n)
+        for c, opened, n in planned:
+            if c and opened <= day:
+                places[c] += n
         for add in added:
             if add["setting"] in places and pd.Timestamp(add["open_date"]) <= day:
                 places[add["setting"]] += int(add["places"])
