@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
@@ -51,7 +51,6 @@ def _function(target: str) -> Callable:
 
 def job_execute(*, job_id: int) -> Job:
     """Run a queued job to the end, recording progress as it goes; a failure is recorded, not raised."""
-    close_old_connections()
     job = Job.objects.get(pk=job_id)
     if job.status != QUEUED:
         return job
