@@ -17,6 +17,9 @@ from sendreform.standards.codes import NEED_TYPE, SETTING_CATEGORY
 from sendreform.web.tables import Column, Table
 
 SUPPRESSED = suppression.SUPPRESSED
+# A breakdown shows the last few censuses before its projection, enough to see the trend it continues while
+# keeping the table narrow enough to read.
+BREAKDOWN_HISTORY = 3
 INTERVAL_COLUMNS = [Column("p2_5", "95% interval from", numeric=True), Column("p25", "50% interval from", numeric=True),
                     Column("p75", "50% interval to", numeric=True), Column("p97_5", "95% interval to", numeric=True)]
 
@@ -28,6 +31,8 @@ class Section:
     intro: str
     table: Table
     fan_rows: list[dict] = field(default_factory=list)  # rows of a fan chart, if the section has one
+    # A breakdown's cells as its table shows them (suppressed ones "c"), one row per label and year, for its chart.
+    chart_rows: list[dict] = field(default_factory=list)
     y_title: str = ""
     x_title: str = "January census"
 
@@ -87,20 +92,22 @@ def _breakdown_section(frames, *, name: str, column: str, codes: tuple, labels, 
                        caption: str, suppressed: bool, csv_url: str) -> Section:
     frame = frames[name]
     actual, projected = _years(frame)
-    shown = ([(actual[-1], "actual")] if actual else []) + [(y, "projection") for y in projected]
+    shown = [(y, "actual") for y in actual[-BREAKDOWN_HISTORY:]] + [(y, "projection") for y in projected]
     totals = frames["total_plans"].set_index("year")["median"]
     rows = [{"label": labels[c]} for c in codes] + [{"label": "Total"}]
-    for year, _kind in shown:
+    chart_rows = []
+    for year, kind in shown:
         sub = frame[frame["year"] == year].set_index(column)["median"]
         values = [_int(sub.get(c, 0)) for c in codes]
         for row, value in zip(rows, _hide(values, suppressed), strict=False):
             row[f"y{year}"] = value
+            chart_rows.append({"label": row["label"], "year": int(year), "kind": kind, "value": value})
         rows[-1][f"y{year}"] = _total(_int(totals.get(year)), values, suppressed)
     columns = [Column("label", heading)] + [Column(f"y{y}", _year_label(y, k), numeric=True) for y, k in shown]
     table = Table(caption=caption, columns=columns, rows=rows, csv_url=csv_url)
-    return Section(key=key, heading=f"Plans by {heading.lower()}", table=table,
-                   intro="The last census's counts, then the median of the simulations for each January. Medians "
-                         "of the parts need not add up to the median of the total.")
+    return Section(key=key, heading=f"Plans by {heading.lower()}", table=table, chart_rows=chart_rows,
+                   intro=f"The last {BREAKDOWN_HISTORY} censuses' counts, then the median of the simulations for "
+                         f"each January. Medians of the parts need not add up to the median of the total.")
 
 
 def cost_sections(frames, *, suppressed: bool, csv_urls: Callable[[str], str]) -> list[Section]:

@@ -5,7 +5,6 @@ downloads and how to reproduce it), and the scenarios with their edit history. W
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from sendreform.forecasting import selectors
+from sendreform.forecasting.charts import section_chart
 from sendreform.forecasting.forms import RunStartForm, ScenarioForm
 from sendreform.forecasting.models import DONE, ForecastRun, Scenario
 from sendreform.forecasting.services import forecast_run_start, scenario_create, scenario_update
 from sendreform.forecasting.tables import run_sections
-from sendreform.indicators.charts import fan_chart_svg
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -92,11 +91,7 @@ def _sections(request, run: ForecastRun):
 def run_detail(request, pk):
     run = _run(request, pk)
     suppressed = selectors.forecast_suppressed_for(user=request.user)
-    sections = [
-        {"section": s, "table": replace(s.table, csv_url=""), "chart": fan_chart_svg(s.fan_rows, y_title=s.y_title, x_title=s.x_title,
-                                              chart_id=f"chart-{s.key}", title=f"{s.heading}: fan chart",
-                                              description=_fan_description(s)) if s.fan_rows else None}
-        for s in _sections(request, run)]
+    sections = [{"section": s, "chart": section_chart(s)} for s in _sections(request, run)]
     return render(request, "forecasting/run_detail.html", {
         "run": run, "sections": sections, "suppressed": suppressed, "command": selectors.forecast_run_command(run=run),
         "summary": run.summary, "headline": _headline(run, suppressed), "model_tables": sorted(run.tables) if not suppressed else [],
@@ -111,29 +106,6 @@ def _headline(run: ForecastRun, suppressed: bool) -> str:
     last = rows[-1]
     return (f"In January {last['year']} the median projection is {last['median']:,.0f} children and young people "
             f"with an EHC plan (95% interval {last['p2_5']:,.0f} to {last['p97_5']:,.0f}).")
-
-
-def _fan_description(section) -> str:
-    """One sentence of what the fan chart shows, for anyone who cannot see it."""
-    rows = [r for r in section.fan_rows if isinstance(r.get("median"), int | float)]
-    actual = [r for r in rows if r["kind"] == "actual"]
-    projected = [r for r in rows if r["kind"] == "projection"]
-    unit = " million pounds" if section.key.startswith("cost") else ""
-
-    def n(value):
-        return f"{value:,.1f}" if unit else f"{value:,.0f}"
-
-    text = ""
-    if actual:
-        text += (f"From {n(actual[0]['median'])}{unit} in {actual[0]['year']} to {n(actual[-1]['median'])}{unit} "
-                 f"in {actual[-1]['year']}. ")
-    if projected:
-        last = projected[-1]
-        interval = ""
-        if isinstance(last.get("p2_5"), int | float) and isinstance(last.get("p97_5"), int | float):
-            interval = f" (95% interval {n(last['p2_5'])} to {n(last['p97_5'])})"
-        text += f"The median projection for {last['year']} is {n(last['median'])}{unit}{interval}."
-    return text or "No figures to show."
 
 
 @login_required

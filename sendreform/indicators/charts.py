@@ -196,3 +196,15 @@ def fan_chart_svg(rows: list[dict], *, y_title: str, title: str, description: st
                   x_title: str = "January census") -> SafeString:
     return chart_svg(fan_chart_spec(rows, y_title=y_title, x_title=x_title), title=title,
                      description=description, chart_id=chart_id)
+
+
+def chart_configure(chart):
+    """The house style of every chart drawn here: Arial in GOV.UK black, no frame round the plot, and the marks
+    hidden from assistive technology (the SVG's title and description speak for the whole drawing)."""
+    return (
+        chart.configure(font="Arial", aria=False)
+        .configure_axis(labelFontSize=13, titleFontSize=14, labelColor="#0b0c0c", titleColor="#0b0c0c")
+        .configure_header(labelFontSize=13, labelColor="#0b0c0c", titleFontSize=14, titleColor="#0b0c0c")
+        .configure_legend(labelFontSize=14, labelLimit=400)
+        .configure_view(stroke=None)
+    )
