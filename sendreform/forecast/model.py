@@ -30,6 +30,7 @@ BAND_AGE_GROUP = (0, 0, 1, 2, 3, 4)
 
 DEFAULT_SIMS = 1_000
 DEFAULT_HALF_LIFE = 3.0  # chosen by the rolling-origin backtest (docs/adr/0010-forecast-model.md)
+BETA_SAMPLES = 64  # draws of each state's leaving and moving Beta, one picked per cell and year
 PRIOR_STRENGTH = 2.0  # pseudo-observations a sparse cell borrows from its pooled rate
 DIRICHLET_FLOOR = 0.05  # pseudo-count on every allowed destination, so none is impossible
 # The yearly trend of the overall joining and leaving rates: a normal prior on the slope (log scale, so 0.05 is
@@ -379,9 +380,10 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
     rng = _stream(seed, _PARAMETERS)
     # Parameter uncertainty: a rate drawn per simulation for needs, destinations and joining, held through the
     # horizon; leaving and moving are beta-binomial in each occupied state and year (everyone's state changes
-    # every year as they move up a year, so a state's draw would rarely be seen twice anyway).
-    leave_mean = params.leave_a / (params.leave_a + params.leave_b)
-    move_mean = params.move_a / (params.move_a + params.move_b)
+    # every year as they move up a year, so a state's draw would rarely be seen twice anyway), each cell's
+    # rate one of BETA_SAMPLES draws of its state's Beta, chosen by the cell's own uniform.
+    leave_beta = rng.beta(params.leave_a, params.leave_b, size=(BETA_SAMPLES, N_STATE))
+    move_beta = rng.beta(params.move_a, params.move_b, size=(BETA_SAMPLES, N_STATE))
     p_need = rng.beta(params.need_a, params.need_b, size=(sims, *params.need_a.shape))
     move_cdf = _cdf(_dirichlet(rng, params.move_dest, sims)).reshape(-1, N_SET)  # (sims, phase, origin) rows
     need_cdf = _cdf(_dirichlet(rng, params.need_dest, sims)).reshape(-1, N_NEED)  # (sims, origin) rows
@@ -410,22 +412,22 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
         edit = scenario.step(y0=y0, y1=y1, first=step == 0) if scenario is not None else None
         r_scen = _stream(seed, _SCENARIO, step)
         sim, st = np.divmod(nz, N_STATE)
-        r_beta = _stream(seed, _BETA, step)
-        pl = _beta_for(r_beta, params.leave_a, params.leave_b, leave_mean, st, n)
-        pl = np.minimum(pl * leave_level[step][sim], 1.0)
+        # Each occupied cell's own uniforms, the same for the same cell in any run with this seed.
+        pick = (_keyed_uniform(seed, _BETA, step, nz) * BETA_SAMPLES).astype(np.int64)
+        pl = np.minimum(leave_beta[pick, st] * leave_level[step][sim], 1.0)
         pn = p_need[sim, PHASE_ARR[st], NEED_ARR[st]]
         if edit is not None:
             pl = np.minimum(pl * edit.leave[st], 1.0)
             pn = np.minimum(pn * edit.need[st], 1.0)
         pl[NCY_ARR[st] == NCY_MAX] = 1.0
-        remain = n - _binomial(_stream(seed, _LEAVE, step), n, pl)
-        pm = _beta_for(r_beta, params.move_a, params.move_b, move_mean, st, remain)
+        remain = n - _binomial(_keyed_uniform(seed, _LEAVE, step, nz), n, pl)
+        pm = move_beta[pick, st]
         if edit is not None:
             pm = np.minimum(pm * edit.move[st], 1.0)
-        movers = _binomial(_stream(seed, _MOVE, step), remain, pm)
+        movers = _binomial(_keyed_uniform(seed, _MOVE, step, nz), remain, pm)
         stay = remain - movers
         r_need = _stream(seed, _NEED, step)
-        changers = _binomial(r_need, stay, pn)
+        changers = _binomial(_keyed_uniform(seed, _NEED, step, nz), stay, pn)
         stay -= changers
         # Movers, one by one: a destination setting from their next phase and origin setting; some of them
         # change primary need too.
@@ -446,8 +448,9 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
         pop = params.population_for(y1)
         factor = edit.join_max if edit is not None else 1.0
         level = join_level[step][:, None]
-        joiners = _stream(seed, _JOIN, step).binomial(
-            pop[None, :].astype(np.int64), np.minimum(q_join * level * factor, 1.0)).ravel()
+        joiners = _binomial(_keyed_uniform(seed, _JOIN, step, np.arange(sims * N_NCY)),
+                            np.broadcast_to(pop.astype(np.int64), (sims, N_NCY)).ravel(),
+                            np.minimum(q_join * level * factor, 1.0).ravel())
         sim_j = np.repeat(joiner_sim, joiners)
         ncy_j = np.repeat(joiner_ncy, joiners)
         cell = _categorical(_stream(seed, _JOIN_CELL, step), join_cdf,
@@ -478,25 +481,47 @@ def simulate(*, params: Parameters, years: int, sims: int = DEFAULT_SIMS, seed: 
                       history_years=h_years, history_cube=h_cube, sims=sims, seed=seed)
 
 
-def _binomial(rng: np.random.Generator, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Binomial draws, a uniform against p where n is one (two cells in five) and none where n is nought."""
-    out = np.zeros(len(n), dtype=np.int64)
-    one = np.flatnonzero(n == 1)
-    out[one] = rng.random(len(one)) < p[one]
-    more = np.flatnonzero(n > 1)
-    out[more] = rng.binomial(n[more], p[more])
+def _keyed_uniform(seed: int, kind: int, step: int, keys: np.ndarray) -> np.ndarray:
+    """A uniform in [0, 1) for each key, a hash (splitmix64) of (seed, kind, year, key): the same cell gets the
+    same uniform in every run with the seed, whatever else is occupied, so a scenario and the baseline draw
+    alike cell by cell."""
+    base = np.uint64((seed * 1_000_003 + kind * 10_007 + step + 1) * 0x9E3779B97F4A7C15 % 2**64)
+    with np.errstate(over="ignore"):
+        z = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + base
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+
+
+def _binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) draws by inverting the distribution at the given uniforms: the same uniform gives fewer
+    successes at a lower p, so a scenario that lowers a rate lowers it cell by cell. (A cell so large that
+    (1 - p)^n underflows, hundreds of children, takes the normal approximation, with the logistic quantile
+    for the normal's.)"""
+    n = np.asarray(n, dtype=np.int64)
+    p = np.clip(p, 0.0, 1.0)
+    out = np.where(p >= 1.0, n, 0)
+    live = np.flatnonzero((n > 0) & (p > 0) & (p < 1))
+    q = 1.0 - p[live]
+    pmf = q ** n[live]
+    huge = pmf < 1e-300
+    big, ub = live[huge], np.clip(u[live[huge]], 1e-12, 1 - 1e-12)
+    z = np.log(ub / (1 - ub)) * (np.sqrt(3) / np.pi)
+    out[big] = np.clip(np.rint(n[big] * p[big] + z * np.sqrt(n[big] * p[big] * (1 - p[big]))), 0, n[big])
+    live, q, pmf = live[~huge], q[~huge], pmf[~huge]
+    ratio = p[live] / q
+    cdf = pmf.copy()
+    k = 0
+    go = np.flatnonzero(u[live] >= cdf)
+    while len(go):
+        k += 1
+        at = live[go]
+        out[at] = k
+        pmf[go] *= (n[at] - k + 1) / k * ratio[go]
+        cdf[go] += pmf[go]
+        go = go[(u[at] >= cdf[go]) & (n[at] > k)]
     return out
-
-
-def _beta_for(rng: np.random.Generator, a: np.ndarray, b: np.ndarray, mean: np.ndarray, state: np.ndarray,
-              n: np.ndarray) -> np.ndarray:
-    """A rate for each occupied cell: a Beta(a, b) draw of its state where two or more could take it, and the
-    Beta's mean where only one can (a beta-binomial of one is a Bernoulli of the mean: the same in distribution,
-    and half the draws)."""
-    p = mean[state]
-    several = np.flatnonzero(n >= 2)
-    p[several] = rng.beta(a[state[several]], b[state[several]])
-    return p
 
 
 def _dirichlet(rng: np.random.Generator, alpha: np.ndarray, sims: int) -> np.ndarray:

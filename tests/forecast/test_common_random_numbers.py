@@ -45,10 +45,11 @@ def test_fewer_joiners_give_fewer_plans_in_every_simulation(params):
     assert (fewer[:, 3] < base[:, 3]).all()
 
 
-def test_more_leaving_gives_fewer_plans_in_nearly_every_simulation(params):
+def test_more_leaving_gives_fewer_plans_in_every_simulation(params):
     # Given a scenario raising leaving by a half
     base = simulate(params=params, years=4, sims=SIMS, seed=11).totals()
     more = simulate(params=params, years=4, sims=SIMS, seed=11,
                     scenario=scenario_parse(_scale("leaving", 1.5))).totals()
-    # Then at least 99% of simulations end with fewer plans than their baseline twin
-    assert (more[:, 3] < base[:, 3]).mean() >= 0.99
+    # Then every simulation has fewer plans than its baseline twin in every year (each occupied cell draws its
+    # leavers from its own uniform, so a higher rate means at least as many leavers, cell by cell)
+    assert (more < base).all()

@@ -13,16 +13,17 @@ LEAVE, MOVE, JOIN, POP = 0.10, 0.05, 0.01, 3000
 ASD, MAIN, SPEC = NEEDS.index("ASD"), SETTINGS.index("MAINSTREAM"), SETTINGS.index("MAINTAINED_SPECIAL")
 
 
-def _process(rng, years):
+def _process(rng, years, growth=1.0):
     """People aged NCY 0-11 with ASD in mainstream or maintained special; each year 10% leave, 5% of those
-    staying in mainstream move to special, and 1% of each NCY's population of 3,000 join mainstream."""
+    staying in mainstream move to special, and 1% of each NCY's population of 3,000 join mainstream (times
+    `growth` for each year after the first)."""
     people, rows, next_id = [], [], 0
-    for year in range(2015, 2015 + years):
+    for i, year in enumerate(range(2015, 2015 + years)):
         if people:
             people = [(pid, ncy + 1, s) for pid, ncy, s in people if rng.random() >= LEAVE and ncy < 11]
             people = [(pid, ncy, SPEC if s == MAIN and rng.random() < MOVE else s) for pid, ncy, s in people]
         for ncy in range(0, 12):
-            for _ in range(rng.binomial(POP, JOIN)):
+            for _ in range(rng.binomial(POP, JOIN * growth ** i)):
                 people.append((next_id, ncy, MAIN))
                 next_id += 1
         rows += [(year, pid, ncy, "ASD", SETTINGS[s]) for pid, ncy, s in people]
@@ -68,3 +69,14 @@ def test_the_95_interval_covers_the_true_next_census_at_the_stated_rate():
         q = quantiles(totals)
         hits += q["p2_5"][0] <= truth <= q["p97_5"][0]
     assert hits / reps >= 0.85
+
+
+def test_a_rising_joining_rate_is_found_and_shrunk_by_its_prior():
+    # Given eight censuses in which the joining rate rises by 10% a year (log slope 0.095) and leaving is steady
+    history = _process(np.random.default_rng(3), 8, growth=1.10)
+    # When the model is fitted
+    p = parameters_fit(history=history, half_life=1e9)
+    # Then the joining drift's slope is the truth shrunk by its prior (sd 0.02 against a standard error of about
+    # 0.01: about four-fifths of it, 0.076), give or take 0.02; and leaving shows no trend, give or take 0.03.
+    assert abs(p.join_drift.slope - 0.8 * np.log(1.10)) < 0.02
+    assert abs(p.leave_drift.slope) < 0.03
