@@ -214,9 +214,12 @@ def _edits_table(scenario) -> Table:
 @login_required
 def scenario_detail(request, pk):
     scenario = _scenario(request, pk)
+    # The button starts a run with the start form's own defaults, so the two ways to start one agree.
+    sims, years = RunStartForm.base_fields["sims"].initial, RunStartForm.base_fields["years"].initial
     return render(request, "forecasting/scenario_detail.html", {
         "scenario": scenario, "history": _edits_table(scenario),
-        "can_edit": selectors.forecast_can_run(user=request.user)})
+        "can_edit": selectors.forecast_can_run(user=request.user),
+        "run_defaults": {"sims": sims, "sims_text": f"{sims:,}", "years": years}})
 
 
 @login_required

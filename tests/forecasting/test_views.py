@@ -266,3 +266,29 @@ def test_a_run_whose_job_was_interrupted_shows_as_failed_with_the_reason(client)
     assert "This run did not finish" in text and "The service was restarted before this job finished" in text
     assert page_tables(client.get("/forecasts/"))["Forecast runs"][1][-1] == "Failed"
     assert run.created_by == officer
+
+
+def test_an_officer_starts_a_run_from_a_scenarios_page(client):
+    # Given a scenario, and an officer on its page
+    scenario = Scenario.objects.create(name="Fewer new plans", text=BAD.replace("flying", "joining"))
+    officer = _client(client, roles.OFFICER)
+    text = client.get(f"/forecasts/scenarios/{scenario.pk}/").content.decode()
+    assert "Start a run with this scenario</button>" in text
+    assert "1,000 simulations of 5 years ahead" in text
+    # When they press the button, sending the form as the page holds it
+    form = text[text.index('<form method="post" action="/forecasts/"'):]
+    form = form[:form.index("</form>")]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    response = client.post("/forecasts/", fields)
+    # Then a run of that scenario, 1,000 simulations of 5 years, is started and they are taken to its job
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    run = ForecastRun.objects.get()
+    assert (run.scenario, run.sims, run.years, run.created_by, run.job) == (scenario, 1000, 5, officer, job)
+    assert job.title == "Forecast: Fewer new plans, 1,000 simulations of 5 years"
+
+
+def test_a_board_member_has_no_button_to_start_a_run_from_a_scenario(client):
+    scenario = Scenario.objects.create(name="Fewer new plans", text=BAD.replace("flying", "joining"))
+    _client(client, roles.BOARD_MEMBER)
+    assert "Start a run with this scenario" not in client.get(f"/forecasts/scenarios/{scenario.pk}/").content.decode()
