@@ -1,5 +1,5 @@
 """Forecasts in a real browser, as a new user would try them: an officer starts a baseline run from the app,
-watches its progress page reach "Finished", follows "See the result" and sees the fan chart and its table.
+watches its progress page reach "Finished", follows "See the result" and sees the charts and their tables.
 Every page is checked with axe-core against WCAG 2.2 A and AA."""
 
 import pytest
@@ -46,6 +46,8 @@ def test_an_officer_runs_a_baseline_forecast_and_sees_its_fan_chart(page, area_w
     page.get_by_role("link", name="See the result").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Baseline: 20 simulations of 2 years")
     expect(page.get_by_role("img", name="Plans: fan chart")).to_be_visible()
+    expect(page.get_by_role("img", name="Plans by primary need: one chart for each")).to_be_visible()
+    expect(page.get_by_role("img", name="Sufficiency gaps by setting")).to_be_visible()
     table = page.get_by_role("table", name="Plans at each January census")
     expect(table).to_contain_text("Projection")
     last = area_with_users["last_census"]
