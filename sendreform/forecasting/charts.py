@@ -221,7 +221,8 @@ def scenario_spec(rows: list[dict]) -> dict:
         if lines.empty and diff.empty:
             continue
         left = alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(aria=False), strokeWidth=2.5, aria=False).encode(
-            x=x, y=alt.Y("value:Q", title=f"{title} ({unit})", scale=alt.Scale(zero=False)), color=colour,
+            x=x, y=alt.Y("value:Q", title=title if unit == title.lower() else f"{title} ({unit})",
+                         scale=alt.Scale(zero=False)), color=colour,
             strokeDash=alt.condition(alt.datum.series == "Baseline", alt.value([1, 0]), alt.value([5, 3])),
         ).properties(width=280, height=200, title=f"{title}: baseline and scenario")
         band = alt.Chart(diff).transform_calculate(series="'Difference, 95% interval'").mark_area(aria=False).encode(
