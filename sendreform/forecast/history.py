@@ -133,9 +133,9 @@ class _Coded:
 
 
 def _days(series: pd.Series, *, open_end: bool = False) -> np.ndarray:
-    days = _dates(series).astype("int64")
-    missing = np.isnat(_dates(series)) if len(series) else np.zeros(0, dtype=bool)
-    days[missing] = _NEVER if open_end else -_NEVER
+    dates = _dates(series)
+    days = dates.astype("int64")
+    days[np.isnat(dates)] = _NEVER if open_end else -_NEVER
     return days
 
 
