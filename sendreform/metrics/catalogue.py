@@ -80,9 +80,8 @@ def _units(table: ir.Table, *, as_at, num=1, den=1, person_id=None, establishmen
 
 
 def _plans_placed(t, d, categories: list[str]) -> ir.Table:
-    plans = t.active_plans
-    placed = t.placement_on
-    j = plans.join(placed, ["as_at", "person_id"]).filter(lambda r: r.category.isin(categories))
+    j = t.plans_placed
+    j = j.filter(j.category.isin(categories))
     return _units(j, as_at=j.as_at, person_id=j.person_id, establishment_id=j.establishment_id)
 
 
@@ -353,17 +352,24 @@ def ehcp_issued_20w_pct(t, d):
                   num=x.flag(x.days_between(j.received_date, j.start_date) <= 140))
 
 
+def _sen_attendance(t) -> ir.Table:
+    """Attendance rows of the academic year of each as-at date of SEN pupils (E or K at some time in that
+    year), shared by the attendance indicators."""
+    a, d = t["attendance"], t.dates
+    j = a.join(d, a.academic_year == d.ay).select(
+        d.as_at, a.person_id, a.establishment_id, a.sessions_possible, a.sessions_authorised,
+        a.sessions_unauthorised,
+    )
+    return j.join(_sen_pupils_in_period(t, d, "ay_start", "ay_end"), ["as_at", "person_id"])
+
+
 def _send_attendance_rows(t, d):
-    a, e = t["attendance"], t["establishment"]
+    e = t["establishment"]
     settings = e.filter(
         e.in_area & e.funding.isin(["MAINTAINED", "ACADEMY"]) & e.kind.isin(["MAINSTREAM", "SPECIAL"])
         | (e.in_area & (e.kind == "AP"))
-    )
-    j = a.join(settings, "establishment_id").join(d, a.academic_year == d.ay)
-    j = j.select(d.as_at, a.person_id, a.establishment_id, a.sessions_possible, a.sessions_authorised,
-                 a.sessions_unauthorised)
-    sen = _sen_pupils_in_period(t, d, "ay_start", "ay_end")
-    return j.join(sen, ["as_at", "person_id"])
+    ).select("establishment_id")
+    return t.shared("sen_attendance", _sen_attendance).join(settings, "establishment_id")
 
 
 @indicator(
@@ -397,13 +403,9 @@ def send_unauthorised_absence_rate(t, d):
     unit="percent", better="down", aggregate="percent", block="inclusive_culture",
 )
 def send_persistent_absence_pct(t, d):
-    a = t["attendance"]
-    j = a.join(d, a.academic_year == d.ay).select(
-        d.as_at, a.person_id, a.sessions_possible, absent=a.sessions_authorised + a.sessions_unauthorised
-    )
-    j = j.join(_sen_pupils_in_period(t, d, "ay_start", "ay_end"), ["as_at", "person_id"])
+    j = t.shared("sen_attendance", _sen_attendance)
     per = j.group_by(["as_at", "person_id"]).aggregate(
-        possible=j.sessions_possible.sum(), absent=j.absent.sum()
+        possible=j.sessions_possible.sum(), absent=(j.sessions_authorised + j.sessions_unauthorised).sum()
     )
     per = per.filter(per.possible > 0)
     return _units(per, as_at=per.as_at, person_id=per.person_id,
@@ -494,7 +496,7 @@ def mainstream_share_pct(t, d):
     before_birthday = (day.month() < b.month()) | ((day.month() == b.month()) & (day.day() < b.day()))
     aged = aged.mutate(age=day.year() - b.year() - x.flag(before_birthday))
     aged = aged.filter((aged.age >= 5) & (aged.age <= 15))
-    placed = t.placement_on.select("as_at", "person_id", "category")
+    placed = t.plans_placed.select("as_at", "person_id", "category")
     j = aged.left_join(placed, ["as_at", "person_id"])
     return _units(j, as_at=j.as_at, person_id=j.person_id,
                   num=x.flag(j.category.isin(["MAINSTREAM", "MAINSTREAM_BASE"]).fill_null(False)))

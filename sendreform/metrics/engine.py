@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import ibis
@@ -32,8 +32,6 @@ BREAKDOWN_COLUMNS = {
     "sen_provision": "sen_provision",
     "local_area": "local_area",
 }
-# Columns a unit may fix itself, which then win over the person's attribute on the date.
-FIXABLE = ("sen_provision",)
 UNKNOWN = "UNKNOWN"
 
 
@@ -56,12 +54,12 @@ class Figure:
 
 class Tables(Mapping):
     """The canonical tables of one backend for one dates table, with the intermediates many indicators
-    share (placements with their category, each person's placement and active plan on each date, person
-    attributes), each built once and, where the backend allows, computed once into a temporary table."""
+    share (placements with their category, each person's active plan and placement on each date, a person's
+    need or SEN provision on each date), each built once and, where the backend allows and it pays, computed
+    once into a temporary table."""
 
-    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, runner: Runner, needed=frozenset()):
+    def __init__(self, tables: Mapping[str, ir.Table], dates: ir.Table, runner: Runner):
         self._tables, self.dates, self._runner, self._cache = dict(tables), dates, runner, {}
-        self.needed = frozenset(needed)  # the breakdowns and filters asked for: attributes hold only these
         runner.ensure = self.ensure
 
     def __getitem__(self, name: str) -> ir.Table:
@@ -73,37 +71,54 @@ class Tables(Mapping):
     def __len__(self) -> int:
         return len(self._tables)
 
-    def _shared(self, name: str, build) -> ir.Table:
+    def shared(self, name: str, build: Callable[[Tables], ir.Table], *, only_if_shallow: bool = False) -> ir.Table:
+        """The intermediate `build(tables)` called `name`, built once per run. It becomes a temporary table
+        on SQL backends (on SQLite alone with `only_if_shallow`: elsewhere it is used once, inside a bigger
+        query, and computing it apart would cost more than it saves)."""
+        _BUILDERS.setdefault(name, (build, only_if_shallow))
         if name not in self._cache:
-            self._cache[name] = self._runner.materialise(f"sendreform_{name}", (name,), build)
+            self._cache[name] = self._runner.materialise(f"sendreform_{name}", (name,), lambda: build(self),
+                                                         only_if_shallow=only_if_shallow)
         return self._cache[name]
 
     def ensure(self, name: str) -> ir.Table:
         """The shared intermediate called `name`, made now if this run has not made it yet."""
-        return getattr(self, name)
+        build, only_if_shallow = _BUILDERS[name]
+        return self.shared(name, build, only_if_shallow=only_if_shallow)
 
     @property
     def placements(self) -> ir.Table:
-        return self._shared("placements", lambda: x.placements_categorised(self))
-
-    @property
-    def placement_on(self) -> ir.Table:
-        return self._shared("placement_on", lambda: x.placement_on(self.placements, self.dates))
+        return self.shared("placements", lambda t: x.placements_categorised(t, t.dates), only_if_shallow=True)
 
     @property
     def active_plans(self) -> ir.Table:
-        return self._shared("active_plans", lambda: x.active_plans(self, self.dates))
+        return self.shared("active_plans", lambda t: x.active_plans(t, t.dates))
 
     @property
     def active_plans_year_ago(self) -> ir.Table:
-        return self._shared("active_plans_year_ago",
-                            lambda: x.active_plans(self, self.dates, day=self.dates.year_ago))
+        return self.shared("active_plans_year_ago", lambda t: x.active_plans(t, t.dates, day=t.dates.year_ago))
 
     @property
-    def attributes(self) -> ir.Table:
-        return self._shared(
-            "attributes", lambda: x.person_attributes(self, self.dates, self.placement_on, self.needed)
-        )
+    def plans_placed(self) -> ir.Table:
+        return self.shared("plans_placed", lambda t: x.plans_placed(t.active_plans, t.placements, t.dates))
+
+    @property
+    def placement_on(self) -> ir.Table:
+        """Everyone's placement on each date: only the establishment and cluster breakdowns need it."""
+        return self.shared("placement_on", lambda t: x.placement_on(t.placements, t.dates), only_if_shallow=True)
+
+    @property
+    def people(self) -> ir.Table:
+        # A table on SQLite, which can then index it for the join (it cannot through the canonical casts).
+        return self.shared("people", x.people, only_if_shallow=True)
+
+    @property
+    def primary_need_on(self) -> ir.Table:
+        return self.shared("primary_need_on", lambda t: x.primary_need_on(t, t.dates), only_if_shallow=True)
+
+    @property
+    def sen_provision_on(self) -> ir.Table:
+        return self.shared("sen_provision_on", lambda t: x.sen_provision_on(t, t.dates), only_if_shallow=True)
 
 
 def tables_from_connection(con, names: Iterable[str] | None = None) -> dict[str, ir.Table]:
@@ -136,29 +151,31 @@ def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | Non
     return ibis.memtable(frame, schema=schema)
 
 
-def _enrich(t, d, units: ir.Table, attributes: ir.Table) -> ir.Table:
-    """Units with every breakdown column: the person's attributes on the date, the unit's own establishment
-    (or else the person's placement), and that establishment's cluster."""
-    fixed = {c: f"unit_{c}" for c in FIXABLE if c in units.columns}
-    u = units.rename({v: k for k, v in fixed.items()})
-    j = u.left_join(attributes, ["as_at", "person_id"]).drop("as_at_right", "person_id_right")
-    placed = j.placed_establishment_id if "placed_establishment_id" in j.columns else ibis.null("string")
-    j = j.mutate(establishment_key=j.establishment_id.fill_null(placed))
-    e = t["establishment"].select(est_id="establishment_id", est_cluster="cluster_id", est_la="la_code")
-    j = j.left_join(e, j.establishment_key == e.est_id).drop("est_id")
-    # A person's local area is their home authority; a setting's, the authority it is in.
-    j = j.mutate(cluster_id=j.est_cluster, local_area=j.home_la.fill_null(j.est_la)).drop("est_cluster", "est_la")
-    for column, renamed in fixed.items():
-        own = j[column] if column in j.columns else ibis.null("string")
-        j = j.mutate(**{column: j[renamed].fill_null(own)})
-    return j
+# Every indicator's units in one table: a unit's own SEN provision (one it fixes itself, as an exclusion
+# records the provision at the time) wins over the person's on the date.
+UNITS_SCHEMA = ibis.schema({"indicator": "string", "as_at": "date", "person_id": "string",
+                            "establishment_id": "string", "num": "float64", "den": "float64",
+                            "unit_sen_provision": "string"})
+
+
+def _common(units: ir.Table, indicator: Indicator) -> ir.Table:
+    """An indicator's units in the shape of UNITS_SCHEMA."""
+    own = units.sen_provision if "sen_provision" in units.columns else ibis.null("string")
+    return units.select(
+        indicator=ibis.literal(indicator.id, type="string"), as_at=units.as_at.cast("date"),
+        person_id=units.person_id.cast("string"), establishment_id=units.establishment_id.cast("string"),
+        num=units.num.cast("float64"), den=units.den.cast("float64"), unit_sen_provision=own.cast("string"),
+    )
 
 
 # Backends where a temporary table is cheap and keeps queries shallow (SQLite's parser needs that), and
 # where compiled SQL is kept for reuse; Spark plans deep queries well and its temporary tables are views.
 SQL_BACKENDS = frozenset({"sqlite", "duckdb", "postgres"})
 _COMPILED: dict[tuple, tuple] = {}
-_SHARED = re.compile(r"sendreform_(placements|placement_on|active_plans_year_ago|active_plans|attributes)\b")
+# Shared intermediates by name: (build, only_if_shallow), so that SQL compiled in an earlier run can have
+# the temporary tables it names made again.
+_BUILDERS: dict[str, tuple[Callable, bool]] = {}
+_NAMED = re.compile(r"sendreform_(\w+)")
 
 
 class Runner:
@@ -182,8 +199,9 @@ class Runner:
             _COMPILED[full] = (str(self.con.compile(expr)), expr.schema())
         sql, schema = _COMPILED[full]
         # SQL compiled in an earlier run names shared temporary tables this run may not have made yet.
-        for name in _SHARED.findall(sql):
-            self.ensure(name)
+        for name in _NAMED.findall(sql):
+            if name in _BUILDERS:
+                self.ensure(name)
         return sql, schema
 
     def fetch(self, key: tuple, build) -> pd.DataFrame:
@@ -195,38 +213,28 @@ class Runner:
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
     def materialise(self, name: str, key: tuple, build, *, only_if_shallow: bool = False) -> ir.Table:
-        """Compute a shared intermediate once as a temporary table, where the backend allows it."""
+        """Compute an intermediate once as a temporary table, where the backend allows it."""
         if not self.sql or (only_if_shallow and not self.shallow):
             return build()
-        # Through Ibis (not raw DDL) so that it knows where each backend keeps temporary tables.
         sql, schema = self._compiled(key, build)
-        return self.con.create_table(name, obj=self.con.sql(sql, schema=schema), temp=True, overwrite=True)
+        return self._filled(name, schema, [sql])
 
+    def gather(self, name: str, parts: Mapping[tuple, Callable[[], ir.Table]], schema) -> ir.Table:
+        """One table of the rows of every part (each a query of `schema`'s shape): a temporary table filled
+        one query at a time where the backend allows it, else their union."""
+        if not self.sql:
+            return ibis.union(*[build() for build in parts.values()]) if parts else ibis.table(schema, name=name)
+        return self._filled(name, schema, [self._compiled(key, build)[0] for key, build in parts.items()])
 
-class _Units:
-    """An indicator's units with every breakdown column, built only when a query needs them and kept as a
-    temporary table (so each breakdown's query stays shallow)."""
-
-    def __init__(self, tables: Tables, d, ind: Indicator, filters: Mapping[str, str], runner: Runner):
-        self._args, self._table = (tables, d, ind, filters, runner), None
-
-    @property
-    def table(self) -> ir.Table:
-        if self._table is None:
-            tables, d, ind, filters, runner = self._args
-            raw = runner.materialise("sendreform_units", ("units", ind.id), lambda: ind.units(tables, d),
-                                     only_if_shallow=True)
-            scope = tuple(sorted(filters.items()))
-
-            def build():
-                units = _enrich(tables, d, raw, tables.attributes)
-                for name, value in filters.items():
-                    units = units.filter(_group_column(units, name) == value)
-                return units
-
-            self._table = runner.materialise("sendreform_enriched", ("enriched", ind.id, scope), build,
-                                             only_if_shallow=True)
-        return self._table
+    def _filled(self, name: str, schema, queries: list[str]) -> ir.Table:
+        # The table made through Ibis, which knows where each backend keeps temporary tables; the rows put in
+        # by plain SQL, since handing Ibis SQL text costs a parse of it each time.
+        table = self.con.create_table(name, schema=schema, temp=True, overwrite=True)
+        for sql in queries:
+            self.con.con.execute(f"INSERT INTO {name} {sql}")
+            if getattr(self.con.con, "in_transaction", False):  # sqlite3 opens one before an INSERT
+                self.con.con.commit()
+        return table
 
 
 def _group_column(units: ir.Table | None, by: str | None) -> ir.StringValue:
@@ -239,26 +247,28 @@ def _applicable(indicator: Indicator, names: Iterable[str]) -> bool:
     return all(n in indicator.breakdowns for n in names)
 
 
-def _aggregate(units: ir.Table, indicator: Indicator, group) -> ir.Table:
-    u = units.mutate(group=group)
-    if indicator.aggregate == "median":
-        w = ibis.window(group_by=["as_at", "group"], order_by=["num"])
-        ranked = u.mutate(rank=ibis.row_number().over(w),
-                          n=u.num.count().over(ibis.window(group_by=["as_at", "group"])))
+def _aggregate(units: ir.Table, ids: list[str], by: str | None, median: bool) -> ir.Table:
+    """The sums (or the median) of the units of indicators `ids` per indicator, date and group of `by`."""
+    u = units.filter(units.indicator.isin(ids))
+    u = u.mutate(group=_group_column(u, by))
+    keys = ["indicator", "as_at", "group"]
+    if median:
+        w = ibis.window(group_by=keys, order_by=["num"])
+        ranked = u.mutate(rank=ibis.row_number().over(w), n=u.num.count().over(ibis.window(group_by=keys)))
         middle = ranked.filter(
             (ranked.rank * 2 >= ranked.n - 2) & (ranked.rank * 2 <= ranked.n)
         )
-        med = middle.group_by(["as_at", "group"]).aggregate(median=middle.num.mean())
-        counts = u.group_by(["as_at", "group"]).aggregate(n=u.num.count())
-        agg = counts.join(med, ["as_at", "group"]).select(
-            "as_at", "group", sum_num=med.median, sum_den=counts.n.cast("float64"), n=counts.n,
+        med = middle.group_by(keys).aggregate(median=middle.num.mean())
+        counts = u.group_by(keys).aggregate(n=u.num.count())
+        agg = counts.join(med, keys).select(
+            *keys, sum_num=med.median, sum_den=counts.n.cast("float64"), n=counts.n,
             mean_num=med.median, mean_den=ibis.null().cast("float64"),
         )
     else:
-        agg = u.group_by(["as_at", "group"]).aggregate(
+        agg = u.group_by(keys).aggregate(
             sum_num=u.num.sum(), sum_den=u.den.sum(), n=u.count(), mean_num=u.num.mean(), mean_den=u.den.mean()
         )
-    return agg.mutate(indicator=ibis.literal(indicator.id))
+    return agg.mutate(by=ibis.literal(by or "", type="string"))
 
 
 def _value(indicator: Indicator, row: Mapping) -> tuple[float | None, float | None, float | None, str | None]:
@@ -305,38 +315,55 @@ def evaluate(
     filters: Mapping[str, str] | None = None,
     con=None,
 ) -> list[Figure]:
-    """Every requested indicator at every as-at date, with the requested breakdowns, in one query per
-    breakdown. `filters` keeps only the units of one group (e.g. {"cluster": "870-C1"}). Breakdowns an
-    indicator does not offer are left out of its figures."""
+    """Every requested indicator at every as-at date, with the requested breakdowns. `filters` keeps only
+    the units of one group (e.g. {"cluster": "870-C1"}). Breakdowns an indicator does not offer are left out
+    of its figures.
+
+    Every indicator's units go into one table (one query per indicator: SQLite's parser overflows on their
+    union), which is joined to the breakdowns once, for the whole catalogue, and aggregated in one query per
+    breakdown."""
     as_ats = sorted(set(as_ats))
     indicators = [CATALOGUE[i] for i in (ids or CATALOGUE)]
     by, filters = list(by), dict(filters or {})
     needed = frozenset(by) | frozenset(filters)
-    # Attributes (and so every query over them) differ with the breakdowns asked for.
+    # Breakdown columns (and so every query over them) differ with the breakdowns asked for.
     runner = Runner(con, tables, variant=tuple(sorted(needed)))
     d = dates_table(as_ats, period)
     if runner.sql:
         con.create_table("sendreform_dates", obj=d, temp=True, overwrite=True)
         d = con.table("sendreform_dates")
-    tables = Tables(tables, d, runner, needed)
+    tables = Tables(tables, d, runner)
     scope = tuple(sorted(filters.items()))
+    chosen = [ind for ind in indicators if _applicable(ind, filters)]
+
+    units = runner.gather("sendreform_units", {
+        ("units", ind.id): (lambda ind=ind: _common(ind.units(tables, d), ind)) for ind in chosen
+    }, UNITS_SCHEMA)
+    enriched = None
+    if by or filters:
+        def build():
+            out = x.with_breakdowns(tables, units, needed)
+            for name, value in filters.items():
+                out = out.filter(_group_column(out, name) == value)
+            return out
+
+        # A table when more than one query reads it (or on SQLite, to keep the queries shallow).
+        reads = len(by) + bool(filters)
+        enriched = runner.materialise("sendreform_enriched", ("enriched", scope), build, only_if_shallow=reads < 2)
 
     frames = []
-    for ind in indicators:
-        if not _applicable(ind, filters):
-            continue
-        # Made now, not inside a query's build: a query compiled earlier would not build it.
-        units = _Units(tables, d, ind, filters, runner).table if (by or filters) else None
-        for breakdown in [None, *by]:
-            if breakdown is not None and breakdown not in ind.breakdowns:
-                continue
-            # One query per indicator and breakdown: SQLite's parser overflows on deeper unions.
-            frames.append(runner.fetch(
-                ("aggregate", ind.id, breakdown, scope, units is not None),
-                lambda ind=ind, breakdown=breakdown, units=units: _aggregate(
-                    units if units is not None else ind.units(tables, d), ind, _group_column(units, breakdown),
-                ).mutate(by=ibis.literal(breakdown or "", type="string")),
-            ))
+    for breakdown in [None, *by]:
+        source = enriched if (breakdown or filters) else units
+        for median in (False, True):
+            part = tuple(ind.id for ind in chosen if (ind.aggregate == "median") == median
+                         and (breakdown is None or breakdown in ind.breakdowns))
+            if part:
+                frames.append(runner.fetch(
+                    ("aggregate", breakdown, part, median, source is enriched),
+                    lambda source=source, part=part, breakdown=breakdown, median=median: _aggregate(
+                        source, list(part), breakdown, median
+                    ),
+                ))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den"]
     )

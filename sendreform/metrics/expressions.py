@@ -65,9 +65,13 @@ def setting_category(kind, funding, sen_setting, sen_unit, resourced_provision) 
     return sen_setting.notnull().ifelse(by_setting, by_establishment)
 
 
-def placements_categorised(t) -> ir.Table:
-    """Every placement with its establishment's attributes and its setting category."""
+def placements_categorised(t, dates: ir.Table) -> ir.Table:
+    """Every placement that could count on the dates (open at some time between the earliest period start or
+    as-at date and the latest) with its establishment's attributes and its setting category."""
     p, e = t["placement"], t["establishment"]
+    first = ibis.least(dates.p0.min(), dates.as_at.min())
+    last = ibis.greatest(dates.p1.max(), dates.as_at.max())
+    p = p.filter((p.start_date <= last) & (p.end_date.isnull() | (p.end_date >= first) | (p.start_date >= first)))
     joined = p.left_join(e, p.establishment_id == e.establishment_id)
     return joined.select(
         placement_id=p.placement_id,
@@ -88,13 +92,27 @@ def latest_per(table: ir.Table, keys: list[str], order: list) -> ir.Table:
     return table.mutate(_rn=ibis.row_number().over(w)).filter(lambda r: r._rn == 0).drop("_rn")
 
 
-def placement_on(pc: ir.Table, dates: ir.Table) -> ir.Table:
+def placement_on(pc: ir.Table, dates: ir.Table, persons: ir.Table | None = None) -> ir.Table:
     """Each person's placement on each as-at date, from `placements_categorised`: their open placement, the
-    latest-starting where several are open (ties broken by placement_id so every backend agrees)."""
-    open_ = pc.join(dates, open_on(pc.start_date, pc.end_date, dates.as_at)).select(
-        dates.as_at, *[pc[c] for c in pc.columns]
-    )
+    latest-starting where several are open (ties broken by placement_id so every backend agrees). With
+    `persons` (as_at, person_id), only theirs: far cheaper than everyone's when they are few."""
+    if persons is None:
+        open_ = pc.join(dates, open_on(pc.start_date, pc.end_date, dates.as_at)).select(
+            dates.as_at, *[pc[c] for c in pc.columns]
+        )
+    else:
+        open_ = pc.join(
+            persons, (pc.person_id == persons.person_id) & open_on(pc.start_date, pc.end_date, persons.as_at)
+        ).select(persons.as_at, *[pc[c] for c in pc.columns])
     return latest_per(open_, ["person_id", "as_at"], [ibis.desc("start_date"), ibis.desc("placement_id")])
+
+
+def plans_placed(plans: ir.Table, pc: ir.Table, dates: ir.Table) -> ir.Table:
+    """Every (as_at, person_id) of `active_plans` with the person's placement on the date (null when none)."""
+    placed = placement_on(pc, dates, plans)
+    return plans.left_join(placed, ["as_at", "person_id"]).select(
+        plans.as_at, plans.person_id, *[placed[c] for c in placed.columns if c not in ("as_at", "person_id")]
+    )
 
 
 def active_plans(t, dates: ir.Table, day=None) -> ir.Table:
@@ -132,46 +150,80 @@ PERSON_LEVEL = ("primary_need", "phase", "cluster", "establishment", "ethnic_gro
                 "local_area")
 
 
-def person_attributes(t, dates: ir.Table, placed: ir.Table, needed=frozenset(PERSON_LEVEL)) -> ir.Table:
-    """Per (as_at, person_id): the person-level breakdowns on that date.
-
-    Always phase (from national curriculum year), ethnic_group, sex and home_la; and, only when `needed`
-    names them (each costs a join over every person), primary_need (open rank-1 need, latest),
-    sen_provision (open SEN status, latest; N when none), and the establishment and cluster of `placed`
-    (each person's placement on the date).
-    """
-    person = t["person"]
+def primary_need_on(t, dates: ir.Table) -> ir.Table:
+    """(as_at, person_id, primary_need): each person's open rank-1 need on the date, the latest-starting."""
     need = t["sen_need"]
-    status = t["sen_status"]
-    base = person.cross_join(dates).select(
-        dates.as_at,
-        person.person_id,
-        sex=person.sex,
-        home_la=person.home_la,
-        ethnic_group=ethnic_group_expr(person.ethnicity),
-        phase=phase_expr(academic_age_expr(person.birth_date, dates.as_at) - 4),
-    )
-    needs = latest_per(
+    return latest_per(
         need.filter(need.need_rank == 1)
         .join(dates, open_on(need.start_date, need.end_date, dates.as_at))
         .select(dates.as_at, need.person_id, need.need_type, need.start_date),
         ["person_id", "as_at"],
         [ibis.desc("start_date"), ibis.desc("need_type")],
     ).select("as_at", "person_id", primary_need="need_type")
-    statuses = latest_per(
+
+
+def sen_provision_on(t, dates: ir.Table) -> ir.Table:
+    """(as_at, person_id, sen_provision): each person's open SEN status on the date, the latest-starting."""
+    status = t["sen_status"]
+    return latest_per(
         status.join(dates, open_on(status.start_date, status.end_date, dates.as_at)).select(
             dates.as_at, status.person_id, status.sen_provision, status.start_date
         ),
         ["person_id", "as_at"],
         [ibis.desc("start_date"), ibis.asc("sen_provision")],
     ).select("as_at", "person_id", "sen_provision")
-    placed = placed.select(
-        "as_at", "person_id", placed_establishment_id="establishment_id", placed_cluster_id="cluster_id"
-    )
-    out = base
-    extras = [(needs, "primary_need"), (statuses, "sen_provision"), (placed, "cluster"), (placed, "establishment")]
-    for extra in dict.fromkeys(e for e, name in extras if name in needed):
-        out = out.left_join(extra, ["as_at", "person_id"]).drop("as_at_right", "person_id_right")
-    if "sen_provision" in out.columns:
-        out = out.mutate(sen_provision=out.sen_provision.fill_null("N"))
-    return out
+
+
+def people(t) -> ir.Table:
+    """The person columns breakdowns use, named apart from a unit's own."""
+    return t["person"].select(_person="person_id", _home_la="home_la", _sex="sex", _ethnicity="ethnicity",
+                              _birth_date="birth_date")
+
+
+def with_breakdowns(t, units: ir.Table, needed=frozenset(PERSON_LEVEL)) -> ir.Table:
+    """`units` (as_at, person_id, establishment_id, unit_sen_provision, ...) with the breakdown columns
+    `needed` names, on each unit's date, in one query of left joins (SQLite's parser takes no deeper).
+
+    From the person's own row (`people`): local_area (their home authority), sex, ethnic_group, and phase (from
+    national curriculum year on the date); only a unit with a person row has a person's attributes. From
+    what changes over time, each a join made only when asked for: primary_need (`primary_need_on`) and
+    sen_provision (`sen_provision_on`; N when none, and the unit's own where it fixes one). establishment_key
+    is the unit's establishment or else the person's placement on the date (`t.placement_on`); cluster_id
+    and, for a unit without a person, local_area are that establishment's.
+    """
+    columns = {c: units[c] for c in units.columns}
+    j = units
+    p = t.people
+    if needed & {"local_area", "sex", "ethnic_group", "phase", "sen_provision"}:
+        j = j.left_join(p, units.person_id == p._person)
+    known = p._person.notnull()
+    if "sex" in needed:
+        columns["sex"] = p._sex
+    if "ethnic_group" in needed:
+        columns["ethnic_group"] = known.ifelse(ethnic_group_expr(p._ethnicity), ibis.null("string"))
+    if "phase" in needed:
+        phase = phase_expr(academic_age_expr(p._birth_date, units.as_at) - 4)
+        columns["phase"] = known.ifelse(phase, ibis.null("string"))
+    if "primary_need" in needed:
+        n = t.primary_need_on.select(_need_as_at="as_at", _need_person="person_id", _need="primary_need")
+        j = j.left_join(n, (units.as_at == n._need_as_at) & (units.person_id == n._need_person))
+        columns["primary_need"] = n._need
+    if "sen_provision" in needed:
+        s = t.sen_provision_on.select(_sen_as_at="as_at", _sen_person="person_id", _sen="sen_provision")
+        j = j.left_join(s, (units.as_at == s._sen_as_at) & (units.person_id == s._sen_person))
+        own = known.ifelse(s._sen.fill_null("N"), ibis.null("string"))
+        columns["sen_provision"] = units.unit_sen_provision.fill_null(own)
+    key = units.establishment_id
+    if needed & {"cluster", "establishment"}:
+        pl = t.placement_on.select(_placed_as_at="as_at", _placed_person="person_id", _placed="establishment_id")
+        j = j.left_join(pl, (units.as_at == pl._placed_as_at) & (units.person_id == pl._placed_person))
+        key = key.fill_null(pl._placed)
+    columns["establishment_key"] = key
+    if needed & {"cluster", "local_area"}:
+        e = t["establishment"].select(_est="establishment_id", _est_cluster="cluster_id", _est_la="la_code")
+        j = j.left_join(e, key == e._est)
+        columns["cluster_id"] = e._est_cluster
+        if "local_area" in needed:
+            # A person's local area is their home authority; a setting's, the authority it is in.
+            columns["local_area"] = p._home_la.fill_null(e._est_la)
+    return j.select(**columns)
