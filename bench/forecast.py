@@ -216,7 +216,7 @@ def _section(r: dict, load: str) -> str:
         lines.append(
             "The model beats both naive forecasts only at "
             + ", ".join(f"{s['horizon']} year{'s' * (s['horizon'] > 1)}" for s in bt["summary"] if s not in beaten)
-            + " ahead; at " + ", ".join(f"{s['horizon']}" for s in beaten)
+            + " ahead; at " + " and ".join(f"{s['horizon']}" for s in beaten)
             + " years ahead a naive forecast is closer. The synthetic area's totals follow Reading's published "
             "series (with its jump in 2023 and near-standstill in 2025), and its leavers are whatever closes "
             "the gap to those totals, not a rate on the young people of leaving age, so a stock-and-flow model "
