@@ -252,7 +252,12 @@ def main() -> None:
         print(json.dumps(out))
         return
     if not (ENGLAND / "manifest.json").exists():
-        raise SystemExit(f"No synthetic England at {ENGLAND}: run bench/generate.py (or bench/metrics.py) first.")
+        # bench/run.py runs this before bench/metrics.py, which would otherwise write it.
+        print(f"Writing the synthetic England to {ENGLAND} (about 7 minutes) ...", file=sys.stderr, flush=True)
+        from sendreform.demo.england import write_areas
+
+        ENGLAND.mkdir(parents=True, exist_ok=True)
+        write_areas(out_dir=ENGLAND, areas=None, seed=870, as_at=AS_AT)
     load = _load()
     results = {}
     for name in STAGES:
