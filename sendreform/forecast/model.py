@@ -39,9 +39,16 @@ DIRICHLET_FLOOR = 0.05  # pseudo-count on every allowed destination, so none is 
 JOIN_TREND_PRIOR = 0.02
 LEAVE_TREND_PRIOR = 0.05
 TREND_DAMPING = 0.8
-# Each projected year departs from the trend by a random walk as wide as past years' departures, with a prior
-# guess (two degrees of freedom) of 10% a year for joining and 15% for leaving: a short history cannot make the
-# years ahead look certain. The defaults were chosen by the rolling-origin backtest (docs/adr/0010).
+# Each projected year departs from the trend as much as the history's own yearly changes of the rate (their
+# recency-weighted root mean square; a random walk for joining). With only two transition years there is one
+# change, so a prior guess (two degrees of freedom) of 10% a year for joining and 15% for leaving is used.
+# Leaving is partially pooled: each NCY's rate is shrunk towards its broad group's (LEAVE_POOL_EDGES, none: one
+# overall rate) with LEAVE_POOL_STRENGTH pseudo-observations, and each state's towards that with PRIOR_STRENGTH.
+# The default (an NCY borrows fully from the overall rate, so a state's age pattern is its own data's) had the
+# lowest backtest error at every horizon among strengths 0, 10, 50, 200 and full, overall or split at NCY 12
+# (docs/adr/0010). A finite strength keeps an age-specific layer between state and overall rate.
+LEAVE_POOL_EDGES: tuple[int, ...] = ()
+LEAVE_POOL_STRENGTH = float("inf")
 SPREAD_PRIOR_DF = 2.0
 JOIN_SPREAD_PRIOR = 0.10
 LEAVE_SPREAD_PRIOR = 0.15
@@ -181,8 +188,10 @@ def parameters_fit(*, history: History, half_life: float = DEFAULT_HALF_LIFE,
     movers = np.bincount(s0[moved], weights=w[moved], minlength=N_STATE)
     stayers = np.bincount(s0[stay], weights=w[stay], minlength=N_STATE)
 
-    # Leaving: pooled by NCY.
-    m_leave = _pooled(leavers, n, NCY_ARR - NCY_MIN, N_NCY)
+    # Leaving: each state shrunk towards its NCY's pooled rate, itself shrunk towards the overall rate (partial
+    # pooling, see LEAVE_POOL_STRENGTH); a state's own leavers still outweigh its PRIOR_STRENGTH pseudo-counts,
+    # so an age pattern the data show clearly stays.
+    m_leave = _leave_pooled(leavers, n)
     leave_a, leave_b = k * m_leave + leavers, k * (1 - m_leave) + (n - leavers)
     # Moving setting: pooled by phase x setting.
     group = PHASE_NEXT_ARR * N_SET + SET_ARR
@@ -243,8 +252,8 @@ def parameters_fit(*, history: History, half_life: float = DEFAULT_HALF_LIFE,
     expected_join = np.array([(pops.get(int(y) + 1, np.zeros(26))[:N_NCY] * pooled_join_rate).sum()
                               for y in years])
     yearly_join = j_counts[: len(years)].sum(axis=1)
-    hazard = _pooled(np.bincount(s0[left], minlength=N_STATE).astype(float),
-                     np.bincount(s0[at_risk], minlength=N_STATE).astype(float), NCY_ARR - NCY_MIN, N_NCY)
+    hazard = _leave_pooled(np.bincount(s0[left], minlength=N_STATE).astype(float),
+                           np.bincount(s0[at_risk], minlength=N_STATE).astype(float))
     yearly_leave = np.array([(left & (t_year == y)).sum() for y in years])
     expected_leave = np.array([hazard[s0[at_risk & (t_year == y)]].sum() for y in years])
     wy = 0.5 ** ((last_origin - years) / half_life)
@@ -294,12 +303,21 @@ def _drift(x: np.ndarray, y: np.ndarray, w: np.ndarray, prior_sd: float, spread_
         return Drift(sigma=_spread(y - ym, w, prior=spread_prior))
     sxx = np.sum(w * (x - xm) ** 2)
     slope = float(np.sum(w * (x - xm) * (y - ym)) / sxx)
-    sigma = _spread(y - ym - slope * (x - xm), w, prior=spread_prior)
+    # The spread is the recency-weighted size of the index's own year-to-year changes: the years ahead depart as
+    # much as past years did from each other, and the trend's standard error is judged by the same spread.
+    sigma = _change_spread(y, w, slope)
     se2 = max(sigma ** 2 / sxx, 1e-12)
     precision = 1 / prior_sd ** 2 + 1 / se2
     shrunk = slope / se2 / precision
     return Drift(slope=shrunk, slope_sd=float(precision ** -0.5), offset=float(shrunk * (x.max() - xm)),
                  sigma=sigma)
+
+
+def _change_spread(y: np.ndarray, w: np.ndarray, slope: float) -> float:
+    """The root mean square of the yearly changes of `y` about the trend's `slope`, each change weighted as the
+    later of its two years."""
+    d = np.diff(y) - slope
+    return float(np.sqrt(np.sum(w[1:] * d ** 2) / w[1:].sum()))
 
 
 def _spread(resid: np.ndarray, w: np.ndarray, prior: float) -> float:
@@ -308,6 +326,23 @@ def _spread(resid: np.ndarray, w: np.ndarray, prior: float) -> float:
     n_eff = w.sum() ** 2 / np.sum(w ** 2)
     sample = np.sum(w * resid ** 2) / w.sum() * n_eff
     return float(np.sqrt((SPREAD_PRIOR_DF * prior ** 2 + sample) / (SPREAD_PRIOR_DF + max(n_eff - 1, 0))))
+
+
+def _leave_pooled(leavers: np.ndarray, exposure: np.ndarray) -> np.ndarray:
+    """Each state's pooled leaving rate: its NCY's rate shrunk towards its broad group's (LEAVE_POOL_EDGES)
+    with LEAVE_POOL_STRENGTH pseudo-observations; all the way (the default, infinite strength) gives the
+    group's rate, Jeffreys-smoothed."""
+    group = np.searchsorted(np.array(LEAVE_POOL_EDGES), NCY_ARR, side="right")
+    broad = _pooled(leavers, exposure, group, len(LEAVE_POOL_EDGES) + 1)
+    ncy = NCY_ARR - NCY_MIN
+    e = np.bincount(ncy, weights=leavers, minlength=N_NCY)[ncy]
+    x = np.bincount(ncy, weights=exposure, minlength=N_NCY)[ncy]
+    k = LEAVE_POOL_STRENGTH
+    if not np.isfinite(k):
+        return broad
+    if k == 0:
+        return _pooled(leavers, exposure, ncy, N_NCY)
+    return np.clip((e + k * broad) / (x + k), 0.001, 0.999)
 
 
 def _pooled(events: np.ndarray, exposure: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
