@@ -207,13 +207,12 @@ def ehe_ehcp_return_rate(t, d):
         d.as_at, d.p0, d.p1, pc.person_id, ehe_start=pc.start_date
     )
     ehe = ehe.join(t.active_plans, ["as_at", "person_id"])
-    school = pc.filter(pc.funding.isin(["MAINTAINED", "ACADEMY"])).select(
-        "person_id", school_start="start_date"
+    school = pc.filter(pc.funding.isin(["MAINTAINED", "ACADEMY"])).join(d, x.in_period(pc.start_date, d)).select(
+        d.as_at, pc.person_id, school_start=pc.start_date
     )
     j = ehe.left_join(
         school,
-        (ehe.person_id == school.person_id) & (school.school_start > ehe.ehe_start)
-        & (school.school_start >= ehe.p0) & (school.school_start <= ehe.p1),
+        (ehe.as_at == school.as_at) & (ehe.person_id == school.person_id) & (school.school_start > ehe.ehe_start),
     )
     j = j.select(ehe.as_at, ehe.person_id, returned=x.flag(j.school_start.notnull()))
     per_person = j.group_by(["as_at", "person_id"]).aggregate(returned=j.returned.max())

@@ -88,7 +88,7 @@ class Tables(Mapping):
 
     @property
     def placements(self) -> ir.Table:
-        return self.shared("placements", lambda t: x.placements_categorised(t, t.dates), only_if_shallow=True)
+        return self.shared("placements", lambda t: x.placements_categorised(t, t.dates))
 
     @property
     def active_plans(self) -> ir.Table:
@@ -247,12 +247,22 @@ def _applicable(indicator: Indicator, names: Iterable[str]) -> bool:
     return all(n in indicator.breakdowns for n in names)
 
 
-def _aggregate(units: ir.Table, ids: list[str], by: str | None, median: bool) -> ir.Table:
-    """The sums (or the median) of the units of indicators `ids` per indicator, date and group of `by`."""
-    u = units.filter(units.indicator.isin(ids))
-    u = u.mutate(group=_group_column(u, by))
+def _aggregate(units: ir.Table, indicators: list[Indicator], by: str | None) -> ir.Table:
+    """The sums (or, for a median, the median) of the units of `indicators` per indicator, date and group of
+    `by`, in one query (so that units joined to their breakdowns are read once)."""
     keys = ["indicator", "as_at", "group"]
-    if median:
+    parts = []
+    sums = [ind.id for ind in indicators if ind.aggregate != "median"]
+    if sums:
+        u = units.filter(units.indicator.isin(sums))
+        u = u.mutate(group=_group_column(u, by))
+        parts.append(u.group_by(keys).aggregate(
+            sum_num=u.num.sum(), sum_den=u.den.sum(), n=u.count(), mean_num=u.num.mean(), mean_den=u.den.mean()
+        ))
+    medians = [ind.id for ind in indicators if ind.aggregate == "median"]
+    if medians:
+        u = units.filter(units.indicator.isin(medians))
+        u = u.mutate(group=_group_column(u, by))
         w = ibis.window(group_by=keys, order_by=["num"])
         ranked = u.mutate(rank=ibis.row_number().over(w), n=u.num.count().over(ibis.window(group_by=keys)))
         middle = ranked.filter(
@@ -260,15 +270,11 @@ def _aggregate(units: ir.Table, ids: list[str], by: str | None, median: bool) ->
         )
         med = middle.group_by(keys).aggregate(median=middle.num.mean())
         counts = u.group_by(keys).aggregate(n=u.num.count())
-        agg = counts.join(med, keys).select(
+        parts.append(counts.join(med, keys).select(
             *keys, sum_num=med.median, sum_den=counts.n.cast("float64"), n=counts.n,
-            mean_num=med.median, mean_den=ibis.null().cast("float64"),
-        )
-    else:
-        agg = u.group_by(keys).aggregate(
-            sum_num=u.num.sum(), sum_den=u.den.sum(), n=u.count(), mean_num=u.num.mean(), mean_den=u.den.mean()
-        )
-    return agg.mutate(by=ibis.literal(by or "", type="string"))
+            mean_num=med.median, mean_den=ibis.null("float64"),
+        ))
+    return ibis.union(*parts).mutate(by=ibis.literal(by or "", type="string"))
 
 
 def _value(indicator: Indicator, row: Mapping) -> tuple[float | None, float | None, float | None, str | None]:
@@ -354,16 +360,12 @@ def evaluate(
     frames = []
     for breakdown in [None, *by]:
         source = enriched if (breakdown or filters) else units
-        for median in (False, True):
-            part = tuple(ind.id for ind in chosen if (ind.aggregate == "median") == median
-                         and (breakdown is None or breakdown in ind.breakdowns))
-            if part:
-                frames.append(runner.fetch(
-                    ("aggregate", breakdown, part, median, source is enriched),
-                    lambda source=source, part=part, breakdown=breakdown, median=median: _aggregate(
-                        source, list(part), breakdown, median
-                    ),
-                ))
+        offered = [ind for ind in chosen if breakdown is None or breakdown in ind.breakdowns]
+        if offered:
+            frames.append(runner.fetch(
+                ("aggregate", breakdown, tuple(ind.id for ind in offered), source is enriched),
+                lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
+            ))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den"]
     )
