@@ -363,7 +363,7 @@ def evaluate(
         offered = [ind for ind in chosen if breakdown is None or breakdown in ind.breakdowns]
         if offered:
             frames.append(runner.fetch(
-                ("aggregate", breakdown, tuple(ind.id for ind in offered), source is enriched),
+                ("aggregate", breakdown, tuple(ind.id for ind in offered), scope),
                 lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
             ))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(

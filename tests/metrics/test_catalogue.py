@@ -113,3 +113,16 @@ def test_breakdown_by_local_area_uses_home_authority_or_the_setting_authority(ba
     assert {f.id: [(g.group, g.value) for g in f.groups] for f in figs} == {
         "ehcp_total": [("870", 12)], "maintained_special_places": [("870", 120)]
     }
+
+
+def test_each_filter_gives_its_own_group_when_queries_are_reused(backend):
+    # Given the engine has computed the mainstream share for cluster C1 (its queries kept for reuse)
+    tables = engine.tables_from_connection(backend)
+    [c1] = engine.evaluate(tables, as_ats=[AS_AT], ids=["mainstream_share_pct"], filters={"cluster": "C1"},
+                           con=backend)
+    # When it computes the same for the children placed in no cluster
+    [none] = engine.evaluate(tables, as_ats=[AS_AT], ids=["mainstream_share_pct"],
+                             filters={"cluster": engine.UNKNOWN}, con=backend)
+    # Then each has its own figure: P1, P11 at E1 in mainstream; P4 P5 P6 P8 in no cluster, none in mainstream
+    assert (c1.numerator, c1.denominator) == (2, 2)
+    assert (none.numerator, none.denominator) == (0, 4)
