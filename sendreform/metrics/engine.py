@@ -1,5 +1,6 @@
-"""Run the catalogue on any Ibis backend: one query for every indicator at every as-at date, then the
-values, breakdowns and disproportionality ratios worked out from the aggregated sums.
+"""Run the catalogue on any Ibis backend: every indicator's units at every as-at date gathered into one
+table, joined to the breakdown columns once for the whole catalogue, and summed in one query per
+breakdown; then the values, breakdowns and disproportionality ratios worked out from the sums.
 
 `tables` maps each canonical table name to an Ibis table on one backend (`tables_from_connection`).
 """
@@ -21,7 +22,7 @@ from sendreform.metrics.catalogue import CATALOGUE, Indicator
 from sendreform.standards import periods
 from sendreform.standards.schemas import TABLES, ibis_schema
 
-# Breakdown name -> column of the enriched units table.
+# Breakdown name -> column of the units joined to their breakdowns (`expressions.with_breakdowns`).
 BREAKDOWN_COLUMNS = {
     "primary_need": "primary_need",
     "phase": "phase",
