@@ -9,3 +9,8 @@ def jobs_visible_to(*, user):
     if user.role in WHOLE_AREA_ROLES:
         return jobs
     return jobs.filter(created_by=user)
+
+
+def jobs_recent_started_by(*, user, limit: int = 5):
+    """The jobs this user started most recently, for their home page."""
+    return list(Job.objects.filter(created_by=user)[:limit])

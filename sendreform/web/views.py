@@ -6,12 +6,14 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from sendreform.jobs.selectors import jobs_recent_started_by
 from sendreform.web.selectors import home_for
 
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"home": home_for(user=request.user)})
+    return render(request, "web/home.html", {"home": home_for(user=request.user),
+                                             "jobs": jobs_recent_started_by(user=request.user)})
 
 
 def page_forbidden(request, exception=None):

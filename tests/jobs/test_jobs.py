@@ -93,3 +93,17 @@ def test_only_the_starter_or_a_whole_area_role_can_follow_a_job(client):
     assert "A test job" not in client.get("/jobs/").content.decode()
     client.force_login(officer)
     assert client.get(f"/jobs/{job.pk}.json").json()["status"] == DONE
+
+
+def test_the_home_page_lists_the_jobs_a_user_started(client):
+    # Given an officer who started a job that failed, and another officer's job
+    officer, other = UserFactory(role=roles.OFFICER), UserFactory(role=roles.OFFICER)
+    job_execute(job_id=_job("work_failing", {}, by=officer).pk)
+    Job.objects.create(kind="test", title="Someone else's run", target="x.y", created_by=other)
+    # When the officer opens their home page
+    client.force_login(officer)
+    html = client.get("/").content.decode()
+    # Then their job is listed with its state, the other's is not, and the full list is linked
+    assert f'<a class="govuk-link" href="/jobs/{Job.objects.get(created_by=officer).pk}/">A test job</a>: failed' in html
+    assert "Someone else&#x27;s run" not in html and "Someone else's run" not in html
+    assert 'href="/jobs/">All background jobs</a>' in html
