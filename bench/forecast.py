@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -23,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._doc import machine, section_write  # noqa: E402 - after the checkout is on the path
+
 DOC = ROOT / "docs" / "benchmarks.md"
 ENGLAND = ROOT / "var" / "bench" / "england"
 BACKTEST_OUT = ROOT / "var" / "bench" / "forecast-backtest"
@@ -154,10 +156,6 @@ def _run(name: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-            f"{memory:.1f} GiB memory; run {dt.date.today().isoformat()}")
 
 
 def _load() -> str:
@@ -170,7 +168,7 @@ def _section(r: dict, load: str) -> str:
     lines = [
         SECTION, "",
         f"`bench/forecast.py`, as at {AS_AT.isoformat()}, {SIMS:,} simulations of {YEARS} years, seed 870. "
-        f"Machine: {_machine()}; {load}. Cold is the first run in a fresh process; warm the best of two later "
+        f"Machine: {machine()}; {load}. Cold is the first run in a fresh process; warm the best of two later "
         "runs. Peak memory is the stage's own process (`ru_maxrss`).", "",
         "| what | cold | warm | peak memory | aim |",
         "|---|---|---|---|---|",
@@ -230,16 +228,6 @@ def _section(r: dict, load: str) -> str:
     return "\n".join(lines)
 
 
-def _write(section: str) -> None:
-    # Read right before writing: other benchmarks write their own sections of the same file.
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -264,7 +252,7 @@ def main() -> None:
         print(f"-- {name}", file=sys.stderr, flush=True)
         results[name] = _run(name)
         print(json.dumps(results[name])[:500], file=sys.stderr, flush=True)
-    _write(_section(results, load))
+    section_write(SECTION, _section(results, load))
     print(f"Wrote the '{SECTION[3:]}' section of {DOC.relative_to(ROOT)}")
 
 

@@ -12,8 +12,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import re
 import resource
 import subprocess
 import sys
@@ -22,7 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))
+
+from bench._doc import DOC, machine, section_write  # noqa: E402 - after the checkout is on the path
+
 AS_AT = dt.date(2026, 11, 28)
 SECTION = "## Synthetic data generation"
 
@@ -82,16 +83,6 @@ def run_stage(name: str) -> dict:
     return out
 
 
-def _machine() -> str:
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        memory = "unknown"
-    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-            f"{memory} memory; run {dt.date.today().isoformat()}")
 
 
 def _section(results: dict) -> str:
@@ -101,7 +92,7 @@ def _section(results: dict) -> str:
     lines = [
         SECTION,
         "",
-        f"`bench/generate.py` (as at {AS_AT.isoformat()}, seed 870). Machine: {_machine()}.",
+        f"`bench/generate.py` (as at {AS_AT.isoformat()}, seed 870). Machine: {machine()}.",
         "Peak memory is the stage's own process (`ru_maxrss`); for England the largest worker process too.",
         "",
         "| stage | wall time | peak memory | rows |",
@@ -125,15 +116,7 @@ def _section(results: dict) -> str:
 
 
 def write_doc(results: dict) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    section = _section(results)
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text, encoding="utf-8")
+    section_write(SECTION, _section(results))
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -24,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._doc import machine, section_write  # noqa: E402 - after the checkout is on the path
+
 DOC = ROOT / "docs" / "benchmarks.md"
 ENGLAND = ROOT / "var" / "bench" / "england"
 AS_AT = dt.date(2026, 11, 28)
@@ -149,10 +151,6 @@ def _run(name: str) -> dict:
     return result
 
 
-def _machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-            f"{memory:.1f} GiB memory; run {dt.date.today().isoformat()}")
 
 
 def _aims(r: dict, ratio: float, ratio_cold: float) -> list[str]:
@@ -204,7 +202,7 @@ def _section(r: dict) -> str:
     ]
     lines = [
         SECTION, "",
-        f"`bench/metrics.py`, as at {AS_AT.isoformat()}. Machine: {_machine()}.",
+        f"`bench/metrics.py`, as at {AS_AT.isoformat()}. Machine: {machine()}.",
         "Cold is the first run in a fresh process, which compiles every query to SQL; warm is the best later "
         "run, which reuses the compiled SQL (as the dashboard does). Peak memory is the stage's own process. "
         "England is read in place from its Parquet files (DuckDB views), so every run reads them again, as "
@@ -233,15 +231,6 @@ def _section(r: dict) -> str:
     return "\n".join(lines)
 
 
-def _write(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section.rstrip("\n") + "\n" + ("\n" + text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -261,7 +250,7 @@ def main() -> None:
         print(f"-- {name}", file=sys.stderr, flush=True)
         results[name] = _run(name)
         print(json.dumps(results[name]), file=sys.stderr, flush=True)
-    _write(_section(results))
+    section_write(SECTION, _section(results))
     print(f"Wrote the '{SECTION[3:]}' section of {DOC.relative_to(ROOT)}")
 
 
