@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,9 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._doc import machine, section_write  # noqa: E402 - after the checkout is on the path
+from bench._common import DOC, machine, section_write, stage_run, timed  # noqa: E402 - after the checkout is on the path
 
-DOC = ROOT / "docs" / "benchmarks.md"
 ENGLAND = ROOT / "var" / "bench" / "england"
 BACKTEST_OUT = ROOT / "var" / "bench" / "forecast-backtest"
 SCENARIO = ROOT / "scenarios" / "experts-at-hand.yaml"
@@ -56,24 +54,13 @@ def _reading_history():
     return history, time.perf_counter() - start
 
 
-def _timed(fn, repeat: int = 3) -> dict:
-    """Cold (first, in a fresh process) and warm (best of the rest) wall times, and the CPU time of the best."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    best = min(range(1, repeat), key=lambda i: walls[i]) if repeat > 1 else 0
-    return {"cold": walls[0], "warm": walls[best], "warm_cpu": cpus[best]}
 
 
 def stage_reading_run() -> dict:
     from sendreform.forecast.run import forecast_run
 
     history, read = _reading_history()
-    out = _timed(lambda: forecast_run(history=history, years=YEARS, sims=SIMS, seed=870))
-    run = forecast_run(history=history, years=YEARS, sims=SIMS, seed=870)
+    out, run = timed(lambda: forecast_run(history=history, years=YEARS, sims=SIMS, seed=870))
     out.update(history_seconds=read, plans=int((history.census["year"] == history.last_year).sum()),
                last_census=history.last_year, total_plans=run.summary["total_plans"])
     return out
@@ -85,8 +72,7 @@ def stage_reading_scenario() -> dict:
 
     history, _ = _reading_history()
     scenario = scenario_load(SCENARIO)
-    out = _timed(lambda: forecast_run(history=history, years=YEARS, sims=SIMS, seed=870, scenario=scenario))
-    run = forecast_run(history=history, years=YEARS, sims=SIMS, seed=870, scenario=scenario)
+    out, run = timed(lambda: forecast_run(history=history, years=YEARS, sims=SIMS, seed=870, scenario=scenario))
     compare = run.tables["scenario_vs_baseline"]
     total = compare[compare["measure"] == "total plans"]
     out["difference"] = [{"year": int(r.year), "median": float(r.difference_median), "p2_5": float(r.difference_p2_5),
@@ -148,12 +134,6 @@ STAGES = {
 }
 
 
-def _run(name: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--stage", name], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"stage {name} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 
@@ -250,7 +230,7 @@ def main() -> None:
     results = {}
     for name in STAGES:
         print(f"-- {name}", file=sys.stderr, flush=True)
-        results[name] = _run(name)
+        results[name] = stage_run(__file__, name)
         print(json.dumps(results[name])[:500], file=sys.stderr, flush=True)
     section_write(SECTION, _section(results, load))
     print(f"Wrote the '{SECTION[3:]}' section of {DOC.relative_to(ROOT)}")

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._doc import DOC, machine, section_write  # noqa: E402 - after the checkout is on the path
+from bench._common import DOC, machine, section_write, stage_run  # noqa: E402 - after the checkout is on the path
 
 AS_AT = dt.date(2026, 11, 28)
 SECTION = "## Synthetic data generation"
@@ -128,9 +127,7 @@ def main() -> None:
         return
     results = {}
     for name in STAGES:
-        done = subprocess.run([sys.executable, __file__, "--stage", name], cwd=ROOT, check=True,
-                              capture_output=True, text=True)
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        results[name] = stage_run(__file__, name)
         print(f"{name}: {results[name]['seconds']:.1f} s, peak {results[name]['peak_mb']:.0f} MB", flush=True)
     write_doc(results)
     print(f"updated {DOC.relative_to(ROOT)}")

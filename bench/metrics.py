@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,9 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._doc import machine, section_write  # noqa: E402 - after the checkout is on the path
+from bench._common import DOC, machine, section_write, stage_run, timed  # noqa: E402 - after the checkout is on the path
 
-DOC = ROOT / "docs" / "benchmarks.md"
 ENGLAND = ROOT / "var" / "bench" / "england"
 AS_AT = dt.date(2026, 11, 28)
 SECTION = "## Indicators"
@@ -37,14 +35,6 @@ TARGETS = [
 ]
 
 
-def _timed(fn, repeat: int = 3) -> dict:
-    """Cold (first, compiling every query) and warm (best of the rest) wall times."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"cold": times[0], "warm": min(times[1:]) if len(times) > 1 else times[0]}
 
 
 def _duckdb_over(folder: Path):
@@ -67,7 +57,7 @@ def stage_reading_duckdb() -> dict:
         pq.write_table(table, folder / f"{name}.parquet")
     con = _duckdb_over(folder)
     tables = engine.tables_from_connection(con)
-    return _timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], con=con))
+    return timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], con=con))[0]
 
 
 def stage_reading_sqlite() -> dict:
@@ -87,7 +77,7 @@ def stage_reading_sqlite() -> dict:
     demo_area_load(seed=870, as_at=AS_AT)
     con = ibis_connection()
     tables = engine.tables_from_connection(con)
-    return _timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], con=con))
+    return timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], con=con))[0]
 
 
 def stage_england_duckdb() -> dict:
@@ -95,7 +85,7 @@ def stage_england_duckdb() -> dict:
 
     con = _duckdb_over(ENGLAND)
     tables = engine.tables_from_connection(con)
-    out = _timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], by=["local_area"], con=con), repeat=2)
+    out, _ = timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], by=["local_area"], con=con), repeat=2)
     figures = engine.evaluate(tables, as_ats=[AS_AT], ids=["ehcp_total"], by=["local_area"], con=con)
     out["areas"] = len(figures[0].groups)
     out["plans"] = figures[0].value
@@ -107,8 +97,8 @@ def stage_england_targets_duckdb() -> dict:
 
     con = _duckdb_over(ENGLAND)
     tables = engine.tables_from_connection(con)
-    return _timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], ids=TARGETS, by=["local_area"], con=con),
-                  repeat=2)
+    return timed(lambda: engine.evaluate(tables, as_ats=[AS_AT], ids=TARGETS, by=["local_area"], con=con),
+                 repeat=2)[0]
 
 
 def stage_england_targets_pandas() -> dict:
@@ -141,11 +131,7 @@ def _england_ready() -> None:
 def _run(name: str) -> dict:
     """One stage in its own process, with how many CPUs other work on the machine used meanwhile."""
     busy, start = _busy_seconds(), time.perf_counter()
-    out = subprocess.run([sys.executable, __file__, "--stage", name], capture_output=True, text=True,
-                         cwd=ROOT, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"stage {name} failed:\n{out.stderr[-3000:]}")
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = stage_run(__file__, name)
     others = _busy_seconds() - busy - result["cpu_seconds"]
     result["others_cpus"] = max(others, 0.0) / (time.perf_counter() - start)
     return result

@@ -1,28 +1,3 @@
-"""Fixtures of the plan tests: Reading's plan file, loaded, and users of each role that matters here."""
+"""The governance tests use the plan tests' fixtures: Reading's plan file, loaded, and users of each role."""
 
-from pathlib import Path
-
-import pytest
-
-READING = Path(__file__).resolve().parents[2] / "plans" / "reading.yaml"
-
-
-@pytest.fixture
-def reading_text():
-    return READING.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def reading_plan(reading_text):
-    from sendreform.plan.services import plan_import
-
-    return plan_import(text=reading_text, source="plans/reading.yaml")
-
-
-@pytest.fixture
-def users():
-    from sendreform.accounts import roles
-    from tests.factories import UserFactory
-
-    return {role: UserFactory(username=role.lower(), role=role)
-            for role in (roles.OFFICER, roles.ADMIN, roles.BOARD_MEMBER, roles.PCF_REP)}
+from tests.plan.conftest import reading_plan, reading_text, users  # noqa: F401 - fixtures, found by name
