@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -91,11 +92,24 @@ def _sections(request, run: ForecastRun):
 def run_detail(request, pk):
     run = _run(request, pk)
     suppressed = selectors.forecast_suppressed_for(user=request.user)
-    sections = [{"section": s, "chart": section_chart(s)} for s in _sections(request, run)]
+    tables = _sections(request, run)
+    sections = [{"section": s, "chart": c} for s, c in zip(tables, _charts(run, tables, suppressed), strict=True)]
     return render(request, "forecasting/run_detail.html", {
         "run": run, "sections": sections, "suppressed": suppressed, "command": selectors.forecast_run_command(run=run),
         "summary": run.summary, "headline": _headline(run, suppressed), "model_tables": sorted(run.tables) if not suppressed else [],
         "can_run": selectors.forecast_can_run(user=request.user)})
+
+
+def _charts(run: ForecastRun, sections, suppressed: bool) -> list:
+    """The sections' charts; a finished run never changes, so its drawings (about a second of work) are kept."""
+    if run.status != DONE:
+        return [section_chart(s) for s in sections]
+    key = f"forecast-run-charts:{run.pk}:{run.finished.isoformat()}:{int(suppressed)}"
+    charts = cache.get(key)
+    if charts is None:
+        charts = [section_chart(s) for s in sections]
+        cache.set(key, charts, timeout=None)
+    return charts
 
 
 def _headline(run: ForecastRun, suppressed: bool) -> str:
