@@ -24,7 +24,8 @@ HALF_LIFE_HELP = "recency weighting half-life in years (default: the model's, ch
 BACKTEST = """\
 Rolling-origin backtest: from each past January census, fit the model to what was known then, project total
 plans 1, 2 and 3 years ahead and compare with what happened, beside the last value and the linear trend on the
-same origins. Writes backtest.csv, backtest_summary.csv and backtest.md (the report) in --out."""
+same origins; the same by age group, setting category and primary need. Writes backtest.csv,
+backtest_summary.csv, backtest_breakdowns.csv and backtest.md (the report) in --out."""
 
 
 def add_parser(commands, subcommand, date_type) -> None:

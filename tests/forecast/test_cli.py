@@ -70,3 +70,27 @@ def test_forecast_backtest_writes_a_report_beside_the_naive_forecasts(area_folde
     assert summary["horizon"].tolist() == [1, 2, 3] and summary["origins"].tolist() == [5, 4, 3]
     report = (out / "backtest.md").read_text()
     assert "## Verdict" in report and "linear trend" in report
+    # The breakdowns come from the same origins: 12 rows for each of age group, setting category and need.
+    cells = pd.read_csv(out / "backtest_breakdowns.csv")
+    assert cells.groupby("breakdown").size().to_dict() == {"age group": 12, "primary need": 12, "setting category": 12}
+    assert "## By age group, setting category and primary need" in report
+    assert "## What happened in the history" in report
+
+
+def test_a_breakdowns_last_value_error_is_last_years_categories_against_this_years(area_folder, tmp_path):
+    # Given the backtest of the area
+    out = tmp_path / "backtest"
+    assert main(["forecast", "backtest", "--data", str(area_folder), "--as-at", "2026-03-01", "--sims", "20",
+                 "--out", str(out)]) == 0
+    # When the setting category counts of January 2024 and 2025 are taken from the run's own history CSV
+    run = tmp_path / "run"
+    assert main(["forecast", "run", "--data", str(area_folder), "--as-at", "2026-03-01", "--sims", "20",
+                 "--years", "1", "--out", str(run)]) == 0
+    settings = pd.read_csv(run / "plans_by_setting.csv")
+    history = settings[settings["kind"] == "actual"].pivot_table(index="setting", columns="year", values="median",
+                                                                  fill_value=0)
+    # Then the last value's error from 2024, one year ahead, is the sum of the categories' changes over 2025's plans
+    by_hand = 100 * (history[2025] - history[2024]).abs().sum() / history[2025].sum()
+    cells = pd.read_csv(out / "backtest_breakdowns.csv")
+    row = cells[(cells["breakdown"] == "setting category") & (cells["origin"] == 2024) & (cells["horizon"] == 1)]
+    assert row["last_value"].iloc[0] == pytest.approx(by_hand)
