@@ -42,8 +42,8 @@ TREND_DAMPING = 0.8
 # Each projected year departs from the trend as much as the history's own yearly changes of the rate (their
 # recency-weighted root mean square; a random walk for joining). With only two transition years there is one
 # change, so a prior (two degrees of freedom) measured on England's local areas is used: the median, over local
-# authorities, of the standard deviation of their yearly log change in new EHC plans 2019-2024 (0.26) and in
-# ceased plans 2022-2024 (0.36), from the DfE's published statistics (docs/adr/0010-forecast-model.md).
+# authorities, of the standard deviation of their yearly log change in new EHC plans 2019-2024 (0.27) and in
+# ceased plans 2022-2024 (0.36), from the DfE's published statistics (scripts/spread_priors.py measures them).
 # Leaving is partially pooled: each NCY's rate is shrunk towards its broad group's (LEAVE_POOL_EDGES, none: one
 # overall rate) with LEAVE_POOL_STRENGTH pseudo-observations, and each state's towards that with PRIOR_STRENGTH.
 # The default (an NCY borrows fully from the overall rate, so a state's age pattern is its own data's) had the
@@ -52,7 +52,7 @@ TREND_DAMPING = 0.8
 LEAVE_POOL_EDGES: tuple[int, ...] = ()
 LEAVE_POOL_STRENGTH = float("inf")
 SPREAD_PRIOR_DF = 2.0
-JOIN_SPREAD_PRIOR = 0.26
+JOIN_SPREAD_PRIOR = 0.27
 LEAVE_SPREAD_PRIOR = 0.36
 
 # Settings a child can move or join into, by phase (early years settings before reception only; post-16
