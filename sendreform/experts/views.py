@@ -60,6 +60,34 @@ def _form_page(request, *, form, heading, button, fields, caption="", status=200
     )
 
 
+def _submit(request, form, action, *, stale: bool = False):
+    """What `action` returns, called with the cleaned data of a form that was posted and is valid; None when
+    the form was not posted or is not valid, or the service refused it. A service's ValidationError goes onto
+    the form for the error summary. With `stale`, so does a referral changed by someone else since the page
+    was shown, and the form moves on to the referral's new version."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except services.ReferralChanged as exc:
+        if not stale:
+            raise
+        _stale(form, exc)
+    except ValidationError as error:
+        errors_onto(form, error)
+    return None
+
+
+def _stale(form, exc) -> None:
+    form.add_error(
+        None,
+        f"This referral was changed{f' by {exc.changed_by}' if exc.changed_by else ''} since you "
+        "opened this page. Check it and submit again.",
+    )
+    form.data = form.data.copy()
+    form.data["version"] = str(exc.version)
+
+
 # ------------------------------------------------------------------------------------------------ index
 @login_required
 def index(request):
@@ -141,21 +169,21 @@ def _referral_form_page(request, *, person=None):
         child=person is not None,
         initial={"risk_flags": prefill.suggested_flags if prefill else []},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.referral_create(
-                by=user,
-                establishment=establishment,
-                person=person,
-                concern=form.cleaned_data["concern"],
-                graduated_response=form.cleaned_data["graduated_response"],
-                risk_flags=form.cleaned_data["risk_flags"],
-                consent_given=form.cleaned_data.get("consent_given", False),
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+    referral = _submit(
+        request,
+        form,
+        lambda data: services.referral_create(
+            by=user,
+            establishment=establishment,
+            person=person,
+            concern=data["concern"],
+            graduated_response=data["graduated_response"],
+            risk_flags=data["risk_flags"],
+            consent_given=data.get("consent_given", False),
+        ),
+    )
+    if referral is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     fields = [("textarea", "concern"), ("textarea", "graduated_response"), ("checkboxes", "risk_flags")]
     if person:
         fields.append(("checkbox", "consent_given"))
@@ -458,10 +486,11 @@ def referral_triage(request, referral_id):
     }
     form = TriageForm(request.POST or None, practitioners=loads, initial=initial)
     changed = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_triage(
+    try:
+        triaged = _submit(
+            request,
+            form,
+            lambda data: services.referral_triage(
                 referral_id=referral.referral_id,
                 version=data["version"],
                 tier=data["tier"],
@@ -470,24 +499,24 @@ def referral_triage(request, referral_id):
                 weekly_hours=data["weekly_hours"],
                 note=data["note"],
                 by=request.user,
-            )
-        except services.ReferralChanged as exc:
-            # Keep what this lead chose, but against the new version: they see the new state above the form
-            # and can submit again knowingly; nothing they typed is lost.
-            referral = exc.referral
-            post = request.POST.copy()
-            post["version"] = str(exc.version)
-            form = TriageForm(post, practitioners=loads)
-            form.is_valid()
-            changed = (
-                f"This referral was changed{f' by {exc.changed_by}' if exc.changed_by else ''} while you "
-                "were triaging it. Check its details as they are now; your choices are kept below. Submit "
-                "again to apply them."
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+            ),
+        )
+    except services.ReferralChanged as exc:
+        # Keep what this lead chose, but against the new version: they see the new state above the form
+        # and can submit again knowingly; nothing they typed is lost.
+        triaged = None
+        referral = exc.referral
+        post = request.POST.copy()
+        post["version"] = str(exc.version)
+        form = TriageForm(post, practitioners=loads)
+        form.is_valid()
+        changed = (
+            f"This referral was changed{f' by {exc.changed_by}' if exc.changed_by else ''} while you "
+            "were triaging it. Check its details as they are now; your choices are kept below. Submit "
+            "again to apply them."
+        )
+    if triaged is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     context = _referral_context(request, referral)
     return _form_page(
         request,
@@ -518,16 +547,6 @@ def _working_referral(request, referral_id):
     return referral
 
 
-def _stale(form, exc) -> None:
-    form.add_error(
-        None,
-        f"This referral was changed{f' by {exc.changed_by}' if exc.changed_by else ''} since you "
-        "opened this page. Check it and submit again.",
-    )
-    form.data = form.data.copy()
-    form.data["version"] = str(exc.version)
-
-
 @login_required
 def involvement_contact(request, involvement_id):
     involvement = selectors.involvement_get(
@@ -537,13 +556,13 @@ def involvement_contact(request, involvement_id):
     if involvement.end_date or referral.closed_date:
         raise Http404("This involvement has ended")
     form = ContactForm(request.POST or None, initial={"contact_date": date_initial(timezone.localdate())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.involvement_contact_log(involvement=involvement, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+    logged = _submit(
+        request,
+        form,
+        lambda data: services.involvement_contact_log(involvement=involvement, by=request.user, **data),
+    )
+    if logged is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     return _form_page(
         request,
         form=form,
@@ -559,13 +578,11 @@ def involvement_contact(request, involvement_id):
 def referral_strategy(request, referral_id):
     referral = _working_referral(request, referral_id)
     form = StrategyForm(request.POST or None, initial={"agreed_date": date_initial(timezone.localdate())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_strategy_add(referral=referral, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+    added = _submit(
+        request, form, lambda data: services.referral_strategy_add(referral=referral, by=request.user, **data)
+    )
+    if added is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     return _form_page(
         request,
         form=form,
@@ -585,17 +602,14 @@ def referral_review(request, referral_id):
     form = ReviewForm(
         request.POST or None, initial={"version": version, "review_date": date_initial(referral.review_date)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_review_set(
-                referral_id=referral.referral_id, by=request.user, **form.cleaned_data
-            )
-        except services.ReferralChanged as exc:
-            _stale(form, exc)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+    reviewed = _submit(
+        request,
+        form,
+        lambda data: services.referral_review_set(referral_id=referral.referral_id, by=request.user, **data),
+        stale=True,
+    )
+    if reviewed is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     return _form_page(
         request,
         form=form,
@@ -614,15 +628,14 @@ def referral_close(request, referral_id):
     form = CloseForm(
         request.POST or None, initial={"version": version, "closed_date": date_initial(timezone.localdate())}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_close(referral_id=referral.referral_id, by=request.user, **form.cleaned_data)
-        except services.ReferralChanged as exc:
-            _stale(form, exc)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:referral-detail", referral_id=referral.referral_id)
+    closed = _submit(
+        request,
+        form,
+        lambda data: services.referral_close(referral_id=referral.referral_id, by=request.user, **data),
+        stale=True,
+    )
+    if closed is not None:
+        return redirect("experts:referral-detail", referral_id=referral.referral_id)
     fields = [("radios", "outcome"), ("date", "closed_date"), ("textarea", "note")]
     if referral.person_id:
         fields.append(("input", "family_email"))
@@ -744,13 +757,8 @@ def practitioners(request, csv=False):
     if csv:
         return table_csv_response(table=_load_table(loads), filename="experts-at-hand-capacity.csv")
     form = PractitionerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practitioner_save(**form.cleaned_data)
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:practitioners")
+    if _submit(request, form, lambda data: services.practitioner_save(**data)) is not None:
+        return redirect("experts:practitioners")
     return render(
         request,
         "experts/practitioners.html",
@@ -856,13 +864,13 @@ def engagement_setting(request, establishment_id):
     form = EngagementForm(request.POST or None, initial={"as_at": date_initial(timezone.localdate())})
     if request.method == "POST":
         _require(can_record)
-        if form.is_valid():
-            try:
-                services.engagement_record(establishment=establishment, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                return redirect("experts:engagement-setting", establishment_id=establishment_id)
+    recorded = _submit(
+        request,
+        form,
+        lambda data: services.engagement_record(establishment=establishment, by=request.user, **data),
+    )
+    if recorded is not None:
+        return redirect("experts:engagement-setting", establishment_id=establishment_id)
     history = Table(
         caption="Engagement over time",
         columns=(
@@ -950,25 +958,23 @@ def meeting_detail(request, meeting_id):
     ]
     children = list(dict(children).items())
     form = ActionForm(request.POST or None, children=children)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = (
-            person_get(user=request.user, person_id=data["person"], page=request.path)
-            if data["person"]
-            else None
-        )
-        try:
-            services.meeting_action_add(
-                meeting=meeting,
-                description=data["description"],
-                owner=data["owner"],
-                due_date=data["due_date"],
-                person=person,
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return redirect("experts:meeting-detail", meeting_id=meeting.pk)
+    added = _submit(
+        request,
+        form,
+        lambda data: services.meeting_action_add(
+            meeting=meeting,
+            description=data["description"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            person=(
+                person_get(user=request.user, person_id=data["person"], page=request.path)
+                if data["person"]
+                else None
+            ),
+        ),
+    )
+    if added is not None:
+        return redirect("experts:meeting-detail", meeting_id=meeting.pk)
     tables = {
         "targeted_plus": Table(
             caption="Open Targeted Plus referrals",
@@ -1065,18 +1071,18 @@ def transition_plan(request, person_id):
     today = timezone.localdate()
     year = periods.academic_year(periods.academic_year(today).end + dt.timedelta(days=1)).name
     form = TransitionPlanForm(request.POST or None, initial={"agreed_date": date_initial(today)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.transition_plan_record(
-                person=person, academic_year=year, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            meeting = request.GET.get("meeting", "")
-            if meeting.isdigit():
-                return redirect("experts:meeting-detail", meeting_id=int(meeting))
-            return redirect("experts:meetings")
+    recorded = _submit(
+        request,
+        form,
+        lambda data: services.transition_plan_record(
+            person=person, academic_year=year, by=request.user, **data
+        ),
+    )
+    if recorded is not None:
+        meeting = request.GET.get("meeting", "")
+        if meeting.isdigit():
+            return redirect("experts:meeting-detail", meeting_id=int(meeting))
+        return redirect("experts:meetings")
     return _form_page(
         request,
         form=form,
@@ -1165,14 +1171,15 @@ def feedback(request, token):
     if invitation.completed_date:
         return render(request, "experts/feedback_done.html", {"already": True})
     form = FeedbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        scores = {k: v for k, v in form.cleaned_data.items() if k != "comment"}
-        try:
-            services.feedback_submit(token=token, scores=scores, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            errors_onto(form, error)
-        else:
-            return render(request, "experts/feedback_done.html", {"already": False})
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.feedback_submit(
+            token=token, scores={k: v for k, v in data.items() if k != "comment"}, comment=data["comment"]
+        ),
+    )
+    if sent is not None:
+        return render(request, "experts/feedback_done.html", {"already": False})
     fields = [("radios", key) for key in services.FEEDBACK_QUESTIONS] + [("textarea", "comment")]
     return _form_page(
         request,
