@@ -2,6 +2,8 @@
 with their parameters, the scenario text used, summary.json, their tables and the data template workbook, so
 a run's pages never depend on files."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 
@@ -50,7 +52,8 @@ class ScenarioEdit(models.Model):
 
 class ForecastRun(models.Model):
     """One run of the model: what it was asked (scenario text, simulations, years, seed, half-life, as-at
-    date), and when finished its summary.json, its tables (name to list of rows) and the workbook."""
+    date), and when finished its summary.json (the file's text, as `sendreform forecast run` writes it), its
+    tables (name to columns and rows) and the workbook."""
 
     status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
     scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
@@ -69,7 +72,10 @@ class ForecastRun(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
-    summary = models.JSONField(default=dict, blank=True)
+    # The text itself, not a JSONField: PostgreSQL's jsonb reorders an object's keys (shorter first), and the
+    # download must be byte for byte the file the command line writes.
+    summary_json = models.TextField(blank=True, default="", help_text="summary.json exactly as `sendreform "
+                                                                     "forecast run` writes it (empty until finished).")
     tables = models.JSONField(default=dict, blank=True, help_text="Each table of the model as its columns and rows.")
     workbook = models.BinaryField(null=True, blank=True, help_text="The DfE data template workbook (.xlsx).")
 
@@ -81,6 +87,11 @@ class ForecastRun(models.Model):
 
     def __str__(self) -> str:
         return f"Forecast run {self.pk}: {self.scenario_label}"
+
+    @property
+    def summary(self) -> dict:
+        """summary.json read (empty until the run has finished)."""
+        return json.loads(self.summary_json) if self.summary_json else {}
 
     @property
     def scenario_label(self) -> str:

@@ -4,13 +4,14 @@ computed from the live database's history and stored with their tables, summary.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -127,10 +128,19 @@ def forecast_run_execute(*, params: dict, progress: Progress, job=None) -> str:
     return reverse("forecasting:run", args=[run.pk])
 
 
+def _table_stored(frame: pd.DataFrame) -> dict:
+    """A table as its columns and rows, lists because PostgreSQL's jsonb does not keep the order of an object's
+    keys; each number exactly as the model made it (`to_json` would round to 10 significant figures, and the
+    CSV would then differ from the command line's), a missing value as null."""
+    split = frame.to_dict(orient="split", index=False)
+    return {"columns": [str(c) for c in split["columns"]],
+            "data": [[None if pd.isna(v) else v for v in row] for row in split["data"]]}
+
+
 def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progress | None = None) -> ForecastRun:
     """Run the model on `history` with the run's parameters and store its tables, summary and workbook."""
     from sendreform.cli.main import code_version
-    from sendreform.forecast.run import forecast_run
+    from sendreform.forecast.run import forecast_run, run_write
     from sendreform.forecast.template import template_values, template_write
 
     scenario = scenario_parse(run.scenario_text, source=run.scenario_name) if run.scenario_text else None
@@ -143,10 +153,11 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
         path = template_write(path=Path(folder) / "data-template.xlsx", sections=sections, history=history,
                               summary=result.summary)
         workbook = path.read_bytes()
-    # Columns and rows as lists: PostgreSQL's jsonb does not keep the order of an object's keys.
-    run.tables = {name: json.loads(frame.to_json(orient="split", index=False))
-                  for name, frame in result.tables.items()}
-    run.summary = result.summary
+        # summary.json as the command line writes it (its keys in order, indented alike), kept as that text.
+        run_write(run=dataclasses.replace(result, tables={}), out_dir=folder)
+        summary_json = (Path(folder) / "summary.json").read_text(encoding="utf-8")
+    run.tables = {name: _table_stored(frame) for name, frame in result.tables.items()}
+    run.summary_json = summary_json
     run.workbook = workbook
     run.status, run.finished, run.error = DONE, timezone.now(), ""
     run.save()

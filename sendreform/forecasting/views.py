@@ -4,8 +4,6 @@ downloads and how to reproduce it), and the scenarios with their edit history. W
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -157,7 +155,8 @@ def run_summary_json(request, pk):
     run = _run(request, pk)
     if run.status != DONE:
         raise Http404("This run has not finished.")
-    response = HttpResponse(json.dumps(run.summary, indent=2), content_type="application/json")
+    # The stored text, so the file is byte for byte the one `sendreform forecast run` writes.
+    response = HttpResponse(run.summary_json, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}-summary.json"'
     return response
 

@@ -1,9 +1,11 @@
 """Forecast pages: who may read, start runs and edit scenarios (403 otherwise, 404 for what does not exist);
 each table's CSV holds what the page shows; the data template workbook holds the run's numbers; figures
-shown outside the council's own view are suppressed."""
+shown outside the council's own view are suppressed; summary.json and the model's own tables download byte for
+byte as `sendreform forecast run` writes them, on PostgreSQL too."""
 
 import csv
 import io
+import json
 import re
 from html.parser import HTMLParser
 
@@ -292,3 +294,45 @@ def test_a_board_member_has_no_button_to_start_a_run_from_a_scenario(client):
     scenario = Scenario.objects.create(name="Fewer new plans", text=BAD.replace("flying", "joining"))
     _client(client, roles.BOARD_MEMBER)
     assert "Start a run with this scenario" not in client.get(f"/forecasts/scenarios/{scenario.pk}/").content.decode()
+
+
+@pytest.fixture
+def finished_run_and_result(monkeypatch, request):
+    """The finished run of `finished_run` with the model's own result for it (as the command line has it)."""
+    import sendreform.forecast.run as pure
+
+    results, model = [], pure.forecast_run
+
+    def recorded(**kwargs):
+        results.append(model(**kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(pure, "forecast_run", recorded)
+    run = request.getfixturevalue("finished_run")
+    return run, results[-1]
+
+
+def test_summary_json_and_the_model_tables_download_as_the_command_line_writes_them(client, finished_run_and_result, tmp_path):
+    # Given a finished run, and the files `sendreform forecast run` writes for the model's result
+    from sendreform.forecast.run import run_write
+
+    run, result = finished_run_and_result
+    run_write(run=result, out_dir=tmp_path)
+    written = (tmp_path / "summary.json").read_bytes()
+    # When a reader downloads its summary.json from the app (read back from the database, jsonb on PostgreSQL)
+    _client(client, roles.BOARD_MEMBER)
+    download = client.get(f"/forecasts/runs/{run.pk}/summary.json")
+    summary = json.loads(download.content)
+    # Then its keys are in the command line's order, at the top and in each year's totals
+    assert list(summary) == list(json.loads(written)) == list(result.summary)
+    assert list(summary)[0] == "total_plans"
+    assert list(summary["total_plans"][0]) == ["year", "median", "p2_5", "p25", "p75", "p97_5"]
+    assert list(summary["scenario"]) == ["name", "text"]
+    # And the file is byte for byte the command line's
+    assert download["Content-Type"] == "application/json"
+    assert download.content == written
+    # And so are the model's own tables: their columns in the same order, every number exact
+    _client(client, roles.ANALYST)
+    for name in result.tables:
+        table = client.get(f"/forecasts/runs/{run.pk}/model/{name}.csv")
+        assert table.content == (tmp_path / f"{name}.csv").read_bytes(), name
