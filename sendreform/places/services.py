@@ -1,0 +1,28 @@
+"""Writes to the money-and-places reference data."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sendreform.interchange.population import Population as PopulationRows
+from sendreform.places.models import Population
+
+
+@transaction.atomic
+def population_replace(*, population: PopulationRows) -> dict[str, int]:
+    """Store the population of every census year the rows hold, replacing what was stored for those years; other
+    years are kept. All or nothing. Returns how many rows were added, changed and left as they were."""
+    stored = {(p.year, p.age): p for p in Population.objects.filter(year__in=population.years)}
+    added, changed, same = [], [], 0
+    for (year, age), value in population.rows.items():
+        row = stored.get((year, age))
+        if row is None:
+            added.append(Population(year=year, age=age, population=value))
+        elif row.population != value:
+            row.population = value
+            changed.append(row)
+        else:
+            same += 1
+    Population.objects.bulk_create(added)
+    Population.objects.bulk_update(changed, ["population"])
+    return {"added": len(added), "changed": len(changed), "unchanged": same}
