@@ -1,6 +1,6 @@
-"""The charts of a run's page, each drawn from the rows of the table beside it, so a figure suppressed in the
-table ("c") is never drawn: it is left out, and the chart's description says how many were. Drawn to SVG by the
-one chart helper, `sendreform.indicators.charts.chart_svg`."""
+"""The charts of a run's page and of a backtest's page, each drawn from the rows of the table beside it, so a
+figure suppressed in the table ("c") is never drawn: it is left out, and the chart's description says how many
+were. Drawn to SVG by the one chart helper, `sendreform.indicators.charts.chart_svg`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from sendreform.forecasting.tables import SUPPRESSED, Section
 from sendreform.indicators.charts import chart_configure, chart_svg, fan_chart_svg
 
-BLACK, BLUE, LIGHT_BLUE, RED, GREY = "#0b0c0c", "#1d70b8", "#d2e2f1", "#d4351c", "#505a5f"
+BLACK, BLUE, LIGHT_BLUE, RED, GREY, GREEN = "#0b0c0c", "#1d70b8", "#d2e2f1", "#d4351c", "#505a5f", "#00703c"
 ACTUAL, PROJECTION = "Actual", "Projection (median)"
 SHORTFALL, SPARE = "Shortfall (more children than places)", "Spare places"
 # The measures of the scenario table drawn: each one's name on the chart, its unit and what a unit is worth.
@@ -261,6 +261,76 @@ def scenario_description(rows: list[dict]) -> str:
             + "; ".join(parts) + "." + _left_out(hidden, "year"))
 
 
+# ------------------------------------------------------------------------------------------ a backtest's forecasts
+
+# The backtest chart's series: its name in the legend, colour and dashes (so the lines differ without colour too).
+BACKTEST_SERIES = {
+    "actual": ("Actual plans", BLACK, [1, 0]),
+    "model": ("Model median from each origin", BLUE, [6, 3]),
+    "trend": ("Linear trend from each origin", GREEN, [2, 3]),
+}
+
+
+def backtest_spec(rows: list[dict]) -> dict:
+    """The actual plans at each census as a solid line, and from each origin the model's median (dashed) and
+    the linear trend (dotted) 1 to 3 years ahead, each starting at the origin's count, so a reader sees where
+    each forecast parted from what happened. Rows are `tables.backtest_chart_rows`'; a value that is not a
+    number (suppressed) breaks its line instead of being drawn."""
+    names = [name for name, _colour, _dash in BACKTEST_SERIES.values()]
+    data = [{"series": BACKTEST_SERIES[r["series"]][0], "line": f"{r['series']} {r['origin'] or ''}",
+             "year": r["year"], "value": float(r["value"]) if _number(r["value"]) else None} for r in rows]
+    frame = pd.DataFrame(data, columns=["series", "line", "year", "value"])
+    years = sorted({r["year"] for r in rows})
+    legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, symbolSize=500,
+                        columns=1)
+    encoding = dict(
+        x=alt.X("year:Q", title="January census", scale=alt.Scale(nice=False),
+                axis=alt.Axis(format="d", values=years, labelAngle=0)),
+        y=alt.Y("value:Q", title="Plans", scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=names, range=[c for _n, c, _d in BACKTEST_SERIES.values()]),
+                        legend=legend),
+        strokeDash=alt.StrokeDash("series:N", legend=legend,
+                                  scale=alt.Scale(domain=names, range=[d for _n, _c, d in BACKTEST_SERIES.values()])),
+        detail="line:N", order="year:Q")
+    actual = alt.datum.series == BACKTEST_SERIES["actual"][0]
+
+    def lines(width: float):
+        return alt.Chart().mark_line(point=alt.OverlayMarkDef(aria=False, size=25), strokeWidth=width, aria=False,
+                                     invalid="break-paths-filter-domains").encode(**encoding)
+
+    # The forecasts first, so the actual line is drawn over them.
+    chart = alt.layer(lines(2).transform_filter(~actual), lines(3).transform_filter(actual),
+                      data=frame).properties(width=620, height=300)
+    return chart_configure(chart).to_dict()
+
+
+def backtest_description(rows: list[dict]) -> str:
+    """What the chart shows in words: the actual from first to last census, how many forecasts the model's
+    median put above the actual, and the forecast furthest from it, beside the linear trend's."""
+    actual = {r["year"]: r["value"] for r in rows if r["series"] == "actual"}
+    shown = [(year, value) for year, value in sorted(actual.items()) if _number(value)]
+    origins = sorted({r["origin"] for r in rows if r["origin"] is not None})
+    if not shown or not origins:
+        return "No figures to show."
+    text = (f"The actual plans at each January census, from {_n(shown[0][1])} in {shown[0][0]} to "
+            f"{_n(shown[-1][1])} in {shown[-1][0]}, as a solid black line; from each of the {len(origins)} "
+            f"origins ({origins[0]} to {origins[-1]}) the model's median as a dashed blue line and the linear trend "
+            "as a dotted green line.")
+    trend = {(r["origin"], r["year"]): r["value"] for r in rows if r["series"] == "trend"}
+    compared = [r for r in rows if r["series"] == "model" and r["year"] != r["origin"] and _number(r["value"])
+                and _number(actual.get(r["year"]))]
+    if compared:
+        above = sum(1 for r in compared if r["value"] > actual[r["year"]])
+        far = max(compared, key=lambda r: abs(r["value"] - actual[r["year"]]) / actual[r["year"]])
+        line = trend.get((far["origin"], far["year"]))
+        text += (f" The model's median was above the actual in {above} of {len(compared)} forecasts. Its furthest "
+                 f"was from {far['origin']} to {far['year']}: {_n(far['value'])} against an actual "
+                 f"{_n(actual[far['year']])}" + (f" (the linear trend {_n(line)})." if _number(line) else "."))
+    # Each origin's first point repeats a count drawn on the actual line; it is not counted twice.
+    hidden = sum(1 for r in rows if r["value"] == SUPPRESSED and r["year"] != r["origin"])
+    return text + _left_out(hidden, "figure")
+
+
 # ------------------------------------------------------------------------------------------ the page's charts
 
 def fan_description(section: Section) -> str:
@@ -303,6 +373,10 @@ def section_chart(section: Section) -> SafeString | None:
     if section.key == "sufficiency" and rows:
         return chart_svg(sufficiency_spec(list(rows)), chart_id=chart_id, title=f"{section.heading} by setting",
                          description=sufficiency_description(list(rows)))
+    if section.key == "origins" and section.chart_rows:
+        return chart_svg(backtest_spec(section.chart_rows), chart_id=chart_id,
+                         title="Total plans: the actual and each origin's forecasts",
+                         description=backtest_description(section.chart_rows))
     if section.key == "scenario-vs-baseline" and any(r["measure"] in SCENARIO_MEASURES for r in rows):
         return chart_svg(scenario_spec(list(rows)), chart_id=chart_id, title=section.heading,
                          description=scenario_description(list(rows)))

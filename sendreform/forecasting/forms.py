@@ -2,8 +2,17 @@
 
 from django import forms
 
+from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecast.scenarios import ScenarioError
-from sendreform.forecasting.services import MAX_SIMS, MAX_YEARS, MIN_SIMS, MIN_YEARS, scenario_validate
+from sendreform.forecasting.services import (
+    MAX_HALF_LIFE,
+    MAX_SIMS,
+    MAX_YEARS,
+    MIN_HALF_LIFE,
+    MIN_SIMS,
+    MIN_YEARS,
+    scenario_validate,
+)
 
 BASELINE = "baseline"
 
@@ -35,6 +44,27 @@ class RunStartForm(forms.Form):
     @property
     def chosen_scenario(self):
         return self.scenarios.get(self.cleaned_data["scenario"])
+
+
+class BacktestStartForm(forms.Form):
+    sims = forms.IntegerField(
+        label="Number of simulations", initial=500, min_value=MIN_SIMS, max_value=MAX_SIMS,
+        help_text=f"Simulations of the model from each past census: more give steadier intervals but take longer. "
+                  f"From {MIN_SIMS} to {MAX_SIMS:,}",
+        error_messages={"required": "Enter the number of simulations",
+                        "invalid": "Enter the number of simulations as a whole number, like 500",
+                        "min_value": f"The number of simulations must be {MIN_SIMS} or more",
+                        "max_value": f"The number of simulations must be {MAX_SIMS:,} or fewer"})
+    half_life = forms.FloatField(
+        label="Recency half-life in years", initial=f"{DEFAULT_HALF_LIFE:g}", min_value=MIN_HALF_LIFE,
+        max_value=MAX_HALF_LIFE,
+        help_text=f"How much less older years count: a year this many years before the census counts half as much "
+                  f"as the latest. The model's own is {DEFAULT_HALF_LIFE:g}; from {MIN_HALF_LIFE:g} to "
+                  f"{MAX_HALF_LIFE:g}",
+        error_messages={"required": "Enter the recency half-life in years",
+                        "invalid": f"Enter the recency half-life as a number of years, like {DEFAULT_HALF_LIFE:g}",
+                        "min_value": f"The recency half-life must be {MIN_HALF_LIFE:g} years or more",
+                        "max_value": f"The recency half-life must be {MAX_HALF_LIFE:g} years or fewer"})
 
 
 class ScenarioForm(forms.Form):

@@ -1,6 +1,6 @@
-"""Reform scenarios as the YAML the model reads (with the history of every edit), and forecast runs stored
-with their parameters, the scenario text used, summary.json, their tables and the data template workbook, so
-a run's pages never depend on files."""
+"""Reform scenarios as the YAML the model reads (with the history of every edit), forecast runs stored with
+their parameters, the scenario text used, summary.json, their tables and the data template workbook, and
+backtests of the model stored with their tables and report, so their pages never depend on files."""
 
 import json
 
@@ -50,7 +50,24 @@ class ScenarioEdit(models.Model):
         return f"{self.scenario} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ForecastRun(models.Model):
+class JobStatus:
+    """The status of something computed by a background job, as its page shows it: failed with the job's reason
+    when the job failed before the work could record it (the service was restarted mid-way)."""
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status in (QUEUED, RUNNING) and self.job is not None and self.job.status == FAILED
+
+    @property
+    def status_label(self) -> str:
+        return RUN_STATUSES[FAILED if self.interrupted else self.status]
+
+    @property
+    def failure(self) -> str:
+        return self.job.error if self.interrupted else self.error
+
+
+class ForecastRun(JobStatus, models.Model):
     """One run of the model: what it was asked (scenario text, simulations, years, seed, half-life, as-at
     date), and when finished its summary.json (the file's text, as `sendreform forecast run` writes it), its
     tables (name to columns and rows) and the workbook."""
@@ -97,15 +114,34 @@ class ForecastRun(models.Model):
     def scenario_label(self) -> str:
         return self.scenario_name or "Baseline"
 
-    @property
-    def interrupted(self) -> bool:
-        """The run's job failed before the run could record it (the service was restarted mid-run)."""
-        return self.status in (QUEUED, RUNNING) and self.job is not None and self.job.status == FAILED
 
-    @property
-    def status_label(self) -> str:
-        return RUN_STATUSES[FAILED if self.interrupted else self.status]
 
-    @property
-    def failure(self) -> str:
-        return self.job.error if self.interrupted else self.error
+class ForecastBacktest(JobStatus, models.Model):
+    """One rolling-origin backtest of the model: what it was asked (simulations, seed, half-life, as-at date),
+    and when finished the frames `sendreform forecast backtest` writes (every origin and horizon, by horizon,
+    by breakdown), the breakdowns' summary, the history's joiners and leavers, and the report (backtest.md)."""
+
+    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
+    sims = models.PositiveIntegerField(help_text="Simulations from each origin.")
+    seed = models.PositiveIntegerField(default=870)
+    half_life = models.FloatField(help_text="Recency weighting half-life in years.")
+    as_at = models.DateField(help_text="The backtest uses the January censuses on or before this date.")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    tables = models.JSONField(default=dict, blank=True, help_text="Each table of the backtest as its columns and "
+                                                                  "rows, every number as the model made it.")
+    report = models.TextField(blank=True, default="", help_text="backtest.md exactly as `sendreform forecast "
+                                                                "backtest` writes it (empty until finished).")
+
+    class Meta:
+        db_table = "app_forecast_backtest"
+        ordering = ["-created", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=list(RUN_STATUSES)),
+                                              name="app_forecast_backtest_status_valid")]
+
+    def __str__(self) -> str:
+        return f"Forecast backtest {self.pk}"

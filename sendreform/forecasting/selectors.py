@@ -1,5 +1,5 @@
-"""Reads of the forecasts: who may read and run them, whose view is suppressed, the runs and scenarios, and a
-run's stored tables back as frames."""
+"""Reads of the forecasts: who may read and run them, whose view is suppressed, the runs, backtests and
+scenarios, and a run's or backtest's stored tables back as frames."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import shlex
 import pandas as pd
 
 from sendreform.accounts import roles
-from sendreform.forecasting.models import ForecastRun, Scenario, ScenarioEdit
+from sendreform.forecast.backtest import backtest_verdict
+from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario, ScenarioEdit
 
 # Officers, analysts and administrators run forecasts and edit scenarios; every role reads the results,
 # which are area aggregates, suppressed outside the council's own view as the dashboard's are.
@@ -36,9 +37,13 @@ def forecast_run_get(*, pk: int) -> ForecastRun:
     return ForecastRun.objects.select_related("created_by", "scenario", "job").get(pk=pk)
 
 
+def _frames(tables: dict) -> dict[str, pd.DataFrame]:
+    return {name: pd.DataFrame(table["data"], columns=table["columns"]) for name, table in (tables or {}).items()}
+
+
 def forecast_run_frames(*, run: ForecastRun) -> dict[str, pd.DataFrame]:
     """The run's tables as the model made them (as `sendreform forecast run` writes them to CSV)."""
-    return {name: pd.DataFrame(table["data"], columns=table["columns"]) for name, table in (run.tables or {}).items()}
+    return _frames(run.tables)
 
 
 def forecast_run_command(*, run: ForecastRun) -> str:
@@ -50,6 +55,55 @@ def forecast_run_command(*, run: ForecastRun) -> str:
     parts += ["--sims", str(run.sims), "--years", str(run.years), "--seed", str(run.seed), "--half-life",
               f"{run.half_life:g}", "--as-at", run.as_at.isoformat(), "--out", f"var/forecast/run-{run.pk}"]
     return shlex.join(parts)
+
+
+def forecast_backtests_list():
+    return ForecastBacktest.objects.select_related("created_by", "job").defer("tables")
+
+
+def forecast_backtest_get(*, pk: int) -> ForecastBacktest:
+    return ForecastBacktest.objects.select_related("created_by", "job").get(pk=pk)
+
+
+def forecast_backtest_frames(*, backtest: ForecastBacktest) -> dict[str, pd.DataFrame]:
+    """The backtest's tables as the model made them: `backtest`, `backtest_summary` and `backtest_breakdowns`
+    (as `sendreform forecast backtest` writes them to CSV), `breakdown_summary` and `history_flows`."""
+    return _frames(backtest.tables)
+
+
+# The files of `sendreform forecast backtest` among a backtest's tables, as the command line names them.
+BACKTEST_FILES = ("backtest", "backtest_summary", "backtest_breakdowns")
+
+
+def forecast_backtest_command(*, backtest: ForecastBacktest) -> str:
+    """The `sendreform forecast backtest` command that repeats this backtest on the same data."""
+    return shlex.join(["sendreform", "forecast", "backtest", "--sims", str(backtest.sims), "--seed",
+                       str(backtest.seed), "--half-life", f"{backtest.half_life:g}", "--as-at",
+                       backtest.as_at.isoformat(), "--out", f"var/forecast/backtest-{backtest.pk}"])
+
+
+def forecast_backtest_verdict(*, backtest: ForecastBacktest) -> str:
+    """The report's one-sentence verdict (whether the model beat both naive forecasts at every horizon), read
+    from the stored report so the list, the page and backtest.md say the same; empty until finished."""
+    lines = backtest.report.splitlines()
+    if "## Verdict" not in lines:
+        return ""
+    after = lines[lines.index("## Verdict") + 1:]
+    return next((line for line in after if line.startswith("The model ")), "")
+
+
+def forecast_backtest_done(*, backtest: ForecastBacktest) -> dict:
+    """What a finished backtest did, for its page to say in words: its origins, the censuses it learned from,
+    how far ahead it forecast, the verdict's sentences by horizon and the report's one-sentence verdict."""
+    if backtest.status != DONE:
+        return {}
+    frames = forecast_backtest_frames(backtest=backtest)
+    origins, flows = sorted(frames["backtest"]["origin"].unique().tolist()), frames["history_flows"]
+    return {"origins": len(origins), "first_origin": origins[0], "last_origin": origins[-1],
+            "first_census": int(flows["from"].min()), "last_census": int(flows["to"].max()),
+            "horizon": int(frames["backtest"]["horizon"].max()),
+            "by_horizon": backtest_verdict(frames["backtest_summary"]).splitlines(),
+            "verdict": forecast_backtest_verdict(backtest=backtest)}
 
 
 def scenarios_list():

@@ -1,6 +1,7 @@
 """Writes of the forecasts: scenarios created and edited (validated by the model's own parser, every version
-kept), the demo's scenarios loaded from `scenarios/*.yaml`, and forecast runs started as background jobs,
-computed from the live database's history and stored with their tables, summary.json and workbook."""
+kept), the demo's scenarios loaded from `scenarios/*.yaml`, forecast runs started as background jobs, computed
+from the live database's history and stored with their tables, summary.json and workbook, and backtests of the
+model started and stored the same way with their tables and report."""
 
 from __future__ import annotations
 
@@ -19,12 +20,25 @@ from django.utils import timezone
 
 from sendreform.forecast.history import History
 from sendreform.forecast.scenarios import ScenarioError, scenario_parse
-from sendreform.forecasting.models import DONE, FAILED, QUEUED, RUNNING, ForecastRun, Scenario, ScenarioEdit
+from sendreform.forecasting.models import (
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    ForecastBacktest,
+    ForecastRun,
+    Scenario,
+    ScenarioEdit,
+)
 
 Progress = Callable[[str, int, int], None]
 JOB_TARGET = "sendreform.forecasting.services.forecast_run_execute"
+BACKTEST_JOB_TARGET = "sendreform.forecasting.services.forecast_backtest_execute"
 MIN_SIMS, MAX_SIMS = 10, 10_000
 MIN_YEARS, MAX_YEARS = 1, 10
+# A recency half-life (years) shorter than half a year ignores all but the last transition year; one longer than
+# the eight censuses of a history weights them all alike.
+MIN_HALF_LIFE, MAX_HALF_LIFE = 0.5, 10.0
 
 
 def _name_line(text: str) -> int | None:
@@ -103,23 +117,30 @@ def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, 
     return job
 
 
-def forecast_run_execute(*, params: dict, progress: Progress, job=None) -> str:
-    """The background job: read the history from the live database, run the model, store the results;
-    returns the run's page. A failure is recorded on the run and raised for the job to record too."""
+def history_read(*, as_at: dt.date, progress: Progress | None = None) -> History:
+    """The census history the model learns from, read from the live database as it stood on `as_at` (through
+    its own connection, so a background job can read it)."""
     from sendreform.common.warehouse import ibis_connection
     from sendreform.forecast.history import history_from_connection
 
+    if progress:
+        progress("Reading the census history", 0, 1)
+    con = ibis_connection()
+    try:
+        return history_from_connection(con=con, as_at=as_at)
+    finally:
+        con.disconnect()
+
+
+def forecast_run_execute(*, params: dict, progress: Progress, job=None) -> str:
+    """The background job: read the history from the live database, run the model, store the results;
+    returns the run's page. A failure is recorded on the run and raised for the job to record too."""
     run = ForecastRun.objects.get(pk=params["run_id"])
     if run.status != QUEUED:
         return reverse("forecasting:run", args=[run.pk])
     ForecastRun.objects.filter(pk=run.pk).update(status=RUNNING)
     try:
-        progress("Reading the census history", 0, 1)
-        con = ibis_connection()
-        try:
-            history = history_from_connection(con=con, as_at=run.as_at)
-        finally:
-            con.disconnect()
+        history = history_read(as_at=run.as_at, progress=progress)
         forecast_run_compute(run=run, history=history, progress=progress)
     except Exception as error:
         ForecastRun.objects.filter(pk=run.pk).update(status=FAILED, error=f"{type(error).__name__}: {error}",
@@ -162,3 +183,89 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
     run.status, run.finished, run.error = DONE, timezone.now(), ""
     run.save()
     return run
+
+
+# ------------------------------------------------------------------------------------------ backtests
+
+
+class TooFewCensuses(ValueError):
+    """The history is too short to backtest: the first origin needs two years of change to learn from before
+    it, and a census after it to compare with."""
+
+
+def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float | None = None,
+                            as_at: dt.date | None = None):
+    """Record a backtest and start it as a background job; returns the job (whose page follows it). Without a
+    half-life it uses the model's own default, as `sendreform forecast backtest` does."""
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
+    from sendreform.jobs.services import job_start
+
+    if not MIN_SIMS <= sims <= MAX_SIMS:
+        raise ValueError(f"simulations must be {MIN_SIMS} to {MAX_SIMS:,}")
+    if half_life is not None and not MIN_HALF_LIFE <= half_life <= MAX_HALF_LIFE:
+        raise ValueError(f"the half-life must be {MIN_HALF_LIFE:g} to {MAX_HALF_LIFE:g} years")
+    backtest = ForecastBacktest.objects.create(sims=sims, seed=seed, half_life=half_life or DEFAULT_HALF_LIFE,
+                                               as_at=as_at or dt.date.today(), created_by=by)
+    job = job_start(kind="forecast_backtest", title=f"Forecast backtest: {sims:,} simulations from each past census",
+                    target=BACKTEST_JOB_TARGET, params={"backtest_id": backtest.pk}, by=by)
+    ForecastBacktest.objects.filter(pk=backtest.pk).update(job=job)
+    return job
+
+
+def forecast_backtest_execute(*, params: dict, progress: Progress, job=None) -> str:
+    """The background job: read the history from the live database as forecast runs do, backtest the model on
+    it, store the results; returns the backtest's page. A failure is recorded on the backtest and raised for the
+    job to record too."""
+    backtest = ForecastBacktest.objects.get(pk=params["backtest_id"])
+    url = reverse("forecasting:backtest", args=[backtest.pk])
+    if backtest.status != QUEUED:
+        return url
+    ForecastBacktest.objects.filter(pk=backtest.pk).update(status=RUNNING)
+    try:
+        history = history_read(as_at=backtest.as_at, progress=progress)
+        forecast_backtest_compute(backtest=backtest, history=history, progress=progress)
+    except Exception as error:
+        ForecastBacktest.objects.filter(pk=backtest.pk).update(
+            status=FAILED, error=f"{type(error).__name__}: {error}", finished=timezone.now())
+        raise
+    return url
+
+
+def forecast_backtest_compute(*, backtest: ForecastBacktest, history: History,
+                              progress: Progress | None = None) -> ForecastBacktest:
+    """Backtest the model on `history` with the backtest's parameters and store what `sendreform forecast
+    backtest` writes (its three tables and backtest.md), with the breakdowns' summary and the history's joiners
+    and leavers that its report shows. Progress is reported as each origin is done."""
+    from sendreform.forecast.backtest import (
+        MIN_TRANSITIONS,
+        backtest_frames,
+        backtest_report,
+        backtest_summary,
+        breakdown_summary,
+        history_flows,
+    )
+
+    censuses = len(history.years)
+    if censuses < MIN_TRANSITIONS + 2:
+        raise TooFewCensuses(f"a backtest needs at least four January censuses; the history has {censuses}")
+    origins = history.years[MIN_TRANSITIONS:-1]
+
+    def each_origin(_stage: str, done: int, total: int) -> None:
+        if progress:
+            stage = (f"Forecasting from the January {origins[done]} census" if done < total else
+                     "Writing the report")
+            progress(stage, done, total)
+
+    each_origin("", 0, len(origins))
+    frame, cells = backtest_frames(history=history, sims=backtest.sims, seed=backtest.seed,
+                                   half_life=backtest.half_life, progress=each_origin)
+    summary, by = backtest_summary(frame), breakdown_summary(cells)
+    report = backtest_report(frame=frame, summary=summary, by=by, history=history, sims=backtest.sims,
+                             seed=backtest.seed, half_life=backtest.half_life)
+    backtest.tables = {name: _table_stored(table) for name, table in (
+        ("backtest", frame), ("backtest_summary", summary), ("backtest_breakdowns", cells),
+        ("breakdown_summary", by), ("history_flows", history_flows(history)))}
+    backtest.report = report
+    backtest.status, backtest.finished, backtest.error = DONE, timezone.now(), ""
+    backtest.save()
+    return backtest

@@ -1,9 +1,11 @@
-"""The sections of a run's page, each one table built once for the page and its CSV download (so the two never
-differ), with the rows of its chart. Figures shown outside the council's own view pass small-number
-suppression as the dashboard's do: a breakdown's cells of 1-5 (and the next smallest) show as "c"."""
+"""The sections of a run's page and of a backtest's page, each one table built once for the page and its CSV
+download (so the two never differ), with the rows of its chart. Figures shown outside the council's own view
+pass small-number suppression as the dashboard's do: a breakdown's cells of 1-5 (and the next smallest) show as
+"c"."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -235,3 +237,142 @@ def run_sections(frames: dict[str, pd.DataFrame], *, suppressed: bool, sims: int
     ]
     scenario = scenario_section(frames, csv_url=csv_url("scenario-vs-baseline"), **common)
     return sections + ([scenario] if scenario else [])
+
+
+# ------------------------------------------------------------------------------------------ a backtest's page
+
+# The breakdowns of a backtest, as `sendreform.forecast.backtest` names them, with each one's key on the page.
+BACKTEST_BREAKDOWNS = {"age group": "by-age-group", "setting category": "by-setting-category",
+                       "primary need": "by-primary-need"}
+_CATEGORIES = {"age group": "age groups", "setting category": "setting categories", "primary need": "primary needs"}
+ERROR_COLUMNS = [Column("model", "Model error (%)", numeric=True),
+                 Column("last_value", "Last value error (%)", numeric=True),
+                 Column("linear_trend", "Linear trend error (%)", numeric=True)]
+
+
+def _percent(value, places: int = 1):
+    """A percentage as the report writes it: errors to one decimal place, shares of origins whole."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), places) if places else int(round(float(value)))
+
+
+def backtest_horizon_section(frames, *, csv_url: str) -> Section:
+    """Error by years ahead: percentages of total plans averaged over origins, so nothing to suppress."""
+    rows = [{"horizon": int(r.horizon), "origins": int(r.origins), "model": _percent(r.model_mape),
+             "last_value": _percent(r.last_value_mape), "linear_trend": _percent(r.linear_trend_mape),
+             "held": _percent(r.coverage_95, 0)} for r in frames["backtest_summary"].itertuples()]
+    table = Table(caption="Error by years ahead: total plans",
+                  columns=[Column("horizon", "Years ahead"), Column("origins", "Origins", numeric=True),
+                           *ERROR_COLUMNS,
+                           Column("held", "95% interval held the actual (% of origins)", numeric=True)],
+                  rows=rows, csv_url=csv_url)
+    return Section(key="by-horizon", heading="By years ahead", table=table,
+                   intro="Each forecast's error is how far it was from the actual number of plans, as a "
+                         "percentage of the actual, averaged over the origins: lower is better. The last column "
+                         "is the share of origins whose actual fell inside the model's 95% interval; a "
+                         "well-judged interval holds it about 19 times in 20.")
+
+
+def backtest_origins_section(frames, *, suppressed: bool, csv_url: str) -> Section:
+    """Every origin's forecasts of total plans beside the actual, counts suppressed as a run's total plans are."""
+    rows = []
+    for r in frames["backtest"].itertuples():
+        values = {"actual": _int(r.actual), "model": _int(r.model_median), "model_from": _int(r.model_p2_5),
+                  "model_to": _int(r.model_p97_5), "last_value": _int(r.last_value),
+                  "linear_trend": _int(r.linear_trend)}
+        if suppressed:
+            values = {k: suppression.suppress_count(v) for k, v in values.items()}
+        rows.append({"origin": str(r.origin), "horizon": int(r.horizon), "year": str(r.year), **values})
+    table = Table(caption="Every forecast of total plans, by origin",
+                  columns=[Column("origin", "Origin (January census)"), Column("horizon", "Years ahead", numeric=True),
+                           Column("year", "January census forecast"), Column("actual", "Actual", numeric=True),
+                           Column("model", "Model median", numeric=True),
+                           Column("model_from", "Model 95% interval from", numeric=True),
+                           Column("model_to", "Model 95% interval to", numeric=True),
+                           Column("last_value", "Last value", numeric=True),
+                           Column("linear_trend", "Linear trend", numeric=True)],
+                  rows=rows, csv_url=csv_url)
+    return Section(key="origins", heading="Every origin", table=table, y_title="Plans",
+                   intro="Each row is one forecast: made at the origin census, for the census some years ahead, "
+                         "beside the number of plans there turned out to be. The last value is the origin's own "
+                         "count; the linear trend is the straight line through every census up to the origin.")
+
+
+def backtest_breakdown_sections(frames, *, csv_url: Callable[[str], str]) -> list[Section]:
+    """One table per breakdown: percentages over its categories averaged over origins, so nothing to suppress."""
+    summary = frames["breakdown_summary"]
+    sections = []
+    for name, key in BACKTEST_BREAKDOWNS.items():
+        rows = [{"horizon": int(r.horizon), "origins": int(r.origins), "model": _percent(r.model),
+                 "last_value": _percent(r.last_value), "linear_trend": _percent(r.linear_trend),
+                 "held": _percent(r.held_95, 0)} for r in summary[summary["breakdown"] == name].itertuples()]
+        table = Table(caption=f"Error by {name}",
+                      columns=[Column("horizon", "Years ahead"), Column("origins", "Origins", numeric=True),
+                               *ERROR_COLUMNS, Column("held", f"95% interval held the actual (% of {_CATEGORIES[name]} "
+                                                              "with plans)", numeric=True)],
+                      rows=rows, csv_url=csv_url(key))
+        sections.append(Section(key=key, heading=f"By {name}", table=table, intro=""))
+    return sections
+
+
+def _flow_row(r, suppressed: bool) -> dict:
+    row = {"from": str(r["from"]), "to": str(r["to"]), "start": _int(r["plans_at_start"]), "joined": _int(r["joined"]),
+           "left": _int(r["left"]), "end": _int(r["plans_at_end"]),
+           "growth": None if r["growth_pct"] is None or pd.isna(r["growth_pct"]) else float(r["growth_pct"])}
+    if not suppressed:
+        return row
+    # The plans at the end are those at the start, plus those who joined, less those who left: one figure hidden
+    # alone could be worked back from the other three, so joiners and leavers are hidden together, and with a
+    # small count at either census the whole year's change is hidden (growth gives one census from the other).
+    if suppression.is_small(row["start"]) or suppression.is_small(row["end"]):
+        row.update({k: SUPPRESSED for k in ("joined", "left", "growth")})
+        row.update({k: SUPPRESSED for k in ("start", "end") if suppression.is_small(row[k])})
+    elif suppression.is_small(row["joined"]) or suppression.is_small(row["left"]):
+        row.update(joined=SUPPRESSED, left=SUPPRESSED)
+    return row
+
+
+def backtest_history_section(frames, *, suppressed: bool, csv_url: str) -> Section:
+    rows = [_flow_row(r, suppressed) for r in frames["history_flows"].to_dict(orient="records")]
+    table = Table(caption="Plans, joiners and leavers between each pair of January censuses",
+                  columns=[Column("from", "From (January census)"), Column("to", "To (January census)"),
+                           Column("start", "Plans at the start", numeric=True),
+                           Column("joined", "Joined", numeric=True), Column("left", "Left", numeric=True),
+                           Column("end", "Plans at the end", numeric=True),
+                           Column("growth", "Growth (%)", numeric=True)],
+                  rows=rows, csv_url=csv_url)
+    return Section(key="history", heading="What happened in the history", table=table,
+                   intro="Between each pair of January censuses: the plans at the first, how many joined (new "
+                         "plans and plans transferred in) and left, and the growth. A year whose joining or "
+                         "leaving departs from the years before it is one that no forecast made before it could "
+                         "see.")
+
+
+def backtest_chart_rows(*, origins: Section, history: Section) -> list[dict]:
+    """The rows of the backtest's chart, from the two tables as they are shown (a "c" stays "c"): the actual
+    plans at each census, and from each origin the model's median and the linear trend, each starting at the
+    origin's own count. Rows are series ("actual", "model" or "trend"), origin (none for the actual), year and
+    value."""
+    actual = {int(r["from"]): r["start"] for r in history.table.rows}
+    actual.update({int(r["to"]): r["end"] for r in history.table.rows})
+    rows = [{"series": "actual", "origin": None, "year": year, "value": value} for year, value in sorted(actual.items())]
+    for series, key in (("model", "model"), ("trend", "linear_trend")):
+        started = set()
+        for r in origins.table.rows:
+            origin = int(r["origin"])
+            if origin not in started:
+                started.add(origin)
+                rows.append({"series": series, "origin": origin, "year": origin, "value": r["last_value"]})
+            rows.append({"series": series, "origin": origin, "year": int(r["year"]), "value": r[key]})
+    return rows
+
+
+def backtest_sections(frames: dict[str, pd.DataFrame], *, suppressed: bool,
+                      csv_url: Callable[[str], str]) -> list[Section]:
+    """Every section of a finished backtest's page, in page order; the origins' section carries the chart."""
+    origins = backtest_origins_section(frames, suppressed=suppressed, csv_url=csv_url("origins"))
+    history = backtest_history_section(frames, suppressed=suppressed, csv_url=csv_url("history"))
+    origins = dataclasses.replace(origins, chart_rows=backtest_chart_rows(origins=origins, history=history))
+    return [backtest_horizon_section(frames, csv_url=csv_url("by-horizon")), origins,
+            *backtest_breakdown_sections(frames, csv_url=csv_url), history]

@@ -1,6 +1,7 @@
 """Forecast pages: the runs with the form that starts one in the background, a run's page (charts, tables,
-downloads and how to reproduce it), and the scenarios with their edit history. Who may do what is decided in
-`selectors`; the writes are in `services`; these views only render."""
+downloads and how to reproduce it), the backtests of the model with the form that starts one and a backtest's
+page, and the scenarios with their edit history. Who may do what is decided in `selectors`; the writes are in
+`services`; these views only render."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from django.views.decorators.http import require_http_methods
 
 from sendreform.forecasting import selectors
 from sendreform.forecasting.charts import section_chart
-from sendreform.forecasting.forms import RunStartForm, ScenarioForm
-from sendreform.forecasting.models import DONE, ForecastRun, Scenario
-from sendreform.forecasting.services import forecast_run_start, scenario_create, scenario_update
-from sendreform.forecasting.tables import run_sections
+from sendreform.forecasting.forms import BacktestStartForm, RunStartForm, ScenarioForm
+from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario
+from sendreform.forecasting.services import (
+    forecast_backtest_start,
+    forecast_run_start,
+    scenario_create,
+    scenario_update,
+)
+from sendreform.forecasting.tables import BACKTEST_BREAKDOWNS, backtest_sections, run_sections
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -98,11 +104,13 @@ def run_detail(request, pk):
         "can_run": selectors.forecast_can_run(user=request.user)})
 
 
-def _charts(run: ForecastRun, sections, suppressed: bool) -> list:
-    """The sections' charts; a finished run never changes, so its drawings (about a second of work) are kept."""
-    if run.status != DONE:
+def _charts(item: ForecastRun | ForecastBacktest, sections, suppressed: bool) -> list:
+    """The sections' charts; a finished run or backtest never changes, so its drawings (about a second of work
+    for a run) are kept."""
+    if item.status != DONE:
         return [section_chart(s) for s in sections]
-    key = f"forecast-run-charts:{run.pk}:{run.finished.isoformat()}:{int(suppressed)}"
+    kind = "run" if isinstance(item, ForecastRun) else "backtest"
+    key = f"forecast-{kind}-charts:{item.pk}:{item.finished.isoformat()}:{int(suppressed)}"
     charts = cache.get(key)
     if charts is None:
         charts = [section_chart(s) for s in sections]
@@ -129,12 +137,12 @@ def run_csv(request, pk, key):
     return table_csv_response(table=section.table, filename=f"forecast-run-{run.pk}-{key}.csv")
 
 
-def _council_view(request, run):
+def _council_view(request, item: ForecastRun | ForecastBacktest,
+                  holds: str = "The model's own tables and the data template hold"):
     if selectors.forecast_suppressed_for(user=request.user):
-        raise PermissionDenied("The model's own tables and the data template hold small numbers: they are for "
-                               "the council's own view.")
-    if run.status != DONE:
-        raise Http404("This run has not finished.")
+        raise PermissionDenied(f"{holds} small numbers: they are for the council's own view.")
+    if item.status != DONE:
+        raise Http404("This has not finished.")
 
 
 @login_required
@@ -178,6 +186,116 @@ def run_workbook(request, pk):
     response = HttpResponse(bytes(run.workbook),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="forecast-run-{run.pk}-data-template.xlsx"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------ backtests
+
+
+def _backtests_table(backtests) -> Table:
+    return Table(
+        caption="Backtests", csv_url=reverse("forecasting:backtests-csv"),
+        empty_text="No backtest has been run yet.",
+        columns=[Column("backtest", "Backtest", link_key="url"), Column("sims", "Simulations", numeric=True),
+                 Column("half_life", "Half-life (years)", numeric=True), Column("created_by", "Started by"),
+                 Column("created", "Started"), Column("status", "Status"), Column("verdict", "Verdict")],
+        rows=rows_from(backtests, backtest=lambda b: f"Backtest {b.pk}",
+                       url=lambda b: reverse("forecasting:backtest", args=[b.pk]), sims=lambda b: b.sims,
+                       half_life=lambda b: f"{b.half_life:g}",
+                       created_by=lambda b: b.created_by.username if b.created_by else "",
+                       created=lambda b: b.created, status=lambda b: b.status_label,
+                       verdict=lambda b: selectors.forecast_backtest_verdict(backtest=b) or b.failure))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def backtest_list(request):
+    _reader(request)
+    form = BacktestStartForm()
+    if request.method == "POST":
+        _runner(request)
+        form = BacktestStartForm(request.POST)
+        if form.is_valid():
+            job = forecast_backtest_start(sims=form.cleaned_data["sims"], half_life=form.cleaned_data["half_life"],
+                                          by=request.user)
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "forecasting/backtest_list.html", {
+        "form": form, "can_run": selectors.forecast_can_run(user=request.user),
+        "table": _backtests_table(selectors.forecast_backtests_list()[:200])}, status=400 if form.errors else 200)
+
+
+@login_required
+def backtest_list_csv(request):
+    _reader(request)
+    return table_csv_response(table=_backtests_table(selectors.forecast_backtests_list()),
+                              filename="forecast-backtests.csv")
+
+
+def _backtest(request, pk) -> ForecastBacktest:
+    _reader(request)
+    try:
+        return selectors.forecast_backtest_get(pk=pk)
+    except ForecastBacktest.DoesNotExist:
+        raise Http404("No backtest has this number.") from None
+
+
+def _backtest_sections(request, backtest: ForecastBacktest):
+    if backtest.status != DONE:
+        return []
+    return backtest_sections(selectors.forecast_backtest_frames(backtest=backtest),
+                             suppressed=selectors.forecast_suppressed_for(user=request.user),
+                             csv_url=lambda key: reverse("forecasting:backtest-csv", args=[backtest.pk, key]))
+
+
+@login_required
+def backtest_detail(request, pk):
+    backtest = _backtest(request, pk)
+    suppressed = selectors.forecast_suppressed_for(user=request.user)
+    tables = _backtest_sections(request, backtest)
+    sections = {s.key: {"section": s, "chart": c}
+                for s, c in zip(tables, _charts(backtest, tables, suppressed), strict=True)}
+    return render(request, "forecasting/backtest_detail.html", {
+        "backtest": backtest, "half_life": f"{backtest.half_life:g}", "suppressed": suppressed,
+        "horizon": sections.get("by-horizon"),
+        "origins": sections.get("origins"), "history": sections.get("history"),
+        "breakdowns": [sections[key] for key in BACKTEST_BREAKDOWNS.values() if key in sections],
+        "done": selectors.forecast_backtest_done(backtest=backtest),
+        "command": selectors.forecast_backtest_command(backtest=backtest),
+        "files": selectors.BACKTEST_FILES if not suppressed else ()})
+
+
+@login_required
+def backtest_csv(request, pk, key):
+    backtest = _backtest(request, pk)
+    section = next((s for s in _backtest_sections(request, backtest) if s.key == key), None)
+    if section is None:
+        raise Http404("This backtest has no such table.")
+    return table_csv_response(table=section.table, filename=f"forecast-backtest-{backtest.pk}-{key}.csv")
+
+
+_BACKTEST_HOLDS = "The backtest's report and its own tables hold the history's joiners and leavers in full, which are"
+
+
+@login_required
+def backtest_report(request, pk):
+    """backtest.md exactly as `sendreform forecast backtest` writes it."""
+    backtest = _backtest(request, pk)
+    _council_view(request, backtest, holds=_BACKTEST_HOLDS)
+    response = HttpResponse(backtest.report, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="forecast-backtest-{backtest.pk}.md"'
+    return response
+
+
+@login_required
+def backtest_model_table(request, pk, name):
+    """One of the files `sendreform forecast backtest` writes, exactly as it writes it."""
+    backtest = _backtest(request, pk)
+    _council_view(request, backtest, holds=_BACKTEST_HOLDS)
+    frames = selectors.forecast_backtest_frames(backtest=backtest)
+    if name not in selectors.BACKTEST_FILES or name not in frames:
+        raise Http404("This backtest has no such table.")
+    response = HttpResponse(frames[name].to_csv(index=False), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 

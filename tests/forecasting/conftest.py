@@ -1,5 +1,6 @@
 """A small hand-built local area in the database: thirty children with plans over six January censuses in a
-mainstream primary and a maintained special school, a flat population, and unit costs; and the demo users."""
+mainstream primary and a maintained special school, a flat population, and unit costs; and the demo users.
+A finished forecast run and a finished backtest of a small synthetic area."""
 
 import datetime as dt
 
@@ -8,7 +9,7 @@ import pytest
 from sendreform.standards.periods import sen2_census_date
 
 
-def small_area_build(*, today: dt.date | None = None) -> dict:
+def small_area_build(*, today: dt.date | None = None, censuses: int = 6) -> dict:
     from sendreform.places.models import Population, UnitCost
     from tests.factories import (
         EhcPlanFactory,
@@ -23,9 +24,9 @@ def small_area_build(*, today: dt.date | None = None) -> dict:
     primary = EstablishmentFactory(establishment_id="OAK", name="Oak Primary School")
     special = EstablishmentFactory(establishment_id="ASH", name="Ash Special School", kind="SPECIAL", phase="ALL_THROUGH",
                                    specialist_places=12)
-    # Five children join each year for six years, one in five in the special school, with ASD or SEMH; each
-    # born so they are in year 1 to year 5 when their plan starts.
-    for year in range(last - 5, last + 1):
+    # Five children join each year for six years (or `censuses`), one in five in the special school, with ASD or
+    # SEMH; each born so they are in year 1 to year 5 when their plan starts.
+    for year in range(last - censuses + 1, last + 1):
         start = dt.date(year - 1, 10, 1)
         for i in range(5):
             person = PersonFactory(birth_date=dt.date(year - 7 - i % 5, 3, 1))
@@ -40,7 +41,7 @@ def small_area_build(*, today: dt.date | None = None) -> dict:
         UnitCost(setting_category="MAINTAINED_SPECIAL", need_type=None,
                  financial_year=f"{last - 1}-{last % 100:02d}", annual_cost=2_500_000),
     ])
-    return {"last_census": last, "plans": 30}
+    return {"last_census": last, "plans": 5 * censuses}
 
 
 @pytest.fixture
@@ -76,3 +77,16 @@ def finished_run(db, area_history):
                                      years=3, half_life=DEFAULT_HALF_LIFE, as_at=dt.date(2026, 3, 1),
                                      created_by=officer)
     return forecast_run_compute(run=run, history=area_history)
+
+
+@pytest.fixture
+def finished_backtest(db, area_history):
+    """A finished backtest (50 simulations from each origin) of the small area's eight censuses, 2019 to 2026."""
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
+    from sendreform.forecasting.models import ForecastBacktest
+    from sendreform.forecasting.services import forecast_backtest_compute
+    from tests.factories import UserFactory
+
+    backtest = ForecastBacktest.objects.create(sims=50, half_life=DEFAULT_HALF_LIFE, as_at=dt.date(2026, 3, 1),
+                                               created_by=UserFactory(username="ade"))
+    return forecast_backtest_compute(backtest=backtest, history=area_history)
