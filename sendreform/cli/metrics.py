@@ -118,28 +118,6 @@ def _table(out: dict, table_text) -> None:
 
 def _folder_connection(folder: Path):
     """DuckDB over a folder of canonical tables; an unknown code stops it, naming the file, row and column."""
-    import ibis
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from sendreform.interchange.canonical_files import canonical_files_connect
 
-    from sendreform.interchange.canonical_files import CanonicalFileError, canonical_files_read
-    from sendreform.standards.codes import CODE_LISTS
-    from sendreform.standards.schemas import TABLES
-
-    tables = canonical_files_read(data_dir=folder)
-    for name, table in TABLES.items():
-        for column in (c for c in table.columns if c.codes):
-            allowed = [int(c) if column.type == "int" else c for c in CODE_LISTS[column.codes]]
-            values = tables[name][column.name]
-            bad = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pa.array(allowed))))
-            rows = pc.indices_nonzero(bad.combine_chunks())
-            if len(rows):
-                row = rows[0].as_py()
-                path = next(iter(sorted(folder.glob(f"{name}.*"))), folder / name)
-                raise CanonicalFileError(path=path, row=row + 1, column=column.name,
-                                         message=f"{values[row].as_py()!r} is not a {column.codes} code")
-    con = ibis.duckdb.connect()
-    for name, table in tables.items():
-        con.create_table(name, table)
-    return con
-
+    return canonical_files_connect(data_dir=folder, check_codes=True)

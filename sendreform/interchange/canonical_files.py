@@ -15,8 +15,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sendreform.standards.codes import CODE_LISTS
 from sendreform.standards.schemas import TABLE_ORDER, TABLES, Column, arrow_schema
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -47,14 +49,77 @@ def canonical_files_read(*, data_dir: Path | str, tables: Iterable[str] = TABLE_
     return {name: canonical_file_read(path=_table_file(folder, name), table=name) for name in tables}
 
 
-def canonical_files_connect(*, data_dir: Path | str):
-    """An in-memory DuckDB Ibis connection holding every canonical table read from `data_dir`."""
+def canonical_files_connect(*, data_dir: Path | str, check_codes: bool = False):
+    """A DuckDB Ibis connection holding every canonical table from `data_dir`. A Parquet file already in the
+    canonical Arrow schema is read where it lies (a view over the file, so a folder larger than memory can be
+    queried); any other file is read and converted into memory. With `check_codes`, a value outside its code
+    list stops it, naming the file, row and column, as a required column left empty always does."""
     import ibis
 
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise CanonicalFileError(path=folder, message="is not a folder")
     con = ibis.duckdb.connect()
-    for name, table in canonical_files_read(data_dir=data_dir).items():
-        con.create_table(name, table)
+    for name in TABLE_ORDER:
+        path = _table_file(folder, name)
+        if path.suffix == ".parquet" and _parquet_canonical(path, name):
+            _parquet_view(con, path, name, check_codes=check_codes)
+        else:
+            table = canonical_file_read(path=path, table=name)
+            if check_codes:
+                _codes_check(path, name, table)
+            con.create_table(name, table)
     return con
+
+
+def _parquet_canonical(path: Path, name: str) -> bool:
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError):
+        return False  # read the slow way, which says what is wrong with the file
+    return all(
+        field.name in schema.names and schema.field(field.name).type == field.type for field in arrow_schema(name)
+    )
+
+
+def _parquet_view(con, path: Path, name: str, *, check_codes: bool) -> None:
+    """A view of the file's canonical columns, after one pass that finds the first empty required cell and, with
+    `check_codes`, the first unknown code (rows counted from 1, as in the file)."""
+    source = f"read_parquet({_sql_text(str(path))}, file_row_number = true)"
+    checks = [(c, f'"{c.name}" IS NULL', "is empty but required") for c in TABLES[name].columns if not c.nullable]
+    if check_codes:
+        for column in (c for c in TABLES[name].columns if c.codes):
+            allowed = ", ".join(str(int(x)) if column.type == "int" else _sql_text(x) for x in CODE_LISTS[column.codes])
+            checks.append((column, f'"{column.name}" IS NOT NULL AND "{column.name}" NOT IN ({allowed})', None))
+    if checks:
+        firsts = ", ".join(f"min(file_row_number) FILTER (WHERE {condition})" for _, condition, _ in checks)
+        found = con.raw_sql(f"SELECT {firsts} FROM {source}").fetchone()
+        bad = [(row, column, message) for row, (column, _, message) in zip(found, checks, strict=True) if row is not None]
+        if bad:
+            row, column, message = min(bad, key=lambda b: b[0])
+            if message is None:
+                value = con.raw_sql(f'SELECT "{column.name}" FROM {source} WHERE file_row_number = {row}').fetchone()[0]
+                message = f"{value!r} is not a {column.codes} code"
+            raise CanonicalFileError(path=path, row=row + 1, column=column.name, message=message)
+    columns = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
+    con.raw_sql(f'CREATE VIEW "{name}" AS SELECT {columns} FROM read_parquet({_sql_text(str(path))})')
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _codes_check(path: Path, name: str, table: pa.Table) -> None:
+    """Stop at the first value outside its code list, naming the file, row and column."""
+    for column in (c for c in TABLES[name].columns if c.codes):
+        allowed = [int(c) if column.type == "int" else c for c in CODE_LISTS[column.codes]]
+        values = table[column.name]
+        bad = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pa.array(allowed))))
+        rows = pc.indices_nonzero(bad.combine_chunks())
+        if len(rows):
+            row = rows[0].as_py()
+            raise CanonicalFileError(path=path, row=row + 1, column=column.name,
+                                     message=f"{values[row].as_py()!r} is not a {column.codes} code")
 
 
 def canonical_file_read(*, path: Path, table: str) -> pa.Table:

@@ -176,3 +176,49 @@ def test_both_a_csv_and_a_parquet_file_for_one_table_is_refused(folder):
     pq.write_table(arrow_schema("person").empty_table(), folder / "person.parquet")
     with pytest.raises(CanonicalFileError, match="both person.parquet and person.csv exist"):
         canonical_files_read(data_dir=folder)
+
+
+def person_parquet(folder, rows):
+    """person.parquet in the canonical Arrow schema, replacing person.csv."""
+    (folder / "person.csv").unlink()
+    names = PERSON_HEADER
+    values = [dict(zip(names, r, strict=True)) for r in rows]
+    for v in values:
+        v["birth_date"] = dt.date.fromisoformat(v["birth_date"])
+        for key in ("upn", "uln", "postcode"):
+            v[key] = v[key] or None
+    # Written as another tool would, every column nullable: the canonical types, but no promise of values
+    schema = pa.schema([f.with_nullable(True) for f in arrow_schema("person")])
+    pq.write_table(pa.Table.from_pylist(values, schema=schema), folder / "person.parquet")
+    return folder / "person.parquet"
+
+
+def test_a_canonical_parquet_file_is_queried_where_it_lies(folder):
+    # Given person.parquet already in the canonical schema
+    person_parquet(folder, [person_row(), person_row(person_id="P2", sex="M")])
+    # When the folder is connected
+    con = canonical_files_connect(data_dir=folder, check_codes=True)
+    # Then person is a view over the file (nothing copied into memory) with the file's rows; CSV tables are copied
+    kinds = dict(con.raw_sql("SELECT table_name, table_type FROM information_schema.tables").fetchall())
+    assert kinds["person"] == "VIEW" and kinds["placement"] == "BASE TABLE"
+    assert con.table("person").sex.value_counts().to_pandas().set_index("sex")["sex_count"].to_dict() == {"F": 1, "M": 1}
+    assert con.table("person").columns == tuple(PERSON_HEADER)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"sex": "X"}, "row 2, column sex: 'X' is not a SEX code"),
+    ({"forename": None}, "row 2, column forename: is empty but required"),
+])
+def test_a_bad_cell_in_a_parquet_file_names_its_row_and_column(folder, change, message):
+    path = person_parquet(folder, [person_row(), person_row(person_id="P2", **change)])
+    with pytest.raises(CanonicalFileError) as error:
+        canonical_files_connect(data_dir=folder, check_codes=True)
+    assert str(error.value) == f"{path}, {message}"
+
+
+def test_an_unknown_code_in_a_csv_file_names_its_row_and_column(folder):
+    write_csv(folder / "person.csv", PERSON_HEADER, [person_row(), person_row(person_id="P2", ethnicity="ZZZZ")])
+    with pytest.raises(CanonicalFileError, match=r"person\.csv, row 2 \(line 3\), column ethnicity: 'ZZZZ' is not a"):
+        canonical_files_connect(data_dir=folder, check_codes=True)
+    # Without the check (the data-quality command reports unknown codes itself) the folder is read
+    assert canonical_files_connect(data_dir=folder).table("person").count().execute() == 2
