@@ -115,7 +115,6 @@ class ForecastRun(JobStatus, models.Model):
         return self.scenario_name or "Baseline"
 
 
-
 class ForecastBacktest(JobStatus, models.Model):
     """One rolling-origin backtest of the model: what it was asked (simulations, seed, half-life, as-at date),
     and when finished the frames `sendreform forecast backtest` writes (every origin and horizon, by horizon,

@@ -273,7 +273,8 @@ def backtest_csv(request, pk, key):
     return table_csv_response(table=section.table, filename=f"forecast-backtest-{backtest.pk}-{key}.csv")
 
 
-_BACKTEST_HOLDS = "The backtest's report and its own tables hold the history's joiners and leavers in full, which are"
+_BACKTEST_HOLDS = ("The backtest's report and its own tables hold the history's joiners and leavers in full, which "
+                   "can be")
 
 
 @login_required
