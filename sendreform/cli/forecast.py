@@ -98,7 +98,12 @@ def _run(args, parser) -> int:
 
 def _backtest(args, parser) -> int:
     from sendreform.cli import main
-    from sendreform.forecast.backtest import backtest_verdict, backtest_write
+    from sendreform.forecast.backtest import (
+        TooFewCensuses,
+        backtest_history_check,
+        backtest_verdict,
+        backtest_write,
+    )
     from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.interchange.canonical_files import CanonicalFileError
 
@@ -109,9 +114,10 @@ def _backtest(args, parser) -> int:
     except (CanonicalFileError, OSError) as error:
         print(f"sendreform forecast: {error}", file=sys.stderr)
         return 2
-    if len(history.years) < 4:
-        print(f"sendreform forecast: a backtest needs at least four January censuses; the history has "
-              f"{len(history.years)}", file=sys.stderr)
+    try:
+        backtest_history_check(history)
+    except TooFewCensuses as error:
+        print(f"sendreform forecast: {error}", file=sys.stderr)
         return 2
     summary, out = backtest_write(history=history, out_dir=args.out, sims=args.sims, seed=args.seed,
                                   half_life=args.half_life or DEFAULT_HALF_LIFE, progress=main.progress_bar())

@@ -24,6 +24,18 @@ from sendreform.forecast.model import (
 
 HORIZONS = (1, 2, 3)
 MIN_TRANSITIONS = 2
+MIN_CENSUSES = MIN_TRANSITIONS + 2  # two years of change before the first origin, and a census after it
+
+
+class TooFewCensuses(ValueError):
+    """The history is too short to backtest."""
+
+
+def backtest_history_check(history: History) -> None:
+    """Raise `TooFewCensuses`, saying how many censuses there are, unless the history can be backtested."""
+    if len(history.years) < MIN_CENSUSES:
+        raise TooFewCensuses(f"a backtest needs at least four January censuses; the history has "
+                             f"{len(history.years)}")
 
 
 def _by_age_group(cube: np.ndarray) -> np.ndarray:
@@ -151,11 +163,20 @@ def backtest_verdict(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def backtest_headline(summary: pd.DataFrame) -> str:
+    """One sentence: whether the model beat both naive forecasts at every horizon, and if not where."""
+    beats = [(r.model_mape < r.last_value_mape and r.model_mape < r.linear_trend_mape) for r in summary.itertuples()]
+    if all(beats):
+        return "The model beats both naive forecasts at every horizon."
+    missed = [r.horizon for r, b in zip(summary.itertuples(), beats, strict=True) if not b]
+    return ("The model does not beat both naive forecasts at every horizon: at "
+            + ", ".join(f"{h} year{'s' * (h > 1)}" for h in missed) + " ahead a naive forecast was closer.")
+
+
 def backtest_report(*, frame: pd.DataFrame, summary: pd.DataFrame, by: pd.DataFrame, history: History, sims: int,
                     seed: int, half_life: float) -> str:
     """The backtest as a page a person can read (markdown): what was done, the verdict, the summary, every
     origin's figures, the breakdowns (`by`, from `breakdown_summary`) and what happened in the history."""
-    beats = [(r.model_mape < r.last_value_mape and r.model_mape < r.linear_trend_mape) for r in summary.itertuples()]
     lines = [
         f"# Forecast backtest: January {history.years[0]} to {history.years[-1]} censuses", "",
         f"Rolling origin: from each census from {int(frame['origin'].min())} to {int(frame['origin'].max())}, the "
@@ -166,11 +187,7 @@ def backtest_report(*, frame: pd.DataFrame, summary: pd.DataFrame, by: pd.DataFr
         "origins whose actual count fell inside the model's 95% interval.", "",
         "## Verdict", "",
         *[f"- {line}" for line in backtest_verdict(summary).splitlines()], "",
-        ("The model beats both naive forecasts at every horizon." if all(beats) else
-         "The model does not beat both naive forecasts at every horizon: at "
-         + ", ".join(f"{r.horizon} year{'s' * (r.horizon > 1)}" for r, b in zip(summary.itertuples(), beats,
-                                                                                   strict=True) if not b)
-         + " ahead a naive forecast was closer."), "",
+        backtest_headline(summary), "",
         "## By horizon", "",
         "| years ahead | origins | model error | last value error | linear trend error | 95% interval held the actual |",
         "|---|---|---|---|---|---|",

@@ -8,7 +8,7 @@ import shlex
 import pandas as pd
 
 from sendreform.accounts import roles
-from sendreform.forecast.backtest import backtest_verdict
+from sendreform.forecast.backtest import backtest_headline, backtest_verdict
 from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario, ScenarioEdit
 
 # Officers, analysts and administrators run forecasts and edit scenarios; every role reads the results,
@@ -83,13 +83,11 @@ def forecast_backtest_command(*, backtest: ForecastBacktest) -> str:
 
 
 def forecast_backtest_verdict(*, backtest: ForecastBacktest) -> str:
-    """The report's one-sentence verdict (whether the model beat both naive forecasts at every horizon), read
-    from the stored report so the list, the page and backtest.md say the same; empty until finished."""
-    lines = backtest.report.splitlines()
-    if "## Verdict" not in lines:
+    """The report's one-sentence verdict (whether the model beat both naive forecasts at every horizon), as
+    backtest.md says it; empty until finished."""
+    if backtest.status != DONE:
         return ""
-    after = lines[lines.index("## Verdict") + 1:]
-    return next((line for line in after if line.startswith("The model ")), "")
+    return backtest_headline(forecast_backtest_frames(backtest=backtest)["backtest_summary"])
 
 
 def forecast_backtest_done(*, backtest: ForecastBacktest) -> dict:

@@ -188,11 +188,6 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
 # ------------------------------------------------------------------------------------------ backtests
 
 
-class TooFewCensuses(ValueError):
-    """The history is too short to backtest: the first origin needs two years of change to learn from before
-    it, and a census after it to compare with."""
-
-
 def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float | None = None,
                             as_at: dt.date | None = None):
     """Record a backtest and start it as a background job; returns the job (whose page follows it). Without a
@@ -239,15 +234,14 @@ def forecast_backtest_compute(*, backtest: ForecastBacktest, history: History,
     from sendreform.forecast.backtest import (
         MIN_TRANSITIONS,
         backtest_frames,
+        backtest_history_check,
         backtest_report,
         backtest_summary,
         breakdown_summary,
         history_flows,
     )
 
-    censuses = len(history.years)
-    if censuses < MIN_TRANSITIONS + 2:
-        raise TooFewCensuses(f"a backtest needs at least four January censuses; the history has {censuses}")
+    backtest_history_check(history)
     origins = history.years[MIN_TRANSITIONS:-1]
 
     def each_origin(_stage: str, done: int, total: int) -> None:
