@@ -63,7 +63,7 @@ def _load(args, parser) -> int:
     main._django_setup()
     from sendreform.places.services import population_replace
 
-    counts = population_replace(population=population)
+    counts = population_replace(population=population, source=str(args.file))
     print(f"Loaded {_described(population)} from {args.file}: {counts['added']:,} added, {counts['changed']:,} "
           f"changed, {counts['unchanged']:,} unchanged")
     return 0

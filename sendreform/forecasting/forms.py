@@ -1,5 +1,9 @@
 """Forms of the forecast pages: checking input only; the writes are in services."""
 
+import re
+import tempfile
+from pathlib import Path
+
 from django import forms
 
 from sendreform.forecast.model import DEFAULT_HALF_LIFE
@@ -13,6 +17,8 @@ from sendreform.forecasting.services import (
     MIN_YEARS,
     scenario_validate,
 )
+from sendreform.interchange.canonical_files import CanonicalFileError
+from sendreform.interchange.population import population_read
 
 BASELINE = "baseline"
 
@@ -84,3 +90,70 @@ class ScenarioForm(forms.Form):
             where = f"Line {error.line}: " if error.line else ""
             raise forms.ValidationError(f"{where}{error.message}") from None
         return text
+
+
+MAX_POPULATION_BYTES = 5 * 1024 * 1024
+_AREA_CODE = re.compile(r"[EWSN]\d{8}")
+
+
+class PopulationUploadForm(forms.Form):
+    """A population CSV and, for a file of many areas, which area: checked by reading it as `sendreform
+    population load` does, so a file that cannot be read is refused here, naming its row and column."""
+
+    file = forms.FileField(label="Upload a population file", error_messages={
+        "required": "Select a population CSV file", "empty": "The selected file is empty",
+        "invalid": "Select a population CSV file"})
+    area = forms.CharField(
+        label="Area code (optional)", required=False, max_length=9,
+        help_text="The ONS code of your local authority, such as E06000038 for Reading. Needed when the file holds "
+                  "more than one area",
+        error_messages={"max_length": "Enter the area code as the ONS writes it, a letter and 8 digits, like "
+                                      "E06000038"})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV (a file name ending .csv)")
+        if upload.size > MAX_POPULATION_BYTES:
+            raise forms.ValidationError(
+                "The selected file must be smaller than 5 MB. The ONS's files for every area are larger: keep only "
+                "your local authority's rows, or load the whole file with sendreform population load")
+        return upload
+
+    def clean_area(self):
+        area = self.cleaned_data["area"].strip().upper()
+        if area and not _AREA_CODE.fullmatch(area):
+            raise forms.ValidationError("Enter the area code as the ONS writes it, a letter and 8 digits, like "
+                                        "E06000038")
+        return area or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or "file" not in cleaned:
+            return cleaned
+        upload, area = cleaned["file"], cleaned.get("area")
+        name = Path(upload.name).name
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "population.csv"
+            with path.open("wb") as f:
+                for chunk in upload.chunks():
+                    f.write(chunk)
+            try:
+                self.population = population_read(path=path, area=area)
+            except CanonicalFileError as error:
+                # The reader names the temporary file; the officer knows the file by the name they chose.
+                shown = CanonicalFileError(path=Path(name), message=error.message, row=error.row, column=error.column)
+                self._refuse(shown, area)
+        self.file_name = name
+        return cleaned
+
+    def _refuse(self, error: CanonicalFileError, area: str | None) -> None:
+        """The reader's message on the field it concerns: which area to read belongs to the area code."""
+        text = str(error)
+        if text.endswith("say which with --area"):
+            self.add_error("area", text.removesuffix("say which with --area")
+                           + "enter the code of the area to use in Area code")
+        elif area and text.endswith(f"has no rows for area {area}"):
+            self.add_error("area", f"{text}: check the area code, or leave it empty if the file holds one area")
+        else:
+            self.add_error("file", text)

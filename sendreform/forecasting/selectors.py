@@ -37,6 +37,30 @@ def forecast_run_get(*, pk: int) -> ForecastRun:
     return ForecastRun.objects.select_related("created_by", "scenario", "job").get(pk=pk)
 
 
+def forecast_run_latest_finished() -> ForecastRun | None:
+    return forecast_runs_list().filter(status=DONE).order_by("-finished", "-pk").first()
+
+
+def forecast_run_population_years(*, run: ForecastRun) -> dict[str, int]:
+    """The January censuses whose background population a finished run used: joining rates are measured against
+    the population of each census after the first of its history up to the last (`joining_from`, `joining_to`;
+    none with a history of one census), and joiners are projected from that of each census ahead
+    (`projected_from`, `projected_to`)."""
+    table = ForecastRun.objects.values_list("tables__total_plans", flat=True).get(pk=run.pk) or {}
+    columns = table.get("columns", [])
+    if "year" not in columns or "kind" not in columns:
+        return {}
+    year_at, kind_at = columns.index("year"), columns.index("kind")
+    actual = sorted(int(row[year_at]) for row in table.get("data", []) if row[kind_at] == "actual")
+    if not actual:
+        return {}
+    last = actual[-1]
+    years = {"projected_from": last + 1, "projected_to": last + run.years}
+    if len(actual) > 1:
+        years.update(joining_from=actual[0] + 1, joining_to=last)
+    return years
+
+
 def _frames(tables: dict) -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(table["data"], columns=table["columns"]) for name, table in (tables or {}).items()}
 

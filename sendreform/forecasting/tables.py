@@ -9,10 +9,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sendreform.forecast.costs import DSG_LINES
-from sendreform.forecast.history import AGE_GROUPS, NEEDS, SETTINGS
+from sendreform.forecast.history import AGE_GROUPS, NEEDS, SETTINGS, age_group
 from sendreform.forecast.sufficiency import SPECIALIST
 from sendreform.standards import suppression
 from sendreform.standards.codes import NEED_TYPE, SETTING_CATEGORY
@@ -376,3 +377,51 @@ def backtest_sections(frames: dict[str, pd.DataFrame], *, suppressed: bool,
     origins = dataclasses.replace(origins, chart_rows=backtest_chart_rows(origins=origins, history=history))
     return [backtest_horizon_section(frames, csv_url=csv_url("by-horizon")), origins,
             *backtest_breakdown_sections(frames, csv_url=csv_url), history]
+
+
+# ------------------------------------------------------------------------------------------ the background population
+
+# The data template's age groups, labelled as a run's "Plans by age group" labels them.
+POPULATION_GROUPS = {group: group.capitalize() for group in AGE_GROUPS}
+_GROUP_OF_AGE = {age: str(group) for age, group in zip(range(26), age_group(np.arange(26)), strict=True)}
+
+
+def population_by_group(rows: dict[tuple[int, int], int]) -> dict[int, dict[str, int]]:
+    """Each January census year's population by the data template's age group, with the total of ages 0 to 25
+    (the ages the forecast joins from; any other age is left out)."""
+    years: dict[int, dict[str, int]] = {}
+    for (year, age), count in sorted(rows.items()):
+        if age not in _GROUP_OF_AGE:
+            continue
+        groups = years.setdefault(year, {**dict.fromkeys(AGE_GROUPS, 0), "total": 0})
+        groups[_GROUP_OF_AGE[age]] += count
+        groups["total"] += count
+    return years
+
+
+def _population_columns() -> list[Column]:
+    return [Column("year", "January census"),
+            *[Column(f"g{i}", label, numeric=True) for i, label in enumerate(POPULATION_GROUPS.values())],
+            Column("total", "Total (ages 0 to 25)", numeric=True)]
+
+
+def _population_row(year: int, groups: dict[str, int]) -> dict:
+    return {"year": str(year), **{f"g{i}": groups[g] for i, g in enumerate(AGE_GROUPS)}, "total": groups["total"]}
+
+
+def population_table(rows: dict[tuple[int, int], int], *, caption: str, csv_url: str = "",
+                     empty_text: str = "There is nothing to show.") -> Table:
+    """The population by January census (rows) and age group, with the total."""
+    return Table(caption=caption, columns=_population_columns(), csv_url=csv_url, empty_text=empty_text,
+                 rows=[_population_row(year, groups) for year, groups in population_by_group(rows).items()])
+
+
+def population_difference_table(read: dict[tuple[int, int], int], stored: dict[tuple[int, int], int], *,
+                                csv_url: str = "") -> Table:
+    """For each January census both hold: the file's population less the stored one, by age group and in total
+    (more than 0: the file has more people)."""
+    read_groups, stored_groups = population_by_group(read), population_by_group(stored)
+    rows = [_population_row(year, {g: groups[g] - stored_groups[year][g] for g in groups})
+            for year, groups in read_groups.items() if year in stored_groups]
+    return Table(caption="Difference in population: the file less what is stored now", columns=_population_columns(),
+                 rows=rows, csv_url=csv_url, empty_text="Nothing is stored for these censuses yet.")

@@ -1,10 +1,16 @@
 """Forecast pages: the runs with the form that starts one in the background, a run's page (charts, tables,
 downloads and how to reproduce it), the backtests of the model with the form that starts one and a backtest's
-page, and the scenarios with their edit history. Who may do what is decided in `selectors`; the writes are in
-`services`; these views only render."""
+page, the scenarios with their edit history, and the background population the runs join from with the upload
+that replaces it. Who may do what is decided in `selectors`; the writes are in `services`; these views only
+render."""
 
 from __future__ import annotations
 
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -15,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from sendreform.forecasting import selectors
 from sendreform.forecasting.charts import section_chart
-from sendreform.forecasting.forms import BacktestStartForm, RunStartForm, ScenarioForm
+from sendreform.forecasting.forms import BacktestStartForm, PopulationUploadForm, RunStartForm, ScenarioForm
 from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario
 from sendreform.forecasting.services import (
     forecast_backtest_start,
@@ -23,7 +29,16 @@ from sendreform.forecasting.services import (
     scenario_create,
     scenario_update,
 )
-from sendreform.forecasting.tables import BACKTEST_BREAKDOWNS, backtest_sections, run_sections
+from sendreform.forecasting.tables import (
+    BACKTEST_BREAKDOWNS,
+    backtest_sections,
+    population_difference_table,
+    population_table,
+    run_sections,
+)
+from sendreform.interchange.population import Population, population_csv_write
+from sendreform.places.selectors import population_loads_list, population_rows
+from sendreform.places.services import population_replace
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -389,3 +404,167 @@ changes:
     factor: 0.9
     from: 2027-09-01
 """
+
+
+# ------------------------------------------------------------------------------------------ the background population
+
+# The file read and waiting for the officer's confirmation: its name, what it was, and its rows (at most 26 ages
+# by some 30 years), kept in the server-side session, never in the page.
+_UPLOAD = "forecasting-population-upload"
+
+
+def _censuses(years: list[int]) -> str:
+    """January censuses in words: "the January 2026 census" or "the January 2026 to 2043 censuses"."""
+    if len(years) == 1:
+        return f"the January {years[0]} census"
+    return f"the January {years[0]} to {years[-1]} censuses"
+
+
+def _stored_table(rows) -> Table:
+    return population_table(rows, caption="Background population by January census and age group",
+                            csv_url=reverse("forecasting:population-table-csv"),
+                            empty_text="No population is stored for any January census.")
+
+
+def _loads_table() -> Table:
+    return Table(
+        caption="Replacements of the population: who, when and from which file",
+        csv_url=reverse("forecasting:population-history-csv"),
+        empty_text="The population has not been replaced here or with sendreform population load: what is "
+                   "stored came with the data.",
+        columns=[Column("at", "When"), Column("by", "Who"), Column("source", "File"), Column("shape", "What it was"),
+                 Column("area", "Area"), Column("censuses", "January censuses"),
+                 Column("added", "Rows added", numeric=True), Column("changed", "Rows changed", numeric=True),
+                 Column("unchanged", "Rows unchanged", numeric=True)],
+        rows=rows_from(population_loads_list(), at=lambda load: load.at,
+                       by=lambda load: load.by.username if load.by else "sendreform population load",
+                       source=lambda load: load.source, shape=lambda load: load.shape, area=lambda load: load.area,
+                       censuses=lambda load: f"{load.year_from} to {load.year_to}" if load.year_to != load.year_from
+                       else str(load.year_from),
+                       added=lambda load: load.added, changed=lambda load: load.changed,
+                       unchanged=lambda load: load.unchanged))
+
+
+def _latest_run_years() -> dict:
+    run = selectors.forecast_run_latest_finished()
+    if run is None:
+        return {}
+    return {"run": run, **selectors.forecast_run_population_years(run=run)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population(request):
+    _reader(request)
+    form = PopulationUploadForm()
+    if request.method == "POST":
+        _runner(request)
+        form = PopulationUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            read = form.population
+            request.session[_UPLOAD] = {
+                "token": secrets.token_urlsafe(16), "file_name": form.file_name, "area": read.area,
+                "shape": read.shape, "rows": [[year, age, count] for (year, age), count in sorted(read.rows.items())]}
+            return redirect("forecasting:population-confirm")
+    rows = population_rows()
+    years = sorted({year for year, _ in rows})
+    return render(request, "forecasting/population.html", {
+        "form": form, "can_replace": selectors.forecast_can_run(user=request.user), "table": _stored_table(rows),
+        "stored": {"censuses": _censuses(years), "years": len(years), "rows": len(rows)} if years else None,
+        "history": _loads_table(), "latest": _latest_run_years(),
+        "waiting": request.session.get(_UPLOAD) if selectors.forecast_can_run(user=request.user) else None},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def population_table_csv(request):
+    _reader(request)
+    return table_csv_response(table=_stored_table(population_rows()), filename="population-by-age-group.csv")
+
+
+@login_required
+def population_csv(request):
+    """Every stored row as the canonical population.csv (year, age, population), as `sendreform population
+    convert` writes it: it can be uploaded here again, or read with --data."""
+    _reader(request)
+    stored = Population(rows=population_rows(), area=None, shape="canonical population.csv")
+    with tempfile.TemporaryDirectory() as folder:
+        text = population_csv_write(population=stored, path=Path(folder) / "population.csv").read_text("utf-8")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="population.csv"'
+    return response
+
+
+@login_required
+def population_history_csv(request):
+    _reader(request)
+    return table_csv_response(table=_loads_table(), filename="population-history.csv")
+
+
+def _waiting(request) -> dict | None:
+    """The file read and waiting for confirmation, for those who may replace the population."""
+    _reader(request)
+    _runner(request)
+    return request.session.get(_UPLOAD)
+
+
+def _waiting_population(upload: dict) -> Population:
+    return Population(rows={(year, age): count for year, age, count in upload["rows"]}, area=upload["area"],
+                      shape=upload["shape"])
+
+
+def _confirm_tables(upload: dict) -> dict[str, Table]:
+    read = _waiting_population(upload)
+    stored = population_rows(years=read.years)
+
+    def csv_url(key: str) -> str:
+        return reverse("forecasting:population-confirm-csv", args=[key])
+
+    return {
+        "file": population_table(read.rows, caption="Population in the file by January census and age group",
+                                 csv_url=csv_url("file")),
+        "stored": population_table(stored, caption="Population stored now for the same censuses", csv_url=csv_url("stored"),
+                                   empty_text="Nothing is stored for these censuses yet: every row will be added."),
+        "difference": population_difference_table(read.rows, stored, csv_url=csv_url("difference")),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_confirm(request):
+    upload = _waiting(request)
+    if request.method == "POST":
+        if upload is None or request.POST.get("upload") != upload["token"]:
+            messages.warning(request, "Nothing was changed: the file you confirmed is no longer waiting (it was "
+                                      "cancelled, another file was uploaded since, or you signed out). Upload it "
+                                      "again.")
+            return redirect("forecasting:population")
+        del request.session[_UPLOAD]
+        if request.POST.get("action") != "replace":
+            messages.info(request, f"Nothing was changed: {upload['file_name']} was not stored.")
+            return redirect("forecasting:population")
+        read = _waiting_population(upload)
+        counts = population_replace(population=read, by=request.user, source=upload["file_name"])
+        messages.success(request, f"Population replaced for {_censuses(read.years)}: {counts['added']:,} added, "
+                                  f"{counts['changed']:,} changed, {counts['unchanged']:,} unchanged")
+        return redirect("forecasting:population")
+    if upload is None:
+        return redirect("forecasting:population")
+    read = _waiting_population(upload)
+    stored_years = sorted({year for year, _ in population_rows(years=read.years)})
+    new_years = [year for year in read.years if year not in stored_years]
+    return render(request, "forecasting/population_confirm.html", {
+        "upload": upload, "tables": _confirm_tables(upload), "new_years": {"censuses": _censuses(new_years), "count": len(new_years)} if new_years else None,
+        "summary": [("File", upload["file_name"]), ("What it is", read.shape),
+                    ("Area", read.area or "None: a canonical population.csv names no area"),
+                    ("January censuses", f"{read.years[0]} to {read.years[-1]} ({len(read.years)} years of ages 0 "
+                                         f"to 25: {len(read.rows):,} rows)")]})
+
+
+@login_required
+def population_confirm_csv(request, key):
+    upload = _waiting(request)
+    tables = _confirm_tables(upload) if upload else {}
+    if key not in tables:
+        raise Http404("No file is waiting to be confirmed, or it has no such table.")
+    return table_csv_response(table=tables[key], filename=f"population-upload-{key}.csv")

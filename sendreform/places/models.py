@@ -1,5 +1,7 @@
-"""Money and places: unit costs, places planned to open, and the background population."""
+"""Money and places: unit costs, places planned to open, and the background population with the history of its
+replacements."""
 
+from django.conf import settings
 from django.db import models
 
 from sendreform.common.modelling import code_field, in_codes
@@ -53,3 +55,28 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} age {self.age}"
+
+
+class PopulationLoad(models.Model):
+    """One replacement of the background population: who made it and when, from which file, what the file was,
+    the census years it replaced and how many rows were added, changed and left as they were."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", help_text="Who uploaded it (none: loaded on the command line).")
+    at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=255, blank=True,
+                              help_text="The uploaded file's name, or the file given to sendreform population load.")
+    area = models.CharField(max_length=20, blank=True, help_text="The ONS area code read (none: a canonical file).")
+    shape = models.CharField(max_length=100, help_text="Which kind of file it was, as the reader names it.")
+    year_from = models.PositiveSmallIntegerField(help_text="The first January census the file held.")
+    year_to = models.PositiveSmallIntegerField(help_text="The last January census the file held.")
+    added = models.PositiveIntegerField()
+    changed = models.PositiveIntegerField()
+    unchanged = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "app_population_load"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Population for {self.year_from} to {self.year_to} from {self.source or 'a file'}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from sendreform.interchange.population import Population as PopulationRows
-from sendreform.places.models import Population
+from sendreform.places.models import Population, PopulationLoad
 
 
 @transaction.atomic
-def population_replace(*, population: PopulationRows) -> dict[str, int]:
+def population_replace(*, population: PopulationRows, by=None, source: str = "") -> dict[str, int]:
     """Store the population of every census year the rows hold, replacing what was stored for those years; other
-    years are kept. All or nothing. Returns how many rows were added, changed and left as they were."""
+    years are kept. All or nothing. Records who replaced it (`by`, none on the command line) from which file
+    (`source`) in the population's history. Returns how many rows were added, changed and left as they were."""
     stored = {(p.year, p.age): p for p in Population.objects.filter(year__in=population.years)}
     added, changed, same = [], [], 0
     for (year, age), value in population.rows.items():
@@ -25,4 +26,10 @@ def population_replace(*, population: PopulationRows) -> dict[str, int]:
             same += 1
     Population.objects.bulk_create(added)
     Population.objects.bulk_update(changed, ["population"])
-    return {"added": len(added), "changed": len(changed), "unchanged": same}
+    counts = {"added": len(added), "changed": len(changed), "unchanged": same}
+    years = population.years
+    if years:
+        PopulationLoad.objects.create(
+            by=by, source=source[-255:], area=(population.area or "")[:20], shape=population.shape[:100],
+            year_from=years[0], year_to=years[-1], **counts)
+    return counts
