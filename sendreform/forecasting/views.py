@@ -523,7 +523,8 @@ def _confirm_tables(upload: dict) -> dict[str, Table]:
     return {
         "file": population_table(read.rows, caption="Population in the file by January census and age group",
                                  csv_url=csv_url("file")),
-        "stored": population_table(stored, caption="Population stored now for the same censuses", csv_url=csv_url("stored"),
+        "stored": population_table(stored, caption="Population stored now for the same censuses",
+                                   csv_url=csv_url("stored"),
                                    empty_text="Nothing is stored for these censuses yet: every row will be added."),
         "difference": population_difference_table(read.rows, stored, csv_url=csv_url("difference")),
     }
@@ -553,12 +554,14 @@ def population_confirm(request):
     read = _waiting_population(upload)
     stored_years = sorted({year for year, _ in population_rows(years=read.years)})
     new_years = [year for year in read.years if year not in stored_years]
+    years = read.years
+    span = f"{years[0]} to {years[-1]} ({len(years)} years" if len(years) > 1 else f"{years[0]} (1 year"
     return render(request, "forecasting/population_confirm.html", {
-        "upload": upload, "tables": _confirm_tables(upload), "new_years": {"censuses": _censuses(new_years), "count": len(new_years)} if new_years else None,
+        "upload": upload, "tables": _confirm_tables(upload),
+        "new_years": {"censuses": _censuses(new_years), "count": len(new_years)} if new_years else None,
         "summary": [("File", upload["file_name"]), ("What it is", read.shape),
                     ("Area", read.area or "None: a canonical population.csv names no area"),
-                    ("January censuses", f"{read.years[0]} to {read.years[-1]} ({len(read.years)} years of ages 0 "
-                                         f"to 25: {len(read.rows):,} rows)")]})
+                    ("January censuses", f"{span} of ages 0 to 25: {len(read.rows):,} rows)")]})
 
 
 @login_required

@@ -296,3 +296,16 @@ def test_signing_in_is_needed(client):
     for response in (client.get(PAGE), client.post(PAGE, {}), client.get(CONFIRM),
                      client.get("/forecasts/population/population.csv")):
         assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_a_canonical_file_of_one_census_is_read_and_stored(client, stored):
+    # Given a population.csv holding the January 2026 census only: 2,000 at every age
+    _client(client, roles.OFFICER)
+    text = "year,age,population\n" + "".join(f"2026,{age},2000\n" for age in range(26))
+    client.post(PAGE, {"file": upload(text, name="population.csv"), "area": ""})
+    page = client.get(CONFIRM).content.decode()
+    assert "2026 (1 year of ages 0 to 25: 26 rows)" in page
+    client.post(CONFIRM, {"upload": client.session["forecasting-population-upload"]["token"], "action": "replace"})
+    assert "Population replaced for the January 2026 census: 0 added, 26 changed, 0 unchanged" in \
+        client.get(PAGE).content.decode()
+    assert _stored()[(2026, 25)] == 2000 and _stored()[(2027, 25)] == 1000
