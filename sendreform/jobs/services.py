@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
@@ -55,7 +55,7 @@ def job_execute(*, job_id: int) -> Job:
     if job.status != QUEUED:
         return job
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=RUNNING, started=now, heartbeat=now)
+    _job_update(job.pk, status=RUNNING, started=now, heartbeat=now)
     last = 0.0
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -63,20 +63,37 @@ def job_execute(*, job_id: int) -> Job:
         if time.monotonic() - last < PROGRESS_INTERVAL and done < total:
             return
         last = time.monotonic()
-        Job.objects.filter(pk=job.pk).update(stage=stage[:200], done=max(done, 0), total=max(total, 0),
-                                             heartbeat=timezone.now())
+        # Progress is for the person watching: a write that cannot get the table in time is skipped, not fatal.
+        _job_update(job.pk, attempts=5, stage=stage[:200], done=max(done, 0), total=max(total, 0),
+                    heartbeat=timezone.now())
 
     try:
         url = _function(job.target)(params=job.params, progress=progress, job=job)
     except Exception as error:  # noqa: BLE001 - any failure of the work is the job's outcome, shown to the user
         log.exception("job %s failed", job.pk)
-        Job.objects.filter(pk=job.pk).update(status=FAILED, error=f"{type(error).__name__}: {error}"[:5000],
-                                             finished=timezone.now(), heartbeat=timezone.now())
+        _job_update(job.pk, status=FAILED, error=f"{type(error).__name__}: {error}"[:5000],
+                    finished=timezone.now(), heartbeat=timezone.now())
     else:
-        Job.objects.filter(pk=job.pk).update(status=DONE, result_url=url or "", finished=timezone.now(),
-                                             heartbeat=timezone.now(), stage="Finished")
+        _job_update(job.pk, status=DONE, result_url=url or "", finished=timezone.now(), heartbeat=timezone.now(),
+                    stage="Finished")
     job.refresh_from_db()
     return job
+
+
+def _job_update(pk: int, *, attempts: int = 100, **fields) -> bool:
+    """Write a job's fields, trying again while the table is locked by a reader (SQLite's shared cache, where a
+    page polling the job holds it, answers "locked" at once instead of waiting); False if it never could."""
+    for attempt in range(attempts):
+        try:
+            Job.objects.filter(pk=pk).update(**fields)
+            return True
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            if attempt < attempts - 1:
+                time.sleep(0.05)
+    log.warning("job %s: could not record %s: the jobs table stayed locked", pk, ", ".join(sorted(fields)))
+    return False
 
 
 def jobs_interrupted_mark() -> int:

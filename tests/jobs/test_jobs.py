@@ -4,6 +4,7 @@ unfinished jobs; only the starter (or a whole-area role) can follow a job."""
 import time
 
 import pytest
+from django.db import OperationalError
 
 from sendreform.accounts import roles
 from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
@@ -45,6 +46,38 @@ def test_a_failing_job_keeps_the_reason_and_how_far_it_got():
     assert job.status == FAILED
     assert job.error == "ValueError: population.csv row 3, column age: 'ten' is not a number"
     assert (job.stage, job.done, job.total, job.percent) == ("reading the data", 1, 4, 25)
+
+
+def work_with_the_table_locked(*, params, progress, job):
+    """Progress written while a reader holds the jobs table: the first `locked` writes are refused as SQLite's
+    shared cache refuses them, at once."""
+    from django.db.models import QuerySet
+
+    real = QuerySet.update
+    refused = {"left": params["locked"]}
+
+    def update(self, **fields):
+        if self.model is Job and "stage" in fields and refused["left"]:
+            refused["left"] -= 1
+            raise OperationalError("database table is locked: app_job")
+        return real(self, **fields)
+
+    QuerySet.update = update
+    try:
+        progress("reading the data", 1, 2)
+    finally:
+        QuerySet.update = real
+    return "/result/"
+
+
+@pytest.mark.parametrize(("locked", "done"), [(3, 1), (10, 0)])
+def test_a_locked_jobs_table_delays_progress_and_never_fails_the_job(locked, done):
+    # Given a job whose progress write finds the jobs table locked 3 times (then free), or 10 times (past the
+    # five tries a progress write gets)
+    job = job_execute(job_id=_job("work_with_the_table_locked", {"locked": locked}).pk)
+    # Then the job finishes; its progress (step 1 of 2) was written after waiting, or skipped
+    assert job.status == DONE and job.result_url == "/result/"
+    assert (job.done, job.total) == ((1, 2) if done else (0, 0))
 
 
 def test_a_job_that_is_not_queued_is_not_run_again():
