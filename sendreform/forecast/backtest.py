@@ -168,9 +168,10 @@ def backtest_headline(summary: pd.DataFrame) -> str:
     beats = [(r.model_mape < r.last_value_mape and r.model_mape < r.linear_trend_mape) for r in summary.itertuples()]
     if all(beats):
         return "The model beats both naive forecasts at every horizon."
-    missed = [r.horizon for r, b in zip(summary.itertuples(), beats, strict=True) if not b]
-    return ("The model does not beat both naive forecasts at every horizon: at "
-            + ", ".join(f"{h} year{'s' * (h > 1)}" for h in missed) + " ahead a naive forecast was closer.")
+    missed = [str(r.horizon) for r, b in zip(summary.itertuples(), beats, strict=True) if not b]
+    where = missed[0] if len(missed) == 1 else ", ".join(missed[:-1]) + " and " + missed[-1]
+    return (f"The model does not beat both naive forecasts at every horizon: at {where} "
+            f"year{'s' * (missed != ['1'])} ahead a naive forecast was closer.")
 
 
 def backtest_report(*, frame: pd.DataFrame, summary: pd.DataFrame, by: pd.DataFrame, history: History, sims: int,

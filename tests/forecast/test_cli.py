@@ -94,3 +94,19 @@ def test_a_breakdowns_last_value_error_is_last_years_categories_against_this_yea
     cells = pd.read_csv(out / "backtest_breakdowns.csv")
     row = cells[(cells["breakdown"] == "setting category") & (cells["origin"] == 2024) & (cells["horizon"] == 1)]
     assert row["last_value"].iloc[0] == pytest.approx(by_hand)
+
+
+@pytest.mark.parametrize(("model", "sentence"), [
+    ([4, 4, 4], "The model beats both naive forecasts at every horizon."),
+    ([4, 6, 7], "The model does not beat both naive forecasts at every horizon: at 2 and 3 years ahead a naive "
+                "forecast was closer."),
+    ([6, 4, 4], "The model does not beat both naive forecasts at every horizon: at 1 year ahead a naive forecast "
+                "was closer."),
+])
+def test_the_verdict_names_the_horizons_a_naive_forecast_won(model, sentence):
+    # Errors by horizon: the last value's 9%, the linear trend's 5%, the model's as given
+    from sendreform.forecast.backtest import backtest_headline
+
+    summary = pd.DataFrame({"horizon": [1, 2, 3], "model_mape": model, "last_value_mape": [9] * 3,
+                            "linear_trend_mape": [5] * 3})
+    assert backtest_headline(summary) == sentence
