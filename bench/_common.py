@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -13,6 +14,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
+ENGLAND = ROOT / "var" / "bench" / "england"  # the synthetic England's Parquet, written once and reused
+
+
+def england_ready(as_at: dt.date) -> None:
+    """Write the synthetic England to ENGLAND unless it is there already (about 7 minutes)."""
+    if (ENGLAND / "manifest.json").exists():
+        return
+    print(f"Writing the synthetic England to {ENGLAND} (about 7 minutes) ...", file=sys.stderr, flush=True)
+    from sendreform.demo.england import write_areas
+
+    ENGLAND.mkdir(parents=True, exist_ok=True)
+    write_areas(out_dir=ENGLAND, areas=None, seed=870, as_at=as_at)
+
+
+def stage_print(stage) -> None:
+    """In a stage's own process: run it and print its result as JSON, with the process's CPU time and peak
+    memory, for `stage_run` to read."""
+    out = stage()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_seconds"] = usage.ru_utime + usage.ru_stime
+    out["peak_mb"] = usage.ru_maxrss / 1024
+    print(json.dumps(out))
 
 
 def stage_run(script: str, name: str) -> dict:

@@ -23,9 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._common import DOC, machine, section_write, stage_run, timed  # noqa: E402 - after the checkout is on the path
+from bench._common import DOC, ENGLAND, england_ready, machine, section_write, stage_print, stage_run, timed  # noqa: E402 - after the checkout is on the path
 
-ENGLAND = ROOT / "var" / "bench" / "england"
 BACKTEST_OUT = ROOT / "var" / "bench" / "forecast-backtest"
 SCENARIO = ROOT / "scenarios" / "experts-at-hand.yaml"
 AS_AT = dt.date(2026, 11, 28)
@@ -229,17 +228,9 @@ def main() -> None:
     parser.add_argument("--stage", choices=sorted(STAGES))
     args = parser.parse_args()
     if args.stage:
-        out = STAGES[args.stage]()
-        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(out))
+        stage_print(STAGES[args.stage])
         return
-    if not (ENGLAND / "manifest.json").exists():
-        # bench/run.py runs this before bench/metrics.py, which would otherwise write it.
-        print(f"Writing the synthetic England to {ENGLAND} (about 7 minutes) ...", file=sys.stderr, flush=True)
-        from sendreform.demo.england import write_areas
-
-        ENGLAND.mkdir(parents=True, exist_ok=True)
-        write_areas(out_dir=ENGLAND, areas=None, seed=870, as_at=AS_AT)
+    england_ready(AS_AT)
     load = _load()
     results = {}
     for name in STAGES:

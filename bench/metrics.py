@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -23,9 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._common import DOC, machine, section_write, stage_run, timed  # noqa: E402 - after the checkout is on the path
+from bench._common import DOC, ENGLAND, england_ready, machine, section_write, stage_print, stage_run, timed  # noqa: E402 - after the checkout is on the path
 
-ENGLAND = ROOT / "var" / "bench" / "england"
 AS_AT = dt.date(2026, 11, 28)
 SECTION = "## Indicators"
 TARGETS = [
@@ -134,16 +132,6 @@ STAGES = {
 }
 
 
-def _england_ready() -> None:
-    if (ENGLAND / "manifest.json").exists():
-        return
-    print(f"Writing the synthetic England to {ENGLAND} (about 7 minutes) ...", file=sys.stderr, flush=True)
-    from sendreform.demo.england import write_areas
-
-    ENGLAND.mkdir(parents=True, exist_ok=True)
-    write_areas(out_dir=ENGLAND, areas=None, seed=870, as_at=AS_AT)
-
-
 def _run(name: str) -> dict:
     """One stage in its own process, with how many CPUs other work on the machine used meanwhile."""
     busy, start = _busy_seconds(), time.perf_counter()
@@ -242,13 +230,9 @@ def main() -> None:
     parser.add_argument("--stage", choices=sorted(STAGES))
     args = parser.parse_args()
     if args.stage:
-        out = STAGES[args.stage]()
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        out["cpu_seconds"] = usage.ru_utime + usage.ru_stime
-        out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(out))
+        stage_print(STAGES[args.stage])
         return
-    _england_ready()
+    england_ready(AS_AT)
     results = {}
     for name in STAGES:
         print(f"-- {name}", file=sys.stderr, flush=True)

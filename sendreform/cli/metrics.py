@@ -48,7 +48,7 @@ def add_parser(commands, subcommand, date_type) -> None:
 
 def run(args, parser) -> int:
     from sendreform.cli import main
-    from sendreform.interchange.canonical_files import CanonicalFileError
+    from sendreform.interchange.canonical_files import CanonicalFileError, canonical_files_connect
     from sendreform.metrics import engine
     from sendreform.metrics.catalogue import CATALOGUE
     from sendreform.metrics.report import catalogue_report
@@ -61,7 +61,8 @@ def run(args, parser) -> int:
         parser.error("--period-start is after --period-end")
     try:
         targets = targets_load(args.plan, known_ids=CATALOGUE) if args.plan.exists() else None
-        con = _folder_connection(args.data) if args.data is not None else main._connection(None)
+        con = (canonical_files_connect(data_dir=args.data, check_codes=True) if args.data is not None
+               else main._connection(None))
         tables = engine.tables_from_connection(con)
         out = catalogue_report(tables, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,
                                suppress=args.suppress, targets=targets, con=con)
@@ -114,10 +115,3 @@ def _table(out: dict, table_text) -> None:
              r["rag"] or "-"] for r in report_rows(out)]
     print(table_text(["indicator", "value", "numerator", "denominator", "expected", "RAG"], rows,
                      right={1, 2, 3, 4}))
-
-
-def _folder_connection(folder: Path):
-    """DuckDB over a folder of canonical tables; an unknown code stops it, naming the file, row and column."""
-    from sendreform.interchange.canonical_files import canonical_files_connect
-
-    return canonical_files_connect(data_dir=folder, check_codes=True)

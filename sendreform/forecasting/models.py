@@ -50,9 +50,21 @@ class ScenarioEdit(models.Model):
         return f"{self.scenario} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class JobStatus:
-    """The status of something computed by a background job, as its page shows it: failed with the job's reason
-    when the job failed before the work could record it (the service was restarted mid-way)."""
+class JobWork(models.Model):
+    """Something computed by a background job: its status, the job, who started it and when, when it finished
+    and why it failed. Its page shows it failed with the job's reason when the job failed before the work could
+    record it (the service was restarted mid-way)."""
+
+    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
 
     @property
     def interrupted(self) -> bool:
@@ -67,12 +79,11 @@ class JobStatus:
         return self.job.error if self.interrupted else self.error
 
 
-class ForecastRun(JobStatus, models.Model):
+class ForecastRun(JobWork):
     """One run of the model: what it was asked (scenario text, simulations, years, seed, half-life, as-at
     date), and when finished its summary.json (the file's text, as `sendreform forecast run` writes it), its
     tables (name to columns and rows) and the workbook."""
 
-    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
     scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
                                  help_text="The stored scenario it was started from (none: the baseline).")
     scenario_name = models.CharField(max_length=200, blank=True)
@@ -83,12 +94,6 @@ class ForecastRun(JobStatus, models.Model):
     half_life = models.FloatField(help_text="Recency weighting half-life in years (the model's default if not "
                                             "chosen).")
     as_at = models.DateField(help_text="The run learns from the January censuses on or before this date.")
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
     # The text itself, not a JSONField: PostgreSQL's jsonb reorders an object's keys (shorter first), and the
     # download must be byte for byte the file the command line writes.
     summary_json = models.TextField(blank=True, default="", help_text="summary.json exactly as `sendreform "
@@ -115,22 +120,15 @@ class ForecastRun(JobStatus, models.Model):
         return self.scenario_name or "Baseline"
 
 
-class ForecastBacktest(JobStatus, models.Model):
+class ForecastBacktest(JobWork):
     """One rolling-origin backtest of the model: what it was asked (simulations, seed, half-life, as-at date),
     and when finished the frames `sendreform forecast backtest` writes (every origin and horizon, by horizon,
     by breakdown), the breakdowns' summary, the history's joiners and leavers, and the report (backtest.md)."""
 
-    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
     sims = models.PositiveIntegerField(help_text="Simulations from each origin.")
     seed = models.PositiveIntegerField(default=870)
     half_life = models.FloatField(help_text="Recency weighting half-life in years.")
     as_at = models.DateField(help_text="The backtest uses the January censuses on or before this date.")
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
     tables = models.JSONField(default=dict, blank=True, help_text="Each table of the backtest as its columns and "
                                                                   "rows, every number as the model made it.")
     report = models.TextField(blank=True, default="", help_text="backtest.md exactly as `sendreform forecast "

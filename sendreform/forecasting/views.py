@@ -7,8 +7,6 @@ render."""
 from __future__ import annotations
 
 import secrets
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +34,7 @@ from sendreform.forecasting.tables import (
     population_table,
     run_sections,
 )
-from sendreform.interchange.population import Population, population_csv_write
+from sendreform.interchange.population import Population, population_csv_text
 from sendreform.places.selectors import population_loads_list, population_rows
 from sendreform.places.services import population_replace
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
@@ -488,8 +486,7 @@ def population_csv(request):
     convert` writes it: it can be uploaded here again, or read with --data."""
     _reader(request)
     stored = Population(rows=population_rows(), area=None, shape="canonical population.csv")
-    with tempfile.TemporaryDirectory() as folder:
-        text = population_csv_write(population=stored, path=Path(folder) / "population.csv").read_text("utf-8")
+    text = population_csv_text(stored)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="population.csv"'
     return response

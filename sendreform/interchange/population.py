@@ -18,6 +18,7 @@ row and column, before anything is changed.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -182,12 +183,17 @@ def _complete(path: Path, rows: dict[tuple[int, int], int]) -> None:
                                    f"{', '.join(str(a) for a in gaps[:5])}{', ...' if len(gaps) > 5 else ''}")
 
 
+def population_csv_text(population: Population) -> str:
+    """The rows as the canonical population.csv (year, age, population), sorted."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["year", "age", "population"])
+    writer.writerows([year, age, value] for (year, age), value in sorted(population.rows.items()))
+    return out.getvalue()
+
+
 def population_csv_write(*, population: Population, path: Path | str) -> Path:
-    """Write the rows as the canonical population.csv (year, age, population), sorted."""
+    """Write the rows as the canonical population.csv."""
     path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["year", "age", "population"])
-        for (year, age), value in sorted(population.rows.items()):
-            writer.writerow([year, age, value])
+    path.write_text(population_csv_text(population), encoding="utf-8")
     return path
