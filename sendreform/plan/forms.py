@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from sendreform.plan.models import INVESTMENT_CATEGORIES, MILESTONE_STATUSES
+from sendreform.standards.links import link_problem
 
 _POUNDS = re.compile(r"^\d+(\.\d{1,2})?$")
 
@@ -24,7 +25,7 @@ class MilestoneForm(forms.Form):
     evidence = forms.CharField(label="Evidence", required=False, widget=forms.Textarea, max_length=5000,
                                help_text="What shows the milestone's progress, for the board")
     links = forms.CharField(label="Links to evidence", required=False, widget=forms.Textarea, max_length=5000,
-                            help_text="One web address a line")
+                            help_text="One a line: a web address (https://…) or an email link (mailto:…)")
 
     def __init__(self, *args, quarters: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,13 +33,10 @@ class MilestoneForm(forms.Form):
 
     def clean_links(self):
         links = _lines(self.cleaned_data["links"])
-        validate = forms.URLField(assume_scheme="https").clean
-        for link in links:
-            try:
-                validate(link)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    f"Enter each link as a web address, like https://example.org ({link})") from None
+        problems = [f"Line {n}: {problem} ({link})" for n, link in enumerate(links, start=1)
+                    if (problem := link_problem(link))]
+        if problems:
+            raise forms.ValidationError(problems)
         return links
 
 

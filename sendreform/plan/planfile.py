@@ -24,6 +24,7 @@ from sendreform.metrics.catalogue import CATALOGUE
 from sendreform.metrics.targets import PlanFileError as TargetsError
 from sendreform.metrics.targets import targets_from_mapping
 from sendreform.plan.models import BLOCK_KINDS, INVESTMENT_CATEGORIES, MILESTONE_STATUSES
+from sendreform.standards.links import link_problem
 
 HEADER = """\
 # A Local SEND Reform Plan as data: the local area, the indicators' baselines, targets and milestones, the
@@ -75,6 +76,7 @@ class _Map(dict):
 
 class _Seq(list):
     line = 0
+    item_lines: list
 
 
 class _Loader(yaml.SafeLoader):
@@ -96,7 +98,7 @@ def _construct_map(loader, node):
 
 def _construct_seq(loader, node):
     out = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    out.line = node.start_mark.line + 1
+    out.line, out.item_lines = node.start_mark.line + 1, [child.start_mark.line + 1 for child in node.value]
     return out
 
 
@@ -350,6 +352,9 @@ def _workstreams(c, m, block_keys) -> list:
                     milestone["evidence"] = c.text(ms, "evidence", mw)
                 if ms.get("links"):
                     milestone["links"] = c.texts(ms, "links", mw)
+                    for n, link in enumerate(milestone["links"]):
+                        if problem := link_problem(link):
+                            c.fail(ms["links"].item_lines[n], f"{mw}.links[{n}]: {problem} ({link!r})")
                 quarter["milestones"].append(milestone)
             for k, tr in enumerate(c.seq(q, "trajectory", qw)):
                 tw = f"{qw}.trajectory[{k}]"

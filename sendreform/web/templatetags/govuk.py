@@ -2,6 +2,8 @@
 
 from django import template
 
+from sendreform.standards.links import link_problem
+
 register = template.Library()
 
 
@@ -12,3 +14,10 @@ def error_anchor(bound_field) -> str:
         return f"{bound_field.auto_id}_day"
     return bound_field.auto_id
 
+
+
+@register.filter
+def safe_link(text) -> bool:
+    """Whether a stored link may be shown as a link (http, https, mailto); anything else is shown as text, so a
+    `javascript:` link that reached the database some other way still cannot run."""
+    return link_problem(text) is None
