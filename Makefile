@@ -7,11 +7,13 @@ ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: demo test bench setup assets lint test-sqlite test-postgres browser-check clean
 
+# The demo runs with SENDREFORM_DEMO=true: a secret key made in var/, and no two-factor sign-in.
+demo: export SENDREFORM_DEMO = true
 demo: setup assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/sendreform demo
-	$(BIN)/sendreform serve --bind $(ADDRESS)
+	$(BIN)/sendreform serve --demo --bind $(ADDRESS)
 
 test: setup assets lint browser-check test-sqlite test-postgres
 

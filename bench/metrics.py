@@ -60,6 +60,7 @@ def stage_reading_sqlite() -> dict:
     folder = tempfile.mkdtemp(prefix="sendreform-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["DJANGO_SETTINGS_MODULE"] = "sendreform.config.settings"
+    os.environ.setdefault("SENDREFORM_DEMO", "true")  # synthetic data: the demo's own secret key
     import django
 
     django.setup()

@@ -10,12 +10,11 @@ from sendreform.accounts.services import user_save
 @admin.register(User)
 class SendreformUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "establishment", "cluster", "practitioner_id",
-                    "is_active", "locked_until")
+                    "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "practitioner_id")
     autocomplete_fields = ("establishment", "cluster")
-    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined", "failed_sign_ins",
-                       "last_failed_sign_in")
+    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email")}),
@@ -24,8 +23,11 @@ class SendreformUserAdmin(UserAdmin):
             "description": "A SENCo needs a setting, a cluster lead a cluster, and an Experts at Hand or health "
                            "practitioner a practitioner id. Only administrators can use this admin.",
         }),
-        ("Sign-in", {"fields": ("is_active", "locked_until", "failed_sign_ins", "last_failed_sign_in",
-                                "last_login", "date_joined", "is_staff", "is_superuser")}),
+        ("Sign-in", {
+            "fields": ("is_active", "last_login", "date_joined", "is_staff", "is_superuser"),
+            "description": "A user who has lost their authenticator app: delete their device under TOTP devices, "
+                           "and they set up a new one at their next sign-in.",
+        }),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "establishment",

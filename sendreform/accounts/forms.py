@@ -1,4 +1,4 @@
-"""Forms for signing in and for filtering the audit log."""
+"""Forms for signing in (password, then the code of an authenticator app) and for filtering the audit log."""
 
 from django import forms
 
@@ -10,6 +10,13 @@ class SignInForm(forms.Form):
                                error_messages={"required": "Enter your username"})
     password = forms.CharField(label="Password", max_length=200, strip=False,
                                error_messages={"required": "Enter your password"})
+
+
+class TwoFactorForm(forms.Form):
+    code = forms.RegexField(label="Code from your authenticator app", regex=r"^\s*\d{3}\s?\d{3}\s*$",
+                            max_length=20, help_text="The 6 digits your app shows now, for example 123456",
+                            error_messages={"required": "Enter the 6-digit code from your authenticator app",
+                                            "invalid": "Enter the code as 6 digits, for example 123456"})
 
 
 class AuditFilterForm(forms.Form):

@@ -30,11 +30,6 @@ class User(AbstractUser):
         help_text="The practitioner id on Experts at Hand involvements (e.g. 870-EAH01): an Experts at Hand or "
         "health practitioner sees the children of the referrals they are involved in.",
     )
-    failed_sign_ins = models.PositiveIntegerField(default=0)
-    last_failed_sign_in = models.DateTimeField(
-        null=True, blank=True, help_text="Failures older than the lock-out window no longer count.",
-    )
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     objects = SendreformUserManager()
 
@@ -82,17 +77,24 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.person_id}"
 
 
-class SignInFailure(models.Model):
-    """Failed sign-ins for a username that does not exist, keyed by a hash of it, so that every worker process
-    counts the same failures and the lock-out for unknown usernames matches that of real accounts."""
+class SignInThrottle(models.Model):
+    """Recent failed sign-ins for one username or one client address. After a few free failures each further
+    one makes the next attempt wait, twice as long each time up to a cap: never a lock-out. Keyed by a hash, so
+    no username typed (a password typed into the wrong box, say) or address is stored; the same for usernames
+    that exist and those that do not, so a wait says nothing about whether an account exists."""
 
-    key = models.CharField(max_length=64, primary_key=True, help_text="SHA-256 of the casefolded username.")
+    USERNAME, ADDRESS = "username", "address"
+
+    key = models.CharField(max_length=64, primary_key=True,
+                           help_text="SHA-256 of the kind and the casefolded username or the client address.")
+    kind = models.CharField(max_length=10, choices=[(USERNAME, "Username"), (ADDRESS, "Client address")])
     failures = models.PositiveIntegerField(default=0)
     last_failed = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True)
+    wait_until = models.DateTimeField(null=True, blank=True,
+                                      help_text="No password is checked for this username or address until then.")
 
     class Meta:
-        db_table = "app_sign_in_failure"
+        db_table = "app_sign_in_throttle"
 
     def __str__(self) -> str:
-        return f"{self.key[:12]}… {self.failures} failures"
+        return f"{self.kind} {self.key[:12]}… {self.failures} failures"

@@ -1,4 +1,4 @@
-"""Writes for accounts: signing in with lock-out, creating users, the one audit call, and the demo users."""
+"""Writes for accounts: signing in with growing waits after failures, creating users, the one audit call, and the demo users."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendreform.accounts import roles
-from sendreform.accounts.models import AuditEntry, SignInFailure, User
+from sendreform.accounts.models import AuditEntry, SignInThrottle, User
 
 # Audit actions: what kind of child-level read (or export) an entry records.
 AUDIT_VIEW = "view"
@@ -31,11 +33,12 @@ AUDIT_ACTIONS = {
 DEMO_PASSWORD = "sendreform-demo-2026"
 
 
-class SignInLocked(Exception):
-    """Too many failed sign-ins: the account is locked until `until`, whatever password is given."""
+class SignInDelayed(Exception):
+    """Too many recent failed sign-ins for this username or from this address: no password is checked until
+    `until`, whether or not the username exists."""
 
     def __init__(self, until: dt.datetime):
-        super().__init__(f"locked until {until:%H:%M}")
+        super().__init__(f"wait until {until:%H:%M:%S}")
         self.until = until
 
 
@@ -63,65 +66,86 @@ class ReadRefused(Http404):
         self.user, self.asked_for, self.page = user, asked_for, page
 
 
-def user_sign_in(*, username: str, password: str, request=None) -> User | None:
-    """Check a username and password, counting failures and locking the account after too many.
+def user_sign_in(*, username: str, password: str, address: str, request=None) -> User | None:
+    """Check a username and password, making the username and the client address wait after repeated failures.
 
-    Returns the user, or None for a wrong username or password. Raises SignInLocked while the account is
-    locked, even for the right password, so a locked account cannot be guessed at. Failures for a username
-    that does not exist are counted too (`SignInFailure`) and lock in the same way, so neither the message nor
-    the lock-out ever says whether a username exists.
+    Returns the user, or None for a wrong username or password. Raises SignInDelayed while the username or the
+    address must wait, without checking the password; the waits are counted alike for usernames that exist and
+    those that do not, and they grow (`sign_in_wait`) rather than lock, so no one can lock an account out with
+    a few requests. Every attempt that is checked runs the password hasher once, for an unknown username too
+    (Django's ModelBackend hashes the password given), so the time taken does not say whether a name exists.
     """
     now = timezone.now()
-    window = dt.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+    keys = {SignInThrottle.USERNAME: _throttle_key(SignInThrottle.USERNAME, username.casefold()),
+            SignInThrottle.ADDRESS: _throttle_key(SignInThrottle.ADDRESS, address)}
+    forget = dt.timedelta(minutes=settings.SIGN_IN_FORGET_AFTER_MINUTES)
     with transaction.atomic():
-        account = User.objects.select_for_update().filter(username=username).first()
-        if account is None:
-            locked_until = _unknown_username_failed(username=username, now=now, window=window)
-            authenticate(request, username=username, password=password)  # same work, same timing
-            if locked_until is None:
-                return None
-        elif account.locked_until and account.locked_until > now:
-            raise SignInLocked(account.locked_until)
-        else:
-            user = authenticate(request, username=username, password=password)
-            if user is not None:
-                User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_failed_sign_in=None,
-                                                       locked_until=None)
-                user.failed_sign_ins, user.last_failed_sign_in, user.locked_until = 0, None, None
-                return user
-            locked_until = _account_failed(account=account, now=now, window=window)
-    if locked_until is not None:
-        raise SignInLocked(locked_until)
+        found = SignInThrottle.objects.select_for_update().filter(key__in=keys.values())
+        throttles = {t.kind: t for t in found if t.last_failed > now - forget}
+        waits = [t.wait_until for t in throttles.values() if t.wait_until and t.wait_until > now]
+        if waits:
+            raise SignInDelayed(max(waits))
+        user = authenticate(request, username=username, password=password)
+        if user is not None:
+            # The address keeps its count: one good account must not clear the way to guess at others.
+            SignInThrottle.objects.filter(key=keys[SignInThrottle.USERNAME]).delete()
+            return user
+        for kind, key in keys.items():
+            throttle = throttles.get(kind) or SignInThrottle(key=key, kind=kind, failures=0)
+            throttle.failures += 1
+            throttle.last_failed = now
+            wait = sign_in_wait(kind=kind, failures=throttle.failures)
+            throttle.wait_until = now + wait if wait else None
+            throttle.save()
     return None
 
 
-def _account_failed(*, account: User, now: dt.datetime, window: dt.timedelta) -> dt.datetime | None:
-    """Count a wrong password; returns the end of the lock-out when this failure locks the account."""
-    recent = account.last_failed_sign_in is not None and account.last_failed_sign_in > now - window
-    failures = (account.failed_sign_ins if recent else 0) + 1
-    locked_until = None
-    if failures >= settings.SIGN_IN_MAX_FAILURES:
-        locked_until, failures = now + window, 0
-    User.objects.filter(pk=account.pk).update(failed_sign_ins=failures, last_failed_sign_in=now,
-                                              locked_until=locked_until)
-    return locked_until
+def sign_in_wait(*, kind: str, failures: int) -> dt.timedelta | None:
+    """How long the next attempt must wait after this many recent failures: none for the first few, then
+    SIGN_IN_FIRST_WAIT_SECONDS doubling with each further failure, up to SIGN_IN_MAX_WAIT_SECONDS."""
+    free = (settings.SIGN_IN_FREE_FAILURES_PER_USERNAME if kind == SignInThrottle.USERNAME
+            else settings.SIGN_IN_FREE_FAILURES_PER_ADDRESS)
+    if failures <= free:
+        return None
+    seconds = settings.SIGN_IN_FIRST_WAIT_SECONDS * 2 ** min(failures - free - 1, 30)
+    return dt.timedelta(seconds=min(seconds, settings.SIGN_IN_MAX_WAIT_SECONDS))
 
 
-def _unknown_username_failed(*, username: str, now: dt.datetime, window: dt.timedelta) -> dt.datetime | None:
-    """The same count for a username that does not exist; returns the end of its lock-out, if locked."""
-    key = hashlib.sha256(username.casefold().encode()).hexdigest()
-    record = SignInFailure.objects.select_for_update().filter(key=key).first()
-    if record is None:
-        record = SignInFailure(key=key, last_failed=now)
-    if record.locked_until and record.locked_until > now:
-        return record.locked_until
-    recent = record.pk is not None and record.last_failed > now - window
-    record.failures = (record.failures if recent else 0) + 1
-    record.last_failed, record.locked_until = now, None
-    if record.failures >= settings.SIGN_IN_MAX_FAILURES:
-        record.locked_until, record.failures = now + window, 0
-    record.save()
-    return record.locked_until
+def _throttle_key(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+class CodeDelayed(Exception):
+    """Too many wrong codes from the authenticator app: the next is not checked until `until` (django-otp's
+    own throttle, doubling from a second)."""
+
+    def __init__(self, until: dt.datetime):
+        super().__init__(f"wait until {until:%H:%M:%S}")
+        self.until = until
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The authenticator app the user is enrolling: made once and kept unconfirmed until a code from it is
+    given, so a reload shows the same secret. Refused once a device is confirmed: a stolen password alone must
+    never enrol a second app (an administrator removes the old device first, in the admin)."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValueError(f"{user.username} already has an authenticator app")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_verify(*, device: TOTPDevice, token: str) -> bool:
+    """Check a code from the device, confirming the device on its first good code. Raises CodeDelayed while
+    django-otp's throttle holds after wrong codes; a wrong code counts towards it."""
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise CodeDelayed(why.get("locked_until") or timezone.now())
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return False
+    if not device.confirmed:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
 
 
 def user_create(
@@ -136,11 +160,13 @@ def user_create(
     last_name: str = "",
     email: str = "",
 ) -> User:
-    """Create a user with a role and its binding. Only administrators are staff (they alone use the admin)."""
+    """Create a user with a role and its binding. Only administrators are staff (they alone use the admin).
+    The password must pass AUTH_PASSWORD_VALIDATORS (length, likeness to the user's names, common passwords)."""
     user = User(
         username=username, role=role, establishment=establishment, cluster=cluster,
         practitioner_id=practitioner_id, first_name=first_name, last_name=last_name, email=email,
     )
+    validate_password(password, user)  # raises ValidationError naming what is wrong with it
     user.set_password(password)
     user_save(user=user)
     return user
@@ -172,11 +198,14 @@ DEMO_USERS = (
 
 
 def demo_users_ensure(*, password: str = DEMO_PASSWORD) -> list[dict]:
-    """Create one demo user per role, or reset the password and binding of those that exist.
+    """Create each demo user (one per role) that does not exist yet; never change one that does.
 
-    The SENCo is bound to the in-area mainstream primary with the most children on roll today, the cluster
-    lead to the cluster with the most establishments, and the practitioner and health users to the
-    practitioner with the most open Experts at Hand involvements. Returns what to print for each user.
+    An existing account keeps its password, role and binding: the demo password is public, so resetting it
+    would open any account named like a demo user (`admin`) to everyone. New users are bound as follows: the
+    SENCo to the in-area mainstream primary with the most children on roll today, the cluster lead to the
+    cluster with the most establishments, and the practitioner and health users to the practitioner with the
+    most open Experts at Hand involvements. Returns what to print for each user, with `created` saying whether
+    it was made now (only then is the password given).
     """
     from sendreform.people.selectors import (
         cluster_largest,
@@ -184,36 +213,38 @@ def demo_users_ensure(*, password: str = DEMO_PASSWORD) -> list[dict]:
         practitioner_busiest,
     )
 
-    bindings = {
-        roles.SENCO: {"establishment": establishment_largest_primary()},
-        roles.CLUSTER_LEAD: {"cluster": cluster_largest()},
-        roles.EAH_PRACTITIONER: {"practitioner_id": practitioner_busiest() or ""},
-        roles.HEALTH: {"practitioner_id": practitioner_busiest() or ""},
-    }
-    created = []
+    existing = {u.username: u for u in User.objects.filter(username__in=[d[0] for d in DEMO_USERS])}
+    missing = [d for d in DEMO_USERS if d[0] not in existing]
+    bindings = {}
+    if missing:
+        busiest = practitioner_busiest() or ""
+        bindings = {
+            roles.SENCO: {"establishment": establishment_largest_primary()},
+            roles.CLUSTER_LEAD: {"cluster": cluster_largest()},
+            roles.EAH_PRACTITIONER: {"practitioner_id": busiest},
+            roles.HEALTH: {"practitioner_id": busiest},
+        }
+    printed = []
     with transaction.atomic():
         for username, role, first_name, last_name in DEMO_USERS:
-            binding = bindings.get(role, {})
-            if role in (roles.SENCO, roles.CLUSTER_LEAD) and not any(binding.values()):
-                # Without a setting or cluster in the database these roles cannot exist (a constraint).
-                continue
-            user = User.objects.filter(username=username).first() or User(username=username)
-            user.role, user.first_name, user.last_name = role, first_name, last_name
-            user.establishment = binding.get("establishment")
-            user.cluster = binding.get("cluster")
-            user.practitioner_id = binding.get("practitioner_id", "")
-            user.failed_sign_ins, user.last_failed_sign_in, user.locked_until = 0, None, None
-            user.is_active = True
-            user.set_password(password)
-            user_save(user=user)
-            created.append({
+            user, created = existing.get(username), False
+            if user is None:
+                binding = bindings.get(role, {})
+                if role in (roles.SENCO, roles.CLUSTER_LEAD) and not any(binding.values()):
+                    # Without a setting or cluster in the database these roles cannot exist (a constraint).
+                    continue
+                user = user_create(username=username, password=password, role=role, first_name=first_name,
+                                   last_name=last_name, **binding)
+                created = True
+            printed.append({
                 "username": username,
-                "password": password,
-                "role": role,
-                "role_label": roles.ROLES[role],
+                "password": password if created else "",
+                "created": created,
+                "role": user.role,
+                "role_label": user.role_label,
                 "bound_to": _binding_label(user),
             })
-    return created
+    return printed
 
 
 def _binding_label(user: User) -> str:

@@ -1,4 +1,7 @@
-"""Signing in and out, and the audit log for administrators."""
+"""Signing in (password, then two-factor where the role needs it) and out, and the audit log for administrators."""
+
+import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import login, logout
@@ -7,40 +10,99 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from sendreform.accounts import roles
-from sendreform.accounts.forms import AuditFilterForm, SignInForm
-from sendreform.accounts.selectors import audit_entries_visible_to
-from sendreform.accounts.services import AUDIT_ACTIONS, SignInLocked, user_sign_in
+from sendreform.accounts.forms import AuditFilterForm, SignInForm, TwoFactorForm
+from sendreform.accounts.selectors import (
+    audit_entries_visible_to,
+    totp_device_confirmed,
+    totp_enrolment,
+    user_needs_two_factor,
+)
+from sendreform.accounts.services import (
+    AUDIT_ACTIONS,
+    CodeDelayed,
+    SignInDelayed,
+    totp_device_start,
+    totp_verify,
+    user_sign_in,
+)
+from sendreform.web.edge import client_address
 from sendreform.web.tables import Column, Table, table_csv_response
 
 WRONG_DETAILS = "Enter a correct username and password"
-LOCKED = ("You have entered the wrong details too many times. You cannot sign in for {minutes} minutes. "
-          "Try again later, or ask an administrator to unlock the account.")
+WAIT = ("You have entered the wrong details too many times. Wait {wait}, then try again. If you have forgotten "
+        "your password, ask an administrator.")
+WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now"
+WAIT_CODE = "You have entered a wrong code too many times. Wait {wait}, then enter the code your app shows then"
+
+
+def _wait_text(until) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return next_url
+    return ""
 
 
 def sign_in(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = ""
+    next_url = _safe_next(request)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_sign_in(username=form.cleaned_data["username"],
-                                password=form.cleaned_data["password"], request=request)
-        except SignInLocked:
-            # The same message whether or not the username exists, so lock-out reveals nothing.
-            form.add_error(None, LOCKED.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
+            user = user_sign_in(username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                                address=client_address(request), request=request)
+        except SignInDelayed as delayed:
+            # The same message whether or not the username exists, so a wait reveals nothing.
+            form.add_error(None, WAIT.format(wait=_wait_text(delayed.until)))
         else:
             if user is None:
                 form.add_error(None, WRONG_DETAILS)
             else:
                 login(request, user)
+                if user_needs_two_factor(user=user):
+                    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+                    return redirect(reverse("accounts:two-factor") + query)
                 return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+@login_required
+def two_factor(request):
+    """The second step of signing in: enrol an authenticator app (first time), or give the code it shows."""
+    next_url = _safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    if not user_needs_two_factor(user=request.user) or request.user.is_verified():
+        return redirect(next_url)
+    device = totp_device_confirmed(user=request.user)
+    enrolling = device is None
+    if enrolling:
+        device = totp_device_start(user=request.user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = totp_verify(device=device, token=form.cleaned_data["code"])
+        except CodeDelayed as delayed:
+            form.add_error("code", WAIT_CODE.format(wait=_wait_text(delayed.until)))
+        else:
+            if verified:
+                otp_login(request, device)
+                return redirect(next_url)
+            form.add_error("code", WRONG_CODE)
+    return render(request, "accounts/two_factor.html", {
+        "form": form, "next": _safe_next(request), "enrolling": enrolling,
+        "enrolment": totp_enrolment(device=device) if enrolling else None,
+    })
 
 
 @require_POST

@@ -81,8 +81,9 @@ def _demo_parser(commands) -> None:
         summary="load the synthetic local area and the demo users (or write many areas as Parquet)",
         description="""\
 Generate the synthetic local area (seeded, so the same seed gives the same children) and load it into the
-database, migrating it first; then make sure there is one demo user per role and print every sign-in.
-Running it again changes nothing that is already there.
+database, migrating it first; then create the demo users (one per role) that do not exist yet and print
+every sign-in. An account that already exists is never changed: its password stays as it is. Running it
+again changes nothing that is already there. It runs as the demo (SENDREFORM_DEMO=true unless set).
 
 With --areas and --out it writes N synthetic local areas, or all of England, as Parquet files instead,
 for benchmarks; the database is not touched.""",
@@ -104,7 +105,7 @@ for benchmarks; the database is not touched.""",
         "--password",
         default=None,
         metavar="P",
-        help="password for every demo user (default: sendreform-demo-2026)",
+        help="password for the demo users it creates (default: sendreform-demo-2026); at least 12 characters",
     )
     p.add_argument(
         "--areas",
@@ -141,7 +142,16 @@ def _demo(args, parser) -> int:
     if args.out is not None:
         parser.error("demo --out is for --areas; without --areas the demo area goes into the database")
 
+    os.environ.setdefault("SENDREFORM_DEMO", "true")  # a secret key of its own and no two-factor (settings.DEMO)
     _django_setup()
+    if args.password is not None:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(args.password)
+        except ValidationError as error:
+            parser.error("demo --password: " + " ".join(error.messages))
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -156,10 +166,15 @@ def _demo(args, parser) -> int:
     users = demo_users_ensure() if args.password is None else demo_users_ensure(password=args.password)
     print("\nDemo sign-ins:")
     rows = [
-        [u["username"], u["password"], u.get("role_label") or u["role"], u.get("bound_to") or ""]
+        [u["username"], u["password"] if u.get("created", True) else "(not changed)",
+         u.get("role_label") or u["role"], u.get("bound_to") or ""]
         for u in users
     ]
     print(_table_text(["username", "password", "role", "bound to"], rows))
+    kept = [u["username"] for u in users if not u.get("created", True)]
+    if kept:
+        print(f"{len(users) - len(kept)} demo user(s) created. {', '.join(kept)} already existed and were left as "
+              "they were: their passwords are not changed.")
     _demo_plan_load()
     from sendreform.experts.demo import experts_demo_history_ensure
 
@@ -197,10 +212,17 @@ def _serve_parser(commands) -> None:
         summary="serve the app with gunicorn",
         description="""\
 Serve sendreform with gunicorn (sendreform.config.wsgi:application) and WhiteNoise for static files.
-The command becomes the gunicorn process: stop it with Ctrl+C.""",
+The command becomes the gunicorn process: stop it with Ctrl+C. Without --demo the production settings
+apply (DJANGO_SECRET_KEY and the rest: docs/security.md); gunicorn trusts the proxy headers only from the
+addresses in FORWARDED_ALLOW_IPS.""",
         examples="""\
-  sendreform serve
+  sendreform serve --demo
   sendreform serve --bind 0.0.0.0:8080 --workers 4""",
+    )
+    p.add_argument(
+        "--demo", action="store_true",
+        help="serve the demo: no secret key needed and no two-factor sign-in (SENDREFORM_DEMO=true); never for "
+        "real data",
     )
     p.add_argument(
         "--bind",
@@ -222,14 +244,20 @@ The command becomes the gunicorn process: stop it with Ctrl+C.""",
 
 def _serve(args, parser) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    if args.demo:
+        os.environ["SENDREFORM_DEMO"] = "true"  # gunicorn's workers inherit it
     import django
 
     django.setup()
+    from django.conf import settings
+
     from sendreform.jobs.services import jobs_interrupted_mark
 
     if interrupted := jobs_interrupted_mark():
         print(f"{interrupted} background job(s) left unfinished by the last run are marked as failed.", flush=True)
     print(f"sendreform on http://{args.bind}/ ({args.workers} workers; Ctrl+C stops it)", flush=True)
+    if not settings.TWO_FACTOR_REQUIRED:
+        print("Two-factor sign-in is off: for real data leave SENDREFORM_DEMO unset (docs/security.md).", flush=True)
     command = [
         sys.executable,
         "-m",
@@ -242,6 +270,8 @@ def _serve(args, parser) -> int:
         "--timeout",
         str(args.timeout),
     ]
+    if settings.FORWARDED_ALLOW_IPS:  # as Django reads it, from the environment or .env (gunicorn reads no .env)
+        command += ["--forwarded-allow-ips", ",".join(settings.FORWARDED_ALLOW_IPS)]
     os.execv(sys.executable, command)
     return 0  # not reached: exec replaces this process
 

@@ -1,9 +1,20 @@
 """Django settings. SQLite by default; set DATABASE_URL for PostgreSQL (postgres://user:pass@host/db)."""
 
-from sendreform.config.env import APPS_DIR, BASE_DIR, env
+from django.core.exceptions import ImproperlyConfigured
+
+from sendreform.config.env import APPS_DIR, BASE_DIR, demo_secret_key, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-demo-key-change-me-for-any-real-deployment")
+# The demo (`make demo`, `sendreform demo`, `sendreform serve --demo`) on a laptop, with public passwords: it
+# may run without a secret key of its own, and without two-factor sign-in. Never set it for real data.
+DEMO = env.bool("SENDREFORM_DEMO", default=False)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it to a long random value (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'), or set SENDREFORM_DEMO=true for the demo. See docs/security.md.")
+    SECRET_KEY = demo_secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SERVICE_NAME = env("SENDREFORM_SERVICE_NAME", default="sendreform")
 LOCAL_AREA_NAME = env("SENDREFORM_LOCAL_AREA", default="Reading")
@@ -16,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "sendreform.accounts",
     "sendreform.people",
     "sendreform.statutory",
@@ -32,12 +46,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sendreform.web.edge.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sendreform.accounts.middleware.TwoFactorRequiredMiddleware",
+    "sendreform.web.edge.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sendreform.accounts.middleware.RefusedReadAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -80,17 +100,71 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in lock-out: this many failures within the window lock the account for the window.
-SIGN_IN_MAX_FAILURES = env.int("SENDREFORM_SIGN_IN_MAX_FAILURES", default=5)
-SIGN_IN_LOCKOUT_MINUTES = env.int("SENDREFORM_SIGN_IN_LOCKOUT_MINUTES", default=15)
+# Failed sign-ins (sendreform.accounts.services.user_sign_in): a username, and a client address, get this many
+# failures free; each further one makes the next attempt wait, from the first wait doubling up to the longest.
+# Failures are forgotten after FORGET_AFTER minutes without one. A wait, never a lock-out.
+SIGN_IN_FREE_FAILURES_PER_USERNAME = env.int("SENDREFORM_SIGN_IN_FREE_FAILURES_PER_USERNAME", default=3)
+SIGN_IN_FREE_FAILURES_PER_ADDRESS = env.int("SENDREFORM_SIGN_IN_FREE_FAILURES_PER_ADDRESS", default=20)
+SIGN_IN_FIRST_WAIT_SECONDS = env.int("SENDREFORM_SIGN_IN_FIRST_WAIT_SECONDS", default=2)
+SIGN_IN_MAX_WAIT_SECONDS = env.int("SENDREFORM_SIGN_IN_MAX_WAIT_SECONDS", default=15 * 60)
+SIGN_IN_FORGET_AFTER_MINUTES = env.int("SENDREFORM_SIGN_IN_FORGET_AFTER_MINUTES", default=60)
+
+# Two-factor sign-in (TOTP, django-otp) for every role that sees child-level data; off only in the demo.
+TWO_FACTOR_REQUIRED = env.bool("SENDREFORM_TWO_FACTOR", default=not DEMO)
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a TLS-terminating proxy: redirect plain HTTP, send HSTS, and trust the proxy's scheme header and
+# client address only from the proxies in FORWARDED_ALLOW_IPS (the variable gunicorn reads too).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if _proxy_ssl_header := env("DJANGO_SECURE_PROXY_SSL_HEADER", default=""):
+    # e.g. X-Forwarded-Proto: the request is secure when the proxy sends that header as "https".
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=[])
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles and images from this site only; no inline script or
+# style, no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these browser features.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+)}
+# Request size: a body larger than this is refused (413) before it is read; the largest upload is a population
+# file of 5 MB (sendreform.forecasting.forms). Form fields (not files) are capped at Django's own limit.
+SENDREFORM_MAX_REQUEST_BYTES = env.int("SENDREFORM_MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

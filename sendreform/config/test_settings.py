@@ -1,7 +1,12 @@
 """Settings for the test suite: production settings with plain static storage (no collectstatic needed) and
 a fast password hasher. The database still comes from DATABASE_URL, so the suite runs on PostgreSQL too."""
 
-from sendreform.config.settings import *  # noqa: F403
+import os
+
+# A key of the tests' own, so the settings (which refuse to start without one) load.
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "k" * 50)
+
+from sendreform.config.settings import *  # noqa: E402, F403
 
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -10,3 +15,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = 0
 # The live server of the browser tests serves static files itself; WhiteNoise would want collectstatic.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# Tests sign users in with force_login; the two-factor tests turn it on (tests/accounts/test_two_factor.py).
+TWO_FACTOR_REQUIRED = False

@@ -4,14 +4,11 @@ Suppressed counts ("c") are left out of the drawing so they cannot be read from 
 
 from __future__ import annotations
 
-import re
-
 import altair as alt
 import pandas as pd
-import vl_convert
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from sendreform.indicators.charts import chart_svg
 from sendreform.standards import codes, suppression
 
 BLUE, BLACK, ORANGE, GREEN = "#1d70b8", "#0b0c0c", "#f47738", "#00703c"
@@ -35,24 +32,6 @@ def _configure(chart) -> dict:
         .configure_legend(labelFontSize=13, orient="bottom", title=None)
         .configure_view(stroke=None)
         .to_dict()
-    )
-
-
-def _svg(spec: dict, *, chart_id: str, title: str, description: str) -> SafeString:
-    svg = vl_convert.vegalite_to_svg(spec)
-    svg = re.sub(
-        r'^<svg ([^>]*?) width="[\d.]+" height="[\d.]+"',
-        lambda m: (
-            f'<svg {m.group(1)} role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-            f'focusable="false" style="max-width: 100%; height: auto"'
-        ),
-        svg.strip(),
-        count=1,
-    )
-    head, rest = svg.split(">", 1)
-    return mark_safe(  # noqa: S308 - vl-convert's drawing of our own numbers; the texts are escaped
-        f'{head}><title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>{rest}'
     )
 
 
@@ -104,7 +83,7 @@ def demand_chart_svg(weeks: list[dict], *, chart_id: str) -> SafeString:
         else "Weekly referral counts are suppressed"
     )
     text += f"; practitioners' capacity is {weeks[-1]['hours_available']} hours a week." if weeks else "."
-    return _svg(
+    return chart_svg(
         spec, chart_id=chart_id, title="Referrals each week by tier, and hours committed", description=text
     )
 
@@ -125,7 +104,7 @@ def age_chart_svg(profile: list[dict], *, chart_id: str) -> SafeString:
         )
     )
     text = "; ".join(f"{r['band']}: {r['referrals']}" for r in profile)
-    return _svg(spec, chart_id=chart_id, title="Age of the queue", description=text)
+    return chart_svg(spec, chart_id=chart_id, title="Age of the queue", description=text)
 
 
 def projection_chart_svg(rows: list[dict], *, chart_id: str) -> SafeString:
@@ -147,4 +126,4 @@ def projection_chart_svg(rows: list[dict], *, chart_id: str) -> SafeString:
         if data
         else "The projection is suppressed"
     )
-    return _svg(spec, chart_id=chart_id, title="The queue projected eight weeks ahead", description=text)
+    return chart_svg(spec, chart_id=chart_id, title="The queue projected eight weeks ahead", description=text)

@@ -124,7 +124,7 @@ def chart_svg(spec: dict, *, title: str, description: str, chart_id: str) -> Saf
     # The drawing's own fixed size gives way to the page's width; its viewBox keeps the proportions.
     svg = re.sub(r'^<svg ([^>]*?) width="[\d.]+" height="[\d.]+"',
                  lambda m: f'<svg {m.group(1)} role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-                           f'focusable="false" style="max-width: 100%; height: auto"',
+                           f'focusable="false" class="app-chart"',
                  svg.strip(), count=1)
     head, rest = svg.split(">", 1)
     return mark_safe(  # noqa: S308 - the SVG is vl-convert's drawing of our numbers; the texts are escaped

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sendreform.accounts import roles
-from sendreform.accounts.selectors import users_by_role, users_locked_count
+from sendreform.accounts.selectors import sign_in_waits_count, users_by_role
 from sendreform.experts.models import EahInvolvement, EahReferral
 from sendreform.experts.selectors import home_links as experts_home_links
 from sendreform.people.models import Establishment, SenStatus
@@ -106,7 +106,7 @@ def home_for(*, user) -> Home:
         ]
         if role == roles.ADMIN:
             home.figures.append(Figure(sum(users_by_role().values()), "active users"))
-            home.figures.append(Figure(users_locked_count(), "accounts locked after failed sign-ins"))
+            home.figures.append(Figure(sign_in_waits_count(), "usernames made to wait after failed sign-ins"))
     elif role == roles.SENCO:
         on_roll = children.count()
         at_setting = SenStatus.objects.filter(open_on(on), establishment_id=user.establishment_id,

@@ -57,18 +57,48 @@ def test_one_user_per_role_each_bound_as_the_brief_says(area):
     assert User.objects.get(username="board").check_password("a-demo-password")
 
 
-def test_running_it_again_resets_passwords_without_duplicating(area):
+def test_running_it_again_never_changes_an_existing_account_and_says_which_it_made(area):
+    # Given the demo users exist, and an administrator then gave admin a password of their own
     demo_users_ensure(password="first-password")
-    officer = User.objects.get(username="officer")
-    officer.failed_sign_ins = 4
-    officer.save()
+    admin = User.objects.get(username="admin")
+    admin.set_password("an-administrators-own-secret")
+    admin.save()
+    User.objects.get(username="pcf").delete()
 
-    demo_users_ensure()
+    # When the demo runs again with the public password
+    printed = {u["username"]: u for u in demo_users_ensure()}
 
+    # Then admin keeps its own password, and only the missing user is made (with the password shown)
+    admin.refresh_from_db()
+    assert admin.check_password("an-administrators-own-secret")
+    assert not admin.check_password("sendreform-demo-2026")
+    assert User.objects.get(username="officer").check_password("first-password")
+    assert User.objects.get(username="pcf").check_password("sendreform-demo-2026")
     assert User.objects.count() == len(roles.ROLES)
-    officer.refresh_from_db()
-    assert officer.check_password("sendreform-demo-2026")
-    assert officer.failed_sign_ins == 0
+    assert [name for name, u in printed.items() if u["created"]] == ["pcf"]
+    assert printed["pcf"]["password"] == "sendreform-demo-2026"
+    assert printed["admin"]["password"] == ""
+
+
+def test_an_existing_account_named_like_a_demo_user_keeps_its_role_and_password():
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(username="officer", role=roles.BOARD_MEMBER)
+
+    printed = {u["username"]: u for u in demo_users_ensure()}
+
+    officer = User.objects.get(username="officer")
+    assert (officer.role, officer.check_password(PASSWORD)) == (roles.BOARD_MEMBER, True)
+    assert printed["officer"] == {"username": "officer", "password": "", "created": False,
+                                  "role": roles.BOARD_MEMBER, "role_label": "Board member", "bound_to": ""}
+
+
+def test_a_password_too_short_for_the_rules_is_refused_before_any_user_is_made(area):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        demo_users_ensure(password="short-pw")
+    assert not User.objects.exists()
 
 
 def test_without_any_settings_the_roles_that_need_one_are_left_out():

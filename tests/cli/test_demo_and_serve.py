@@ -34,6 +34,7 @@ def calls(monkeypatch):
     import sendreform.experts.demo  # noqa: F401 - imported for real before the account services are replaced
 
     seen = {}
+    monkeypatch.setattr(cli.os, "environ", dict(cli.os.environ))  # `demo` sets SENDREFORM_DEMO: keep it here
 
     def demo_area_load(**kwargs):
         seen["demo_area_load"] = kwargs
@@ -86,6 +87,27 @@ def test_demo_passes_a_chosen_password_to_the_users(calls, capsys):
     assert "officer   a-longer-secret" in capsys.readouterr().out
 
 
+@pytest.mark.django_db
+def test_demo_says_which_users_already_existed_and_shows_no_password_for_them(calls, capsys, monkeypatch):
+    existing = [dict(USERS[0], password="", created=False), dict(USERS[1], created=True)]
+    monkeypatch.setattr(sys.modules["sendreform.accounts.services"], "demo_users_ensure", lambda **kw: existing)
+
+    assert cli.main(["demo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "officer   (not changed)         Council SEND officer" in out
+    assert "1 demo user(s) created. officer already existed and were left as they were: their passwords are " \
+           "not changed." in out
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_password_shorter_than_the_rules_allow(calls, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--password", "short"])
+    assert "at least 12 characters" in capsys.readouterr().err
+    assert "demo_area_load" not in calls
+
+
 @pytest.mark.parametrize(("areas", "expected"), [("20", 20), ("england", None)])
 def test_demo_areas_writes_parquet_without_the_database(calls, capsys, tmp_path, areas, expected):
     assert cli.main(["demo", "--areas", areas, "--out", str(tmp_path)]) == 0
@@ -128,6 +150,21 @@ def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
             ],
         )
     ]
+
+
+@pytest.mark.django_db
+def test_serve_demo_turns_on_the_demo_and_forwarded_addresses_reach_gunicorn(monkeypatch, capsys, settings):
+    settings.FORWARDED_ALLOW_IPS = ["10.0.0.2", "10.0.0.3"]
+    settings.TWO_FACTOR_REQUIRED = False
+    monkeypatch.setattr(cli.os, "environ", {k: v for k, v in cli.os.environ.items() if k != "SENDREFORM_DEMO"})
+    execs = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append(argv))
+
+    cli.main(["serve", "--demo"])
+
+    assert cli.os.environ["SENDREFORM_DEMO"] == "true"  # inherited by gunicorn's workers
+    assert execs[0][-2:] == ["--forwarded-allow-ips", "10.0.0.2,10.0.0.3"]
+    assert "Two-factor sign-in is off" in capsys.readouterr().out
 
 
 def test_the_progress_bar_draws_one_line_a_step_when_not_a_terminal(tmp_path):

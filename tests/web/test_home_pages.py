@@ -42,7 +42,7 @@ def test_each_role_has_a_home_page_that_says_whose_it_is(client, role):
     assert "govuk-phase-banner" in html
     assert '<main class="govuk-main-wrapper" id="main-content">' in html
     assert "govuk-footer" in html
-    assert "initAll()" in html
+    assert '<script type="module" src="/static/app/init.js"></script>' in html
     assert "govuk-crest" not in html and "Crown copyright" not in html
 
 
