@@ -1,4 +1,5 @@
-"""Writes for accounts: signing in with growing waits after failures, creating users, the one audit call, and the demo users."""
+"""Writes for accounts: signing in (growing waits after failures, then two-factor), creating users, the one
+audit call, and the demo users."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import AuditEntry, SignInThrottle, User
+from sendreform.accounts.signals import sign_in_delayed
 
 # Audit actions: what kind of child-level read (or export) an entry records.
 AUDIT_VIEW = "view"
@@ -74,7 +76,17 @@ def user_sign_in(*, username: str, password: str, address: str, request=None) ->
     those that do not, and they grow (`sign_in_wait`) rather than lock, so no one can lock an account out with
     a few requests. Every attempt that is checked runs the password hasher once, for an unknown username too
     (Django's ModelBackend hashes the password given), so the time taken does not say whether a name exists.
+    Django's `user_login_failed` is sent for a wrong password, and `signals.sign_in_delayed` for an attempt
+    refused while waiting.
     """
+    try:
+        return _sign_in_checked(username=username, password=password, address=address, request=request)
+    except SignInDelayed as delayed:
+        sign_in_delayed.send(sender=User, request=request, username=username, until=delayed.until)
+        raise
+
+
+def _sign_in_checked(*, username: str, password: str, address: str, request) -> User | None:
     now = timezone.now()
     keys = {SignInThrottle.USERNAME: _throttle_key(SignInThrottle.USERNAME, username.casefold()),
             SignInThrottle.ADDRESS: _throttle_key(SignInThrottle.ADDRESS, address)}
@@ -91,8 +103,10 @@ def user_sign_in(*, username: str, password: str, address: str, request=None) ->
             SignInThrottle.objects.filter(key=keys[SignInThrottle.USERNAME]).delete()
             return user
         for kind, key in keys.items():
-            throttle = throttles.get(kind) or SignInThrottle(key=key, kind=kind, failures=0)
-            throttle.failures += 1
+            # get_or_create: two first failures at once must not both insert the row
+            throttle, _ = SignInThrottle.objects.select_for_update().get_or_create(
+                key=key, defaults={"kind": kind, "last_failed": now})
+            throttle.failures = (throttle.failures if throttle.last_failed > now - forget else 0) + 1
             throttle.last_failed = now
             wait = sign_in_wait(kind=kind, failures=throttle.failures)
             throttle.wait_until = now + wait if wait else None

@@ -122,6 +122,23 @@ def test_while_a_username_waits_no_password_is_checked_whether_or_not_it_exists(
     assert WAIT.format(wait="10 minutes") in pages["nobody-here"].content.decode()
 
 
+@override_settings(SIGN_IN_FREE_FAILURES_PER_USERNAME=1, SIGN_IN_FIRST_WAIT_SECONDS=600)
+def test_an_attempt_refused_while_waiting_is_signalled_for_the_audit(client):
+    from sendreform.accounts.signals import sign_in_delayed
+
+    heard = []
+    receiver = lambda sender, request, username, until, **kw: heard.append((username, until))  # noqa: E731
+    sign_in_delayed.connect(receiver)
+    try:
+        for _ in range(3):
+            _sign_in(client, "Nobody-Here", "wrong")
+    finally:
+        sign_in_delayed.disconnect(receiver)
+
+    assert [name for name, _ in heard] == ["Nobody-Here"]
+    assert heard[0][1] == SignInThrottle.objects.get(kind=SignInThrottle.USERNAME).wait_until
+
+
 def test_five_wrong_passwords_make_admin_wait_seconds_not_lock_the_account(client):
     # Given someone sends five wrong passwords for admin, with the default settings (3 free, then 2 s doubling)
     UserFactory(username="admin", role=roles.ADMIN)

@@ -43,8 +43,13 @@ def page(browser, live_server, settings):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Anything the Content-Security-Policy blocks (an inline script or style, a foreign source) fails the test.
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not refused, "The Content-Security-Policy refused: " + "; ".join(refused)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Journeys in a real browser, each page checked with axe-core against WCAG 2.2 A and AA."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,6 +33,9 @@ def test_each_demo_role_signs_in_to_their_own_home_page(page, demo_area, sign_in
     # The stylesheet is the built GOV.UK one, in Arial: the page is not unstyled.
     font = page.locator("h1").evaluate("e => getComputedStyle(e).fontFamily")
     assert font.lower().startswith("arial")
+    # GOV.UK Frontend's scripts ran from their static files under the Content-Security-Policy
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs-enabled govuk-frontend-supported\b"))
+    expect(page.locator("[data-module=govuk-skip-link]")).to_have_attribute("data-govuk-skip-link-init", "")
     axe_check(page)
 
 
