@@ -130,3 +130,26 @@ def test_an_administrator_reads_the_audit_log(page, demo_area, sign_in, axe_chec
     expect(table).to_contain_text("Viewed a child's record")
     expect(table.get_by_role("link", name="P1")).to_be_visible()
     axe_check(page)
+
+
+def test_an_officer_enrols_an_authenticator_app_and_signs_in_with_its_code(page, sign_in, axe_check, settings):
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import PASSWORD, UserFactory
+
+    settings.TWO_FACTOR_REQUIRED = True
+    UserFactory(username="officer1", role=roles.OFFICER)
+    sign_in(page, "officer1", PASSWORD)
+    # The second step: a QR code, the key to type and the code field, accessible as every page is
+    expect(page.locator("h1")).to_have_text("Set up two-factor sign-in")
+    expect(page.get_by_role("img", name="QR code of the set-up key for your authenticator app")).to_be_visible()
+    axe_check(page)
+    device = TOTPDevice.objects.get(user__username="officer1")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Finish setting up").click()
+    expect(page.locator("h1")).to_have_text("Council SEND officer: your home page")
