@@ -1,4 +1,5 @@
-"""Signing in (password, then two-factor where the role needs it) and out, and the audit log for administrators."""
+"""Signing in (password, then two-factor where the role needs it) and out, and the audit log for
+administrators."""
 
 import math
 from urllib.parse import urlencode
