@@ -949,7 +949,7 @@ def meetings(request):
 
 @login_required
 def meeting_detail(request, meeting_id):
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id, page=request.path)
     agenda = selectors.meeting_agenda(user=request.user, meeting=meeting, page=request.path)
     children = [(t.person_id, t.name) for t in agenda.transfers] + [
         (i.referral.person_id, f"{i.referral.person.surname}, {i.referral.person.forename}")
@@ -1054,7 +1054,7 @@ def meeting_detail(request, meeting_id):
 
 @login_required
 def meeting_action_done(request, meeting_id, action_id):
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id, page=request.path)
     if request.method != "POST":
         raise Http404("Use the button on the meeting page")
     action = EahMeetingAction.objects.filter(pk=action_id, meeting=meeting).first()
