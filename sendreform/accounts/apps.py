@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class Config(AppConfig):
     name = "sendreform.accounts"
     label = "accounts"
+
+    def ready(self):
+        from django.contrib.auth import signals
+
+        from sendreform.accounts import services
+
+        # Sign-ins, failures and sign-outs go into the audit log (lock-outs are recorded where they are refused).
+        signals.user_logged_in.connect(services.audit_signed_in, dispatch_uid="sendreform-audit-sign-in")
+        signals.user_logged_out.connect(services.audit_signed_out, dispatch_uid="sendreform-audit-sign-out")
+        signals.user_login_failed.connect(services.audit_sign_in_failed, dispatch_uid="sendreform-audit-failed")

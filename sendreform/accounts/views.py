@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from sendreform.accounts import roles
 from sendreform.accounts.forms import AuditFilterForm, SignInForm
 from sendreform.accounts.selectors import audit_entries_visible_to
-from sendreform.accounts.services import AUDIT_ACTIONS, SignInLocked, user_sign_in
+from sendreform.accounts.services import (
+    AUDIT_ACTIONS,
+    AUDIT_EXPORT,
+    AUDIT_LOG_READ,
+    SignInLocked,
+    audit_locked_out,
+    audit_record,
+    user_sign_in,
+)
 from sendreform.web.tables import Column, Table, table_csv_response
 
 WRONG_DETAILS = "Enter a correct username and password"
@@ -32,6 +40,7 @@ def sign_in(request):
             user = user_sign_in(username=form.cleaned_data["username"],
                                 password=form.cleaned_data["password"], request=request)
         except SignInLocked:
+            audit_locked_out(username=form.cleaned_data["username"], request=request)
             # The same message whether or not the username exists, so lock-out reveals nothing.
             form.add_error(None, LOCKED.format(minutes=settings.SIGN_IN_LOCKOUT_MINUTES))
         else:
@@ -49,7 +58,7 @@ def sign_out(request):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def _audit_table(request):
+def _audit_table(request, *, csv: bool = False):
     if request.user.role != roles.ADMIN:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
@@ -58,7 +67,17 @@ def _audit_table(request):
         user=request.user, username=filters.get("username", ""), person_id=filters.get("person_id", ""),
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
     )
+    # The log names children, so reading it is itself recorded (after the query is built, before it runs:
+    # the entry shows in its own page only when the filters match it).
+    audit_record(user=request.user, action=AUDIT_EXPORT if csv else AUDIT_LOG_READ, page=request.path,
+                 detail=_filters_text(filters))
     return form, entries
+
+
+def _filters_text(filters: dict) -> str:
+    shown = [f"{label} {filters[key]}" for key, label in (
+        ("username", "user"), ("person_id", "child"), ("date_from", "from"), ("date_to", "to")) if filters.get(key)]
+    return "audit log" + (f": {', '.join(shown)}" if shown else "")
 
 
 def _audit_rows(entries):
@@ -101,6 +120,6 @@ def audit_log(request):
 
 @login_required
 def audit_log_csv(request):
-    _form, entries = _audit_table(request)
+    _form, entries = _audit_table(request, csv=True)
     table = Table(caption="Audit log entries", columns=_AUDIT_COLUMNS, rows=_audit_rows(entries))
     return table_csv_response(table=table, filename="audit-log.csv")

@@ -288,6 +288,11 @@ def _snapshot(args, parser) -> int:
         con=con, as_at=args.as_at, out_dir=args.out, code_version=code_version(), progress=progress_bar()
     )
     rows = sum(t["rows"] for t in manifest["tables"].values())
+    if args.data is None:  # child-level rows left the database: recorded like a download
+        from sendreform.accounts.services import AUDIT_EXPORT, audit_record, command_line_username
+
+        audit_record(user=None, username=command_line_username(), action=AUDIT_EXPORT,
+                     detail=f"snapshot as at {manifest['as_at']} to {args.out}: {rows:,} rows")
     print(
         f"Snapshot as at {manifest['as_at']} written to {args.out}: {len(manifest['tables'])} tables, "
         f"{rows:,} rows, content hash {manifest['content_hash']}"

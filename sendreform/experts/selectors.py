@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
-from sendreform.accounts.services import AUDIT_COHORT, AUDIT_VIEW, ReadRefused, audit_record
+from sendreform.accounts.services import (
+    AUDIT_COHORT,
+    AUDIT_VIEW,
+    ReadRefused,
+    audit_record,
+    audit_record_children,
+)
 from sendreform.experts import working_days
 from sendreform.experts.models import (
     EahEngagement,
@@ -267,8 +273,9 @@ def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[Que
     if not can_manage(user=user):
         return []
     items = _items(_open_queue(on), on)
-    audit_record(
-        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand queue, {len(items)} referrals"
+    audit_record_children(
+        user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
+        detail=f"Experts at Hand queue, {len(items)} referrals",
     )
     return items
 
@@ -298,8 +305,9 @@ def referral_list(
     items = _items(referrals, on)
     items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
     if sees_referrals(user=user):
-        audit_record(
-            user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand referrals, {len(items)}"
+        audit_record_children(
+            user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
+            detail=f"Experts at Hand referrals, {len(items)}",
         )
     return items
 
@@ -386,8 +394,9 @@ def caseload(*, user, on: dt.date | None = None, page: str = "") -> list[EahInvo
         .select_related("referral", "referral__establishment", "referral__person")
         .order_by("start_date", "pk")
     )
-    audit_record(
-        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand caseload, {len(involvements)}"
+    audit_record_children(
+        user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in involvements], page=page,
+        detail=f"Experts at Hand caseload, {len(involvements)}",
     )
     return involvements
 
@@ -678,19 +687,16 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
             )
         )
     transfers.sort(key=lambda t: (t.has_transition_plan, t.move, t.name))
-    audit_record(
+    actions = _meeting_actions(user=user, meeting=meeting)
+    shown = [i.referral.person_id for i in targeted_plus + at_risk] + [t.person_id for t in transfers]
+    audit_record_children(
         user=user,
         action=AUDIT_COHORT,
+        person_ids=shown + [a.person_id for a in actions],
         page=page,
         detail=f"Experts at Hand planning meeting {meeting.pk}, cluster {meeting.cluster_id}",
     )
-    return Agenda(
-        targeted_plus,
-        at_risk,
-        transfers,
-        next_year,
-        _meeting_actions(user=user, meeting=meeting),
-    )
+    return Agenda(targeted_plus, at_risk, transfers, next_year, actions)
 
 
 def _meeting_actions(*, user, meeting: EahPlanningMeeting) -> list[EahMeetingAction]:
