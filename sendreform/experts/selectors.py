@@ -410,22 +410,6 @@ class ChildPrefill:
     suggested_flags: list[str]
 
 
-def referral_child_choices(*, user, on: dt.date | None = None) -> list[tuple[str, str]]:
-    """The children on the SENCo's roll, as choices for the referral form (audited as a cohort read)."""
-    on = on or _today()
-    if not can_refer(user=user):
-        return []
-    people = children_visible_to(user=user, on=on).order_by("surname", "forename", "person_id")
-    choices = [(p.person_id, f"{p.surname}, {p.forename} (born {p.birth_date:%-d %B %Y})") for p in people]
-    audit_record(
-        user=user,
-        action=AUDIT_COHORT,
-        page="Experts at Hand referral",
-        detail=f"setting {user.establishment_id}",
-    )
-    return choices
-
-
 def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
     """The record's facts about a child already read through `person_get`: identity, SEN status, need,
     plan, and the risk flags the record suggests (a suspension this year, persistent absence)."""
