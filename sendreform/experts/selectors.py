@@ -1,8 +1,9 @@
 """Reads of the Experts at Hand workflow, scoped by role and audited when they show a child.
 
-A SENCo sees their own setting's referrals; a practitioner (or health practitioner) the referrals they are
-involved in; a cluster lead their cluster's; leads, officers, analysts and administrators all of them; board
-members and parent carer forum representatives none, only the suppressed aggregates of `demand_capacity` and
+A referral about a child is visible exactly when the child is (`children_visible_to`, the one scope: a SENCo's
+roll, a cluster's rolls, a practitioner's caseload, everyone for leads, officers, analysts and administrators);
+a setting-level consultation to its setting, its cluster's lead and the practitioners involved. Board members
+and parent carer forum representatives see none, only the suppressed aggregates of `demand_capacity` and
 `engagement_summary`. Every read that shows a child's referral is recorded through `audit_record`.
 """
 
