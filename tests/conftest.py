@@ -11,16 +11,13 @@ from django.apps import apps
 from django.core.management.commands import flush
 from django.db import connections
 
-from sendreform.common.appendonly import AppendOnlyModel, trigger_sql
+from sendreform.common.appendonly import AppendOnlyModel, model_trigger_sql
 
 
 def _append_only_triggers(connection):
     for model in apps.get_models():
         if issubclass(model, AppendOnlyModel):
-            released = model._meta.get_field("user").column
-            columns = [f.column for f in model._meta.concrete_fields if f.column != released]
-            yield trigger_sql(vendor=connection.vendor, table=model._meta.db_table, columns=columns,
-                              released=released)
+            yield model_trigger_sql(model=model, vendor=connection.vendor)
 
 
 @pytest.fixture(autouse=True, scope="session")

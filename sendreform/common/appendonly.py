@@ -92,12 +92,16 @@ def trigger_sql(*, vendor: str, table: str, columns: list[str], released: str) -
     return [], []  # another database: the model and the admin still refuse
 
 
-def _statements(apps, schema_editor, app_label: str, model_name: str, install: bool) -> None:
-    model = apps.get_model(app_label, model_name)
+def model_trigger_sql(*, model: type[models.Model], vendor: str) -> tuple[list[str], list[str]]:
+    """`trigger_sql` for a model (a migration's historical one, or the current one) with a `user` foreign key."""
     released = model._meta.get_field("user").column
     columns = [f.column for f in model._meta.concrete_fields if f.column != released]
-    create, drop = trigger_sql(vendor=schema_editor.connection.vendor, table=model._meta.db_table,
-                               columns=columns, released=released)
+    return trigger_sql(vendor=vendor, table=model._meta.db_table, columns=columns, released=released)
+
+
+def _statements(apps, schema_editor, app_label: str, model_name: str, install: bool) -> None:
+    create, drop = model_trigger_sql(model=apps.get_model(app_label, model_name),
+                                     vendor=schema_editor.connection.vendor)
     for statement in create if install else drop:
         schema_editor.execute(statement, params=None)  # no parameters: the % of RAISE stays as it is
 
