@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from sendreform.accounts import roles
+from sendreform.common.appendonly import AppendOnlyModel
 
 
 class SendreformUserManager(UserManager):
@@ -57,8 +58,9 @@ class User(AbstractUser):
         return roles.ROLES.get(self.role, "No role")
 
 
-class AuditEntry(models.Model):
-    """One read (or write) of child-level data: who, when, which child, which page."""
+class AuditEntry(AppendOnlyModel):
+    """One read (or write) of child-level data, a sign-in or sign-out, an import or export: who, when, which
+    child, which page. Append-only: no entry is changed or deleted (`sendreform.common.appendonly`)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="audit_entries")

@@ -4,6 +4,7 @@ audit call, and the demo users."""
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sendreform.accounts import roles
 from sendreform.accounts.models import AuditEntry, SignInThrottle, User
 from sendreform.accounts.signals import sign_in_delayed
+from sendreform.web.edge import client_address
 
 # Audit actions: what kind of child-level read (or export) an entry records.
 AUDIT_VIEW = "view"
@@ -24,12 +26,24 @@ AUDIT_SEARCH = "search"
 AUDIT_COHORT = "cohort"
 AUDIT_EXPORT = "export"
 AUDIT_REFUSED = "refused"
+AUDIT_SIGN_IN = "sign-in"
+AUDIT_SIGN_IN_FAILED = "sign-in-failed"
+AUDIT_SIGN_IN_DELAYED = "sign-in-delayed"
+AUDIT_SIGN_OUT = "sign-out"
+AUDIT_IMPORT = "import"
+AUDIT_LOG_READ = "audit-log"
 AUDIT_ACTIONS = {
     AUDIT_VIEW: "Viewed a child's record",
     AUDIT_SEARCH: "Searched for children",
-    AUDIT_COHORT: "Viewed a setting's children",
+    AUDIT_COHORT: "Viewed a list of children",
     AUDIT_EXPORT: "Downloaded child-level data",
     AUDIT_REFUSED: "Asked for a child's record outside their scope, or one not held",
+    AUDIT_SIGN_IN: "Signed in",
+    AUDIT_SIGN_IN_FAILED: "Failed to sign in: wrong username or password",
+    AUDIT_SIGN_IN_DELAYED: "Refused sign-in unchecked: waiting after repeated failures",
+    AUDIT_SIGN_OUT: "Signed out",
+    AUDIT_IMPORT: "Imported data",
+    AUDIT_LOG_READ: "Read the audit log",
 }
 
 DEMO_PASSWORD = "sendreform-demo-2026"
@@ -44,19 +58,77 @@ class SignInDelayed(Exception):
         self.until = until
 
 
-def audit_record(*, user, action: str, person_id: str = "", page: str = "", detail: str = "") -> AuditEntry:
+def audit_record(*, user, action: str, person_id: str = "", page: str = "", detail: str = "",
+                 username: str = "") -> AuditEntry:
     """Record one read or export of child-level data: who, when, which child, which page.
 
-    This is the only place audit entries are written, so every selector that reads a child calls it.
+    This is the only place single audit entries are written, so every selector that reads a child calls it.
+    `username` names who acted when there is no user (a failed sign-in, the command line).
     """
     return AuditEntry.objects.create(
         user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
+        username=(username or getattr(user, "username", "") or "")[:150],
         action=action,
         person_id=str(person_id or "")[:40],
         page=(page or "")[:300],
         detail=(detail or "")[:300],
     )
+
+
+def audit_record_children(*, user, action: str, person_ids, page: str = "", detail: str = "") -> int:
+    """Record a read that showed a list of children: one entry per child shown, so that the log answers "who
+    has seen this child?", or one entry naming no child when the list was empty. Returns the children named."""
+    ids = sorted({str(p)[:40] for p in person_ids if p})
+    if not ids:
+        audit_record(user=user, action=action, page=page, detail=detail)
+        return 0
+    who = user if getattr(user, "pk", None) else None
+    AuditEntry.objects.bulk_create([
+        AuditEntry(user=who, username=(getattr(user, "username", "") or "")[:150], action=action, person_id=pid,
+                   page=(page or "")[:300], detail=(detail or "")[:300])
+        for pid in ids
+    ])
+    return len(ids)
+
+
+def command_line_username() -> str:
+    """Who acted, for an entry written by the `sendreform` command: the operating system's user."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        who = "unknown"
+    return f"command line ({who})"[:150]
+
+
+def _client_address(request) -> str:
+    if request is None:
+        return "no request"
+    return client_address(request) or "an unknown address"
+
+
+def audit_signed_in(sender, request, user, **kwargs) -> None:
+    """Receiver of Django's `user_logged_in`."""
+    audit_record(user=user, action=AUDIT_SIGN_IN, page=getattr(request, "path", ""),
+                 detail=f"from {_client_address(request)}")
+
+
+def audit_signed_out(sender, request, user, **kwargs) -> None:
+    """Receiver of Django's `user_logged_out` (no entry when nobody was signed in)."""
+    if user is not None:
+        audit_record(user=user, action=AUDIT_SIGN_OUT, page=getattr(request, "path", ""),
+                     detail=f"from {_client_address(request)}")
+
+
+def audit_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    """Receiver of Django's `user_login_failed`: the username tried (known or not) and where from."""
+    audit_record(user=None, username=str(credentials.get("username", "")), action=AUDIT_SIGN_IN_FAILED,
+                 page=getattr(request, "path", ""), detail=f"from {_client_address(request)}")
+
+
+def audit_sign_in_delayed(sender, request, username, until, **kwargs) -> None:
+    """Receiver of `sign_in_delayed`: an attempt refused unchecked while the username or address must wait."""
+    audit_record(user=None, username=str(username), action=AUDIT_SIGN_IN_DELAYED,
+                 page=getattr(request, "path", ""), detail=f"from {_client_address(request)}")
 
 
 class ReadRefused(Http404):

@@ -26,8 +26,11 @@ from sendreform.accounts.selectors import (
 )
 from sendreform.accounts.services import (
     AUDIT_ACTIONS,
+    AUDIT_EXPORT,
+    AUDIT_LOG_READ,
     CodeDelayed,
     SignInDelayed,
+    audit_record,
     totp_device_start,
     totp_verify,
     user_sign_in,
@@ -112,7 +115,7 @@ def sign_out(request):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-def _audit_table(request):
+def _audit_table(request, *, csv: bool = False):
     if request.user.role != roles.ADMIN:
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)
@@ -121,7 +124,17 @@ def _audit_table(request):
         user=request.user, username=filters.get("username", ""), person_id=filters.get("person_id", ""),
         date_from=filters.get("date_from"), date_to=filters.get("date_to"),
     )
+    # The log names children, so reading it is itself recorded (after the query is built, before it runs:
+    # the entry shows in its own page only when the filters match it).
+    audit_record(user=request.user, action=AUDIT_EXPORT if csv else AUDIT_LOG_READ, page=request.path,
+                 detail=_filters_text(filters))
     return form, entries
+
+
+def _filters_text(filters: dict) -> str:
+    shown = [f"{label} {filters[key]}" for key, label in (
+        ("username", "user"), ("person_id", "child"), ("date_from", "from"), ("date_to", "to")) if filters.get(key)]
+    return "audit log" + (f": {', '.join(shown)}" if shown else "")
 
 
 def _audit_rows(entries):
@@ -164,6 +177,6 @@ def audit_log(request):
 
 @login_required
 def audit_log_csv(request):
-    _form, entries = _audit_table(request)
+    _form, entries = _audit_table(request, csv=True)
     table = Table(caption="Audit log entries", columns=_AUDIT_COLUMNS, rows=_audit_rows(entries))
     return table_csv_response(table=table, filename="audit-log.csv")

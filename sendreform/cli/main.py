@@ -318,6 +318,11 @@ def _snapshot(args, parser) -> int:
         con=con, as_at=args.as_at, out_dir=args.out, code_version=code_version(), progress=progress_bar()
     )
     rows = sum(t["rows"] for t in manifest["tables"].values())
+    if args.data is None:  # child-level rows left the database: recorded like a download
+        from sendreform.accounts.services import AUDIT_EXPORT, audit_record, command_line_username
+
+        audit_record(user=None, username=command_line_username(), action=AUDIT_EXPORT,
+                     detail=f"snapshot as at {manifest['as_at']} to {args.out}: {rows:,} rows")
     print(
         f"Snapshot as at {manifest['as_at']} written to {args.out}: {len(manifest['tables'])} tables, "
         f"{rows:,} rows, content hash {manifest['content_hash']}"
@@ -332,12 +337,13 @@ def _check_parser(commands) -> None:
     p = _subcommand(
         commands,
         "check",
-        summary="data-quality summary: orphan rows, impossible dates, unknown codes, duplicate keys",
+        summary="data-quality summary: orphan rows, impossible dates, unknown codes, duplicate keys, overlaps",
         description="""\
 Check the canonical tables of the database (or of a folder of <table>.csv or <table>.parquet files with
 --data) for orphan rows, impossible dates (an end before its start, a date in the future, an age outside
-0-25 at a plan's start, an outcome before the request), unknown codes and duplicate keys. Each check gives a
-count and up to five examples (table, key, column, value).
+0-25 at a plan's start, an outcome before the request), unknown codes, duplicate keys and overlapping
+episodes (a child's SEN status or placement at one setting open while another at a different setting is, which
+puts the child on both rolls). Each check gives a count and up to five examples (table, key, column, value).
 
 Exit status: 0 when clean, 1 when issues are found, 2 when a file cannot be read (the message names the
 file, row and column).""",

@@ -1049,6 +1049,57 @@ class _Area:
             out = np.where(ok, cand, out)
         return out
 
+    def split_at_placements(self, persons: np.ndarray, start: np.ndarray, end: np.ndarray):
+        """Split each spell [start, end) of `persons` into pieces, one per establishment the person's placements
+        put them at during it (a time with no placement at an establishment is a piece without one; before the
+        history begins, the first placement's). Returns (spell index, start, end, establishment) of each piece,
+        back-to-back pieces at the same establishment merged, so no two pieces of a spell overlap."""
+        n = len(persons)
+        if not n:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, empty
+        self.placement_on(persons[:1], start[:1])  # builds the placements' order by person
+        order, ps = self._placement_order
+        lo = np.searchsorted(ps, persons, "left")
+        hi = np.searchsorted(ps, persons, "right")
+        pieces = []
+        for j in range(int((hi - lo).max())):
+            idx = lo + j
+            cand = order[np.minimum(idx, len(order) - 1)]
+            p_start = np.maximum(start, self.pl_start[cand])
+            p_end = np.minimum(end, self.pl_end[cand])
+            ok = (idx < hi) & (p_start < p_end) & (self.pl_est[cand] >= 0)
+            pieces.append((np.flatnonzero(ok), p_start[ok], p_end[ok], self.pl_est[cand][ok]))
+        spell, p_start, p_end, est = (np.concatenate(a) for a in zip(*pieces, strict=True))
+        by = np.lexsort((p_start, spell))
+        spell, p_start, p_end, est = spell[by], p_start[by], p_end[by], est[by]
+        first = np.ones(len(spell), dtype=bool)
+        first[1:] = spell[1:] != spell[:-1]
+        # Before the history begins the child was where their first placement in it puts them.
+        p_start = np.where(first & (p_start <= self.start), start[spell], p_start)
+        # Gaps without a placement at an establishment: before the first piece, between pieces, after the last.
+        prev_end = np.where(first, start[spell], np.append(0, p_end[:-1]))
+        last = np.ones(len(spell), dtype=bool)
+        last[:-1] = spell[:-1] != spell[1:]
+        covered = np.zeros(n, dtype=bool)
+        covered[spell] = True
+        uncovered = np.flatnonzero(~covered)
+        gap_spell = np.concatenate([spell[prev_end < p_start], spell[last & (p_end < end[spell])], uncovered])
+        gap_start = np.concatenate([prev_end[prev_end < p_start], p_end[last & (p_end < end[spell])],
+                                    start[uncovered]])
+        gap_end = np.concatenate([p_start[prev_end < p_start], end[spell[last & (p_end < end[spell])]],
+                                  end[uncovered]])
+        spell = np.concatenate([spell, gap_spell])
+        p_start, p_end = np.concatenate([p_start, gap_start]), np.concatenate([p_end, gap_end])
+        est = np.concatenate([est, np.full(len(gap_spell), NONE, dtype=est.dtype)])
+        by = np.lexsort((p_start, spell))
+        spell, p_start, p_end, est = spell[by], p_start[by], p_end[by], est[by]
+        # Merge back-to-back pieces of a spell at the same establishment (placements differing only in setting).
+        same = np.zeros(len(spell), dtype=bool)
+        same[1:] = (spell[1:] == spell[:-1]) & (est[1:] == est[:-1]) & (p_start[1:] <= p_end[:-1])
+        heads = np.flatnonzero(~same)
+        return spell[heads], p_start[heads], np.maximum.reduceat(p_end, heads), est[heads]
+
     def sen_provision_on(self, persons: np.ndarray, days: np.ndarray) -> np.ndarray:
         """'E', 'K' or 'N' for each person on each day."""
         plan = self.person_plan[persons]
@@ -1316,33 +1367,11 @@ class _Area:
         ).table("person", n)
 
     def sen_tables(self) -> None:
-        """sen_status (E and K spells) and sen_need (primary and secondary needs) to the as-at date."""
+        """sen_need (primary and secondary needs) to the as-at date; sen_status is written once the placements
+        are final (`sen_status_table`)."""
         rng, cut = self.rng, self.as_at
         n = self.n_pupils
         k_rows = np.flatnonzero(self.pupil_k_start < OPEN)
-        # SEN support again after a plan ceases because needs are met at school.
-        met = np.flatnonzero((self.plan_reason == 2) & (self.plan_cease < OPEN) & (self.plan_person < n))
-        met_person = self.plan_person[met]
-        met_end = self.pupil_leave[met_person] + 1
-        met = met[met_end > self.plan_cease[met]]
-        met_person = self.plan_person[met]
-        self.post_plan_k = (met_person, self.plan_cease[met], self.pupil_leave[met_person] + 1)
-        person = np.concatenate([k_rows, self.plan_person, met_person])
-        start = np.concatenate([self.pupil_k_start[k_rows], self.plan_start, self.plan_cease[met]])
-        end = np.concatenate([np.minimum(self.pupil_k_end[k_rows], self.pupil_leave[k_rows] + 1), self.plan_cease,
-                              self.pupil_leave[met_person] + 1])
-        provision = np.array(["K"] * len(k_rows) + ["E"] * self.n_plans + ["K"] * len(met), dtype=object)
-        keep = (start <= cut) & (end > self.start) & (end > start)
-        person, start, end, provision = person[keep], start[keep], end[keep], provision[keep]
-        place = self.placement_on(person, np.maximum(start, self.start))
-        est = np.where(place >= 0, self.pl_est[np.maximum(place, 0)], NONE)
-        order = np.lexsort((start, person))
-        person, start, end, provision, est = (a[order] for a in (person, start, end, provision, est))
-        self.tables["sen_status"] = _Columns(
-            person_id=self.person_ids.take(person),
-            establishment_id=self.est_ids.take(pa.array(np.maximum(est, 0), mask=est < 0)),
-            sen_provision=provision, start_date=start, end_date=np.where(end > cut, OPEN, end),
-        ).table("sen_status", len(person))
         # Needs: plan holders' from the plan (or their SEN support before it); SEN support pupils' own.
         k_need = np.array(list(K_NEEDS))
         kw = np.array(list(K_NEEDS.values()), dtype=float)
@@ -1366,6 +1395,39 @@ class _Area:
             person_id=self.person_ids.take(need_person[order]), need_type=need_type[order], need_rank=rank[order],
             start_date=n_start[order], end_date=np.where(n_end[order] > cut, OPEN, n_end[order]),
         ).table("sen_need", len(order))
+
+    def sen_status_table(self) -> None:
+        """sen_status (E and K spells) to the as-at date, each spell split where the child's placement changes
+        establishment: a status is recorded by the setting the child is at, so a move ends it there."""
+        cut = self.as_at
+        n = self.n_pupils
+        k_rows = np.flatnonzero(self.pupil_k_start < OPEN)
+        # SEN support again after a plan ceases because needs are met at school.
+        met = np.flatnonzero((self.plan_reason == 2) & (self.plan_cease < OPEN) & (self.plan_person < n))
+        met_person = self.plan_person[met]
+        met_end = self.pupil_leave[met_person] + 1
+        met = met[met_end > self.plan_cease[met]]
+        met_person = self.plan_person[met]
+        self.post_plan_k = (met_person, self.plan_cease[met], self.pupil_leave[met_person] + 1)
+        person = np.concatenate([k_rows, self.plan_person, met_person])
+        start = np.concatenate([self.pupil_k_start[k_rows], self.plan_start, self.plan_cease[met]])
+        end = np.concatenate([np.minimum(self.pupil_k_end[k_rows], self.pupil_leave[k_rows] + 1), self.plan_cease,
+                              self.pupil_leave[met_person] + 1])
+        provision = np.array(["K"] * len(k_rows) + ["E"] * self.n_plans + ["K"] * len(met), dtype=object)
+        keep = (start <= cut) & (end > self.start) & (end > start)
+        person, start, end, provision = person[keep], start[keep], end[keep], provision[keep]
+        # A status is recorded by the setting the child is at: split each spell where the placement changes.
+        spell, start, end, est = self.split_at_placements(person, start, end)
+        now = start <= cut  # a move after the as-at date has not happened yet
+        spell, start, end, est = spell[now], start[now], end[now], est[now]
+        person, provision = person[spell], provision[spell]
+        order = np.lexsort((start, person))
+        person, start, end, provision, est = (a[order] for a in (person, start, end, provision, est))
+        self.tables["sen_status"] = _Columns(
+            person_id=self.person_ids.take(person),
+            establishment_id=self.est_ids.take(pa.array(np.maximum(est, 0), mask=est < 0)),
+            sen_provision=provision, start_date=start, end_date=np.where(end > cut, OPEN, end),
+        ).table("sen_status", len(person))
 
     def annual_review_table(self) -> None:
         rng, cut = self.rng, self.as_at
@@ -2101,6 +2163,7 @@ def generate_area(*, seed: int = 870, as_at: dt.date | None = None, la_code: str
     area.sen_tables()
     area.annual_review_table()
     area.permanent_exclusions()
+    area.sen_status_table()
     area.build_terms()
     area.attendance_and_suspensions()
     area.part_time_timetables()

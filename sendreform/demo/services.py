@@ -9,6 +9,7 @@ import pyarrow as pa
 from django.apps import apps
 from django.db import transaction
 
+from sendreform.accounts.services import AUDIT_IMPORT, audit_record, command_line_username
 from sendreform.standards.schemas import TABLE_ORDER
 
 BATCH_SIZE = 2000
@@ -46,6 +47,8 @@ def demo_tables_load(*, tables: dict[str, pa.Table], progress: Progress | None =
                 if progress:
                     progress(name, done, total)
             inserted[name] = total
+        audit_record(user=None, username=command_line_username(), action=AUDIT_IMPORT,
+                     detail=f"synthetic area: {sum(inserted.values()):,} rows in {len(inserted)} tables")
     return inserted
 
 

@@ -36,29 +36,6 @@ def errors_onto(form: forms.Form, error) -> None:
         form.add_error(None, error.messages)
 
 
-class ReferralStartForm(forms.Form):
-    about = forms.ChoiceField(
-        label="Who is the referral about?",
-        widget=forms.RadioSelect,
-        choices=[
-            ("CHILD", "A child on your roll"),
-            ("SETTING", "The setting: a consultation about practice"),
-        ],
-        error_messages={"required": "Select who the referral is about"},
-    )
-    person = forms.ChoiceField(label="Child", required=False)
-
-    def __init__(self, *args, children: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Choose a child")] + children
-
-    def clean(self):
-        data = super().clean()
-        if data.get("about") == "CHILD" and not data.get("person"):
-            self.add_error("person", "Choose the child the referral is about")
-        return data
-
-
 class ReferralForm(forms.Form):
     concern = forms.CharField(
         label="What is the setting concerned about?",

@@ -1,8 +1,9 @@
 """Reads of the Experts at Hand workflow, scoped by role and audited when they show a child.
 
-A SENCo sees their own setting's referrals; a practitioner (or health practitioner) the referrals they are
-involved in; a cluster lead their cluster's; leads, officers, analysts and administrators all of them; board
-members and parent carer forum representatives none, only the suppressed aggregates of `demand_capacity` and
+A referral about a child is visible exactly when the child is (`children_visible_to`, the one scope: a SENCo's
+roll, a cluster's rolls, a practitioner's caseload, everyone for leads, officers, analysts and administrators);
+a setting-level consultation to its setting, its cluster's lead and the practitioners involved. Board members
+and parent carer forum representatives see none, only the suppressed aggregates of `demand_capacity` and
 `engagement_summary`. Every read that shows a child's referral is recorded through `audit_record`.
 """
 
@@ -16,12 +17,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
-from sendreform.accounts.services import AUDIT_COHORT, AUDIT_VIEW, ReadRefused, audit_record
+from sendreform.accounts.services import (
+    AUDIT_COHORT,
+    AUDIT_VIEW,
+    ReadRefused,
+    audit_record,
+    audit_record_children,
+)
 from sendreform.experts import working_days
 from sendreform.experts.models import (
     EahEngagement,
@@ -37,7 +43,7 @@ from sendreform.experts.models import (
 )
 from sendreform.inclusion.models import Attendance, Exclusion
 from sendreform.people.models import Establishment, Person, SenStatus
-from sendreform.people.selectors import children_visible_to, open_on
+from sendreform.people.selectors import child_items_visible_to, children_visible_to, on_roll, open_on
 from sendreform.standards import codes, periods, suppression
 
 # Roles that see every referral.
@@ -68,24 +74,31 @@ def sees_referrals(*, user) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------- scope
-def referrals_visible_to(*, user) -> QuerySet[EahReferral]:
-    """The referrals this user may see, deny by default."""
-    referrals = EahReferral.objects.select_related("establishment", "person")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return referrals.none()
+def _consultations_visible(*, user) -> Q:
+    """Setting-level consultations (referrals about no child) the user may see: a setting's, by its SENCo and
+    its cluster's lead; those a practitioner is involved in; every one by the roles that see the whole area.
+    They name no child, so the child scope does not apply to them."""
     role = user.role
     if role in ALL_REFERRAL_ROLES:
-        return referrals
+        return Q()
     if role == roles.SENCO and user.establishment_id:
-        return referrals.filter(establishment_id=user.establishment_id)
+        return Q(establishment_id=user.establishment_id)
     if role == roles.CLUSTER_LEAD and user.cluster_id:
-        return referrals.filter(establishment__cluster_id=user.cluster_id)
+        return Q(establishment__cluster_id=user.cluster_id)
     if role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
-        involved = EahInvolvement.objects.filter(
-            referral=OuterRef("pk"), practitioner_id=user.practitioner_id
-        )
-        return referrals.filter(Exists(involved))
-    return referrals.none()
+        return Q(Exists(EahInvolvement.objects.filter(referral=OuterRef("pk"), practitioner_id=user.practitioner_id)))
+    return Q(pk__in=[])
+
+
+def referrals_visible_to(*, user) -> QuerySet[EahReferral]:
+    """The referrals this user may see, deny by default: a referral about a child exactly when the child is
+    visible to the user (`children_visible_to`, the one scope), a setting-level consultation as
+    `_consultations_visible` says."""
+    referrals = EahReferral.objects.select_related("establishment", "person")
+    if user is None or not user.is_authenticated or not user.is_active or user.role not in roles.CHILD_LEVEL_ROLES:
+        return referrals.none()
+    about_child = Q(person__in=children_visible_to(user=user))
+    return referrals.filter(about_child | (Q(person__isnull=True) & _consultations_visible(user=user)))
 
 
 def referral_get(*, user, referral_id: str, page: str) -> EahReferral:
@@ -104,10 +117,17 @@ def referral_get(*, user, referral_id: str, page: str) -> EahReferral:
     return referral
 
 
+def involvements_visible_to(*, user) -> QuerySet[EahInvolvement]:
+    """Involvements on the referrals the user may see."""
+    return EahInvolvement.objects.filter(referral__in=referrals_visible_to(user=user).values("pk"))
+
+
 def involvement_get(*, user, involvement_id: int, page: str) -> EahInvolvement:
-    """An involvement the user may work on: their own as a practitioner, any as a lead or officer."""
+    """An involvement the user may work on: their own as a practitioner, any as a lead or officer, and only
+    while its referral is visible to them. A refusal is audited and reads as not found."""
     involvement = (
-        EahInvolvement.objects.select_related("referral", "referral__establishment", "referral__person")
+        involvements_visible_to(user=user)
+        .select_related("referral", "referral__establishment", "referral__person")
         .filter(pk=involvement_id)
         .first()
     )
@@ -120,7 +140,8 @@ def involvement_get(*, user, involvement_id: int, page: str) -> EahInvolvement:
         )
     )
     if not allowed:
-        raise Http404("No involvement with that reference")
+        raise ReadRefused("No involvement with that reference", user=user,
+                          asked_for=f"Experts at Hand involvement {involvement_id}"[:200], page=page)
     audit_record(
         user=user,
         action=AUDIT_VIEW,
@@ -253,8 +274,9 @@ def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[Que
     if not can_manage(user=user):
         return []
     items = _items(_open_queue(on), on)
-    audit_record(
-        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand queue, {len(items)} referrals"
+    audit_record_children(
+        user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
+        detail=f"Experts at Hand queue, {len(items)} referrals",
     )
     return items
 
@@ -284,8 +306,9 @@ def referral_list(
     items = _items(referrals, on)
     items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
     if sees_referrals(user=user):
-        audit_record(
-            user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand referrals, {len(items)}"
+        audit_record_children(
+            user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
+            detail=f"Experts at Hand referrals, {len(items)}",
         )
     return items
 
@@ -368,12 +391,13 @@ def caseload(*, user, on: dt.date | None = None, page: str = "") -> list[EahInvo
     if user.role not in (roles.EAH_PRACTITIONER, roles.HEALTH) or not user.practitioner_id:
         return []
     involvements = list(
-        EahInvolvement.objects.filter(open_on(on), practitioner_id=user.practitioner_id)
+        involvements_visible_to(user=user).filter(open_on(on), practitioner_id=user.practitioner_id)
         .select_related("referral", "referral__establishment", "referral__person")
         .order_by("start_date", "pk")
     )
-    audit_record(
-        user=user, action=AUDIT_COHORT, page=page, detail=f"Experts at Hand caseload, {len(involvements)}"
+    audit_record_children(
+        user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in involvements], page=page,
+        detail=f"Experts at Hand caseload, {len(involvements)}",
     )
     return involvements
 
@@ -385,22 +409,6 @@ class ChildPrefill:
 
     rows: list[tuple[str, str]]
     suggested_flags: list[str]
-
-
-def referral_child_choices(*, user, on: dt.date | None = None) -> list[tuple[str, str]]:
-    """The children on the SENCo's roll, as choices for the referral form (audited as a cohort read)."""
-    on = on or _today()
-    if not can_refer(user=user):
-        return []
-    people = children_visible_to(user=user, on=on).order_by("surname", "forename", "person_id")
-    choices = [(p.person_id, f"{p.surname}, {p.forename} (born {p.birth_date:%-d %B %Y})") for p in people]
-    audit_record(
-        user=user,
-        action=AUDIT_COHORT,
-        page="Experts at Hand referral",
-        detail=f"setting {user.establishment_id}",
-    )
-    return choices
 
 
 def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
@@ -584,12 +592,15 @@ def meetings_list() -> list[EahPlanningMeeting]:
     return list(EahPlanningMeeting.objects.select_related("cluster").order_by("-meeting_date", "-pk"))
 
 
-def meeting_get(*, user, meeting_id: int) -> EahPlanningMeeting:
-    if not can_manage(user=user):
-        raise Http404("No meeting with that reference")
-    meeting = EahPlanningMeeting.objects.select_related("cluster").filter(pk=meeting_id).first()
+def meeting_get(*, user, meeting_id: int, page: str = "") -> EahPlanningMeeting:
+    """A planning meeting, for those who manage the service (its agenda names children). A refusal is audited
+    and reads as not found, alike for another role and an unknown meeting."""
+    meeting = None
+    if can_manage(user=user):
+        meeting = EahPlanningMeeting.objects.select_related("cluster").filter(pk=meeting_id).first()
     if meeting is None:
-        raise Http404("No meeting with that reference")
+        raise ReadRefused("No meeting with that reference", user=user,
+                          asked_for=f"Experts at Hand planning meeting {meeting_id}"[:200], page=page)
     return meeting
 
 
@@ -631,18 +642,17 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
     targeted_plus = _items(open_refs.filter(tier="TARGETED_PLUS"), on)
     at_risk = [i for i in _items(open_refs.exclude(risk_flags=""), on)]
     next_year = periods.academic_year(periods.academic_year(on).end + dt.timedelta(days=1)).name
+    on_cluster_roll = children_visible_to(user=user, on=on).filter(
+        on_roll(Q(establishment__cluster_id=meeting.cluster_id), on)
+    )
     statuses = (
-        SenStatus.objects.filter(
-            open_on(on),
-            establishment__cluster_id=meeting.cluster_id,
-            sen_provision__in=["E", "K"],
-            person__in=children_visible_to(user=user, on=on),
-        )
+        SenStatus.objects.filter(open_on(on), sen_provision__in=["E", "K"], person__in=on_cluster_roll)
         .select_related("person", "establishment")
-        .order_by("person__surname", "person__forename")
+        .order_by("person__surname", "person__forename", "-start_date")
     )
     planned = set(
-        EahTransitionPlan.objects.filter(academic_year=next_year).values_list("person_id", flat=True)
+        child_items_visible_to(user=user, items=EahTransitionPlan.objects.filter(academic_year=next_year))
+        .values_list("person_id", flat=True)
     )
     transfers, seen = [], set()
     for s in statuses:
@@ -655,26 +665,30 @@ def meeting_agenda(*, user, meeting: EahPlanningMeeting, page: str) -> Agenda:
             TransferChild(
                 p.person_id,
                 f"{p.surname}, {p.forename}",
-                s.establishment.name,
+                s.establishment.name if s.establishment else "",
                 codes.SEN_PROVISION.get(s.sen_provision, s.sen_provision),
                 PHASE_MOVES[ncy],
                 p.person_id in planned,
             )
         )
     transfers.sort(key=lambda t: (t.has_transition_plan, t.move, t.name))
-    audit_record(
+    actions = _meeting_actions(user=user, meeting=meeting)
+    shown = [i.referral.person_id for i in targeted_plus + at_risk] + [t.person_id for t in transfers]
+    audit_record_children(
         user=user,
         action=AUDIT_COHORT,
+        person_ids=shown + [a.person_id for a in actions],
         page=page,
         detail=f"Experts at Hand planning meeting {meeting.pk}, cluster {meeting.cluster_id}",
     )
-    return Agenda(
-        targeted_plus,
-        at_risk,
-        transfers,
-        next_year,
-        list(meeting.actions.select_related("person").order_by("due_date", "pk")),
-    )
+    return Agenda(targeted_plus, at_risk, transfers, next_year, actions)
+
+
+def _meeting_actions(*, user, meeting: EahPlanningMeeting) -> list[EahMeetingAction]:
+    """The meeting's actions: those about no child, and those about a child the user may see."""
+    actions = meeting.actions.select_related("person")
+    about_visible_child = child_items_visible_to(user=user, items=actions).values("pk")
+    return list(actions.filter(Q(person__isnull=True) | Q(pk__in=about_visible_child)).order_by("due_date", "pk"))
 
 
 # ------------------------------------------------------------------------------------ demand, capacity

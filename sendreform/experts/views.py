@@ -25,7 +25,6 @@ from sendreform.experts.forms import (
     MeetingForm,
     PractitionerForm,
     ReferralForm,
-    ReferralStartForm,
     ReviewForm,
     StrategyForm,
     TransitionPlanForm,
@@ -34,7 +33,14 @@ from sendreform.experts.forms import (
     errors_onto,
 )
 from sendreform.experts.models import EahMeetingAction
-from sendreform.people.selectors import clusters_list, establishment_get, person_get
+from sendreform.people.forms import ChildSearchForm
+from sendreform.people.selectors import (
+    SEARCH_LIMIT,
+    clusters_list,
+    establishment_get,
+    person_get,
+    person_search,
+)
 from sendreform.standards import codes, periods
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
@@ -148,16 +154,37 @@ def index(request):
 
 
 # --------------------------------------------------------------------------------------------- referral
+_REFER_CHILD_COLUMNS = (
+    Column("name", "Name", link_key="url"),
+    Column("birth_date", "Date of birth"),
+    Column("upn", "UPN"),
+)
+
+
 @login_required
 def refer(request):
     _require(selectors.can_refer(user=request.user))
-    children = selectors.referral_child_choices(user=request.user)
-    form = ReferralStartForm(request.GET or None, children=children)
+    form = ChildSearchForm(request.GET or None)
+    table, more = None, False
     if request.GET and form.is_valid():
-        if form.cleaned_data["about"] == "SETTING":
-            return redirect("experts:refer-setting")
-        return redirect("experts:refer-child", person_id=form.cleaned_data["person"])
-    return render(request, "experts/refer_start.html", {"form": form})
+        # Scoped to the setting's roll and recorded in the audit log, as every search for a child is.
+        found = person_search(user=request.user, text=form.cleaned_data["text"],
+                              birth_date=form.cleaned_data["birth_date"], page=request.get_full_path())
+        more = len(found) > SEARCH_LIMIT
+        table = Table(
+            caption="Children on your roll who match",
+            columns=_REFER_CHILD_COLUMNS,
+            rows=rows_from(
+                found[:SEARCH_LIMIT],
+                name=lambda p: f"{p.surname}, {p.forename}",
+                url=lambda p: reverse("experts:refer-child", args=[p.person_id]),
+                birth_date=lambda p: p.birth_date,
+                upn=lambda p: p.upn or "",
+            ),
+            empty_text="No child on your roll matches. Check the spelling, or search by date of birth.",
+        )
+    return render(request, "experts/refer_start.html",
+                  {"form": form, "table": table, "more": more, "limit": SEARCH_LIMIT})
 
 
 def _referral_form_page(request, *, person=None):
@@ -949,7 +976,7 @@ def meetings(request):
 
 @login_required
 def meeting_detail(request, meeting_id):
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id, page=request.path)
     agenda = selectors.meeting_agenda(user=request.user, meeting=meeting, page=request.path)
     children = [(t.person_id, t.name) for t in agenda.transfers] + [
         (i.referral.person_id, f"{i.referral.person.surname}, {i.referral.person.forename}")
@@ -1054,7 +1081,7 @@ def meeting_detail(request, meeting_id):
 
 @login_required
 def meeting_action_done(request, meeting_id, action_id):
-    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id)
+    meeting = selectors.meeting_get(user=request.user, meeting_id=meeting_id, page=request.path)
     if request.method != "POST":
         raise Http404("Use the button on the meeting page")
     action = EahMeetingAction.objects.filter(pk=action_id, meeting=meeting).first()

@@ -1,5 +1,5 @@
-"""The data-quality check over the canonical tables: orphan rows, impossible dates, unknown codes and
-duplicate keys, each with a count and examples a person can look up.
+"""The data-quality check over the canonical tables: orphan rows, impossible dates, unknown codes, duplicate
+keys and a child open at two settings at once, each with a count and examples a person can look up.
 
 Pure and backend-neutral: it takes Ibis tables, so it runs on the live database (SQLite or PostgreSQL) or on
 a folder of canonical files read into DuckDB. The rules are data below; each yields the offending rows.
@@ -21,6 +21,8 @@ CHECKS = {
     "impossible_dates": "Impossible dates: an end before its start, a future date, an age outside 0-25",
     "unknown_codes": "Unknown codes: a value that is not in the column's code list",
     "duplicate_keys": "Duplicate keys: two rows with the same key",
+    "overlapping_episodes": "Overlapping episodes: a child open at two settings at once (SEN statuses or "
+    "placements), which puts them on both rolls",
 }
 EXAMPLES = 5
 
@@ -81,6 +83,11 @@ MAY_BE_FUTURE = {
 }
 
 AGE_RANGE = (0, 25)
+
+# (table, other): a row of `table` at one setting must not be open while a row of `other` at a different setting
+# is (each pair of the same table is counted once). An end on the day the next starts is a handover, not an overlap.
+OVERLAPS = {"sen_status": ("sen_status", "placement"), "placement": ("placement",)}
+_NEVER = dt.date(9999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,9 @@ def _rules(t: Mapping[str, ibis.Table], today: dt.date):
         key = table.key or NATURAL_KEYS.get(name)
         if key:
             yield _duplicate_rule(t, name, key)
+        for other in OVERLAPS.get(name, ()):
+            if other in t:
+                yield _overlap_rule(t, name, other)
 
 
 def _orphan_rule(t, name: str, column: str, reference: str) -> _Rule:
@@ -353,6 +363,34 @@ def _duplicate_rule(t, name: str, key: tuple[str, ...]) -> _Rule:
         return counts.select(*key, value=counts.n.cast("string").concat(" rows"))
 
     return _Rule("duplicate_keys", f"{name} key ({', '.join(key)}) not unique", name, ", ".join(key), rows)
+
+
+def _overlap_rule(t, name: str, other: str) -> _Rule:
+    def rows():
+        left = t[name]
+        right = t[other].view() if other == name else t[other]
+        a = left.filter(left.establishment_id.notnull())
+        b = right.filter(right.establishment_id.notnull()).select(
+            _person=right.person_id, _setting=right.establishment_id, _start=right.start_date, _end=right.end_date
+        )
+        never = ibis.literal(_NEVER, type="date")
+        pairs = a.join(b, [
+            a.person_id == b._person,
+            a.establishment_id != b._setting,
+            a.start_date < b._end.fill_null(never),
+            b._start < a.end_date.fill_null(never),
+        ])
+        if other == name:  # each pair once, named by the row that started first
+            pairs = pairs.filter((pairs.start_date < pairs._start)
+                                 | ((pairs.start_date == pairs._start) & (pairs.establishment_id < pairs._setting)))
+        value = pairs.establishment_id.concat(
+            " from ", pairs.start_date.cast("string"), " and ", other, " at ", pairs._setting, " from ",
+            pairs._start.cast("string"),
+        )
+        return _with_value(pairs, name, value)
+
+    what = "at two settings at once" if other == name else f"at a setting other than the {other} then open"
+    return _Rule("overlapping_episodes", f"{name} open {what}", name, "establishment_id", rows)
 
 
 def _label(name: str) -> tuple[str, ...]:

@@ -38,11 +38,20 @@ def open_on(on: dt.date, *, start: str = "start_date", end: str = "end_date") ->
     return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": on}))
 
 
-def _on_roll(establishments: Q, on: dt.date) -> Q:
-    """Persons on the roll of the matching establishments on `on`: an open placement or SEN status there."""
-    placement = Placement.objects.filter(establishments, open_on(on), person=OuterRef("pk"))
-    sen_status = SenStatus.objects.filter(establishments, open_on(on), person=OuterRef("pk"))
-    return Q(Exists(placement)) | Q(Exists(sen_status))
+def on_roll(establishments: Q, on: dt.date) -> Q:
+    """Persons on the roll of the matching establishments on `on` (`establishments` filters a placement or an
+    SEN status, e.g. `Q(establishment_id=...)`): the one definition of "on the roll of a setting on a date".
+
+    A child is on a setting's roll while a placement there is open (the placement is where a child is
+    educated). A child with no open placement anywhere that day, whose record holds only the school census's
+    SEN status, is on the roll of the setting of an open SEN status there. An SEN status left open at a school
+    the child has left therefore never counts once the child's new placement has begun; `sendreform check`
+    reports such overlaps (ADR 20).
+    """
+    placement_there = Placement.objects.filter(establishments, open_on(on), person=OuterRef("pk"))
+    any_placement = Placement.objects.filter(open_on(on), person=OuterRef("pk"))
+    status_there = SenStatus.objects.filter(establishments, open_on(on), person=OuterRef("pk"))
+    return Q(Exists(placement_there)) | (~Q(Exists(any_placement)) & Q(Exists(status_there)))
 
 
 def _caseload(practitioner_id: str, on: dt.date) -> Q:
@@ -72,12 +81,19 @@ def children_visible_to(*, user, on: dt.date | None = None) -> QuerySet[Person]:
     if role in roles.WHOLE_AREA_ROLES:
         return _people.all()
     if role == roles.SENCO and user.establishment_id:
-        return _people.filter(_on_roll(Q(establishment_id=user.establishment_id), on))
+        return _people.filter(on_roll(Q(establishment_id=user.establishment_id), on))
     if role == roles.CLUSTER_LEAD and user.cluster_id:
-        return _people.filter(_on_roll(Q(establishment__cluster_id=user.cluster_id), on))
+        return _people.filter(on_roll(Q(establishment__cluster_id=user.cluster_id), on))
     if role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
         return _people.filter(_caseload(user.practitioner_id, on))
     return _people.none()
+
+
+def child_items_visible_to(*, user, items: QuerySet, person: str = "person", on: dt.date | None = None) -> QuerySet:
+    """Child-level items (referrals about a child, involvements, strategies, transition plans, a meeting's
+    actions about a child ...) visible exactly when their child is: `children_visible_to` is the one scope,
+    applied through `person`, the path from the item to its child. Items about no child are not kept."""
+    return items.filter(**{f"{person}__in": children_visible_to(user=user, on=on)})
 
 
 def user_sees_children(*, user) -> bool:
@@ -368,7 +384,7 @@ def establishment_cohort(
     at_setting = Q(establishment_id=establishment.establishment_id)
     provision = (SenStatus.objects.filter(at_setting, open_on(on), person=OuterRef("pk"))
                  .order_by("-start_date").values("sen_provision")[:1])
-    cohort = (children_visible_to(user=user, on=on).filter(_on_roll(at_setting, on))
+    cohort = (children_visible_to(user=user, on=on).filter(on_roll(at_setting, on))
               .annotate(sen_provision=Subquery(provision)).order_by("surname", "forename", "person_id"))
     if user_sees_children(user=user):
         audit_record(user=user, action=action, page=page, detail=f"setting {establishment.establishment_id}")
@@ -383,17 +399,15 @@ def establishment_largest_primary(*, on: dt.date | None = None) -> Establishment
     """The in-area mainstream primary with the most children on roll (the demo SENCo's setting)."""
     on = on or _today()
     primaries = Establishment.objects.filter(in_area=True, kind="MAINSTREAM", phase="PRIMARY")
-    at_primary = Q(establishment__in=primaries)
-    # On roll means an open placement or an open SEN status, so count distinct children over both.
-    pupils: dict[str, set[str]] = {}
+    # Only primaries with someone there can be the largest; each is counted by the one definition of on roll.
+    candidates = set()
     for model in (Placement, SenStatus):
-        for establishment_id, person_id in (model.objects.filter(at_primary, open_on(on))
-                                            .values_list("establishment_id", "person_id")):
-            pupils.setdefault(establishment_id, set()).add(person_id)
-    if not pupils:
+        candidates |= set(model.objects.filter(open_on(on), establishment__in=primaries)
+                          .values_list("establishment_id", flat=True).distinct())
+    if not candidates:
         return primaries.order_by("establishment_id").first()
-    largest = max(sorted(pupils), key=lambda establishment_id: len(pupils[establishment_id]))
-    return primaries.get(pk=largest)
+    sizes = {e: _people.filter(on_roll(Q(establishment_id=e), on)).count() for e in sorted(candidates)}
+    return primaries.get(pk=max(sizes, key=lambda e: sizes[e]))
 
 
 def cluster_largest() -> Cluster | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sendreform.accounts.services import AUDIT_IMPORT, audit_record, command_line_username
 from sendreform.interchange.population import Population as PopulationRows
 from sendreform.places.models import Population, PopulationLoad
 
@@ -32,4 +33,6 @@ def population_replace(*, population: PopulationRows, by=None, source: str = "")
         PopulationLoad.objects.create(
             by=by, source=source[-255:], area=(population.area or "")[:20], shape=population.shape[:100],
             year_from=years[0], year_to=years[-1], **counts)
+    audit_record(user=by, username="" if by else command_line_username(), action=AUDIT_IMPORT,
+                 detail=f"population {source or 'rows'}: {counts['added']} added, {counts['changed']} changed")
     return counts

@@ -43,5 +43,12 @@ class ChangeEntryAdmin(admin.ModelAdmin):
     list_display = ("subject_kind", "subject_id", "username", "at", "summary")
     list_filter = ("subject_kind",)
 
+    # History is a record: nobody adds to it by hand, rewrites or deletes it (the model and database refuse too).
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # history is a record: nobody rewrites it
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

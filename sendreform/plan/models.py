@@ -5,6 +5,8 @@ targets and milestones, the investment plan, and the history of every change to 
 from django.conf import settings
 from django.db import models
 
+from sendreform.common.appendonly import AppendOnlyModel
+
 NOT_STARTED, ON_TRACK, AT_RISK, OFF_TRACK, DONE = "not_started", "on_track", "at_risk", "off_track", "done"
 MILESTONE_STATUSES = {
     NOT_STARTED: "Not started",
@@ -199,8 +201,9 @@ class InvestmentLine(models.Model):
         return f"{self.category} {self.quarter}"
 
 
-class ChangeEntry(models.Model):
+class ChangeEntry(AppendOnlyModel):
     """One change to a milestone, risk, decision or action: who, when, and each field's before and after.
+    Append-only: no entry is changed or deleted (`sendreform.common.appendonly`).
 
     The subject is named by kind and id rather than a foreign key, so the history outlives the item."""
 

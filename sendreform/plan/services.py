@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from sendreform.accounts.services import AUDIT_IMPORT, audit_record, command_line_username
 from sendreform.plan.models import (
     INVESTMENT_CATEGORIES,
     MILESTONE_STATUSES,
@@ -194,4 +195,6 @@ def plan_import(*, text: str, source: str = "plan file", by=None) -> Plan:
                     planned_pence=q.get("planned_pence"), actual_pence=q.get("actual_pence"))
                 position += 1
         governance_replace(governance=data["governance"], risks=data["risks"])
+        audit_record(user=by, username="" if by else command_line_username(), action=AUDIT_IMPORT,
+                     detail=f"plan file {source}: {plan.title}")
     return plan

@@ -92,7 +92,7 @@ def home_for(*, user) -> Home:
                            "Schools, colleges, early years settings and alternative providers, with a CSV download."))
     if role == roles.ADMIN:
         home.tasks.append(Task("Audit log", reverse("accounts:audit-log"),
-                               "Who viewed which child's record, and when."))
+                               "Who viewed which child, signed in or out, imported or downloaded data, and when."))
         home.tasks.append(Task("Reference data and users", reverse("admin:index"),
                                "Clusters, settings, alternative provision providers, unit costs, planned places, "
                                "population and user accounts."))

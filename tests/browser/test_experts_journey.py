@@ -51,9 +51,12 @@ def test_a_referral_from_the_senco_to_closure_moves_the_eah_indicators(page, dem
     page.get_by_role("link", name="Refer to Experts at Hand").first.click()
     expect(page.locator("h1")).to_have_text("Refer to Experts at Hand")
     axe_check(page)
-    page.get_by_label("A child on your roll").check()
-    page.get_by_label("Child", exact=True).select_option(label="Khan, Amira (born 27 March 2016)")
-    page.get_by_role("button", name="Continue").click()
+    # The child is found by a search of the setting's roll (no list of every child), and chosen from it.
+    page.get_by_label("Name or unique pupil number (UPN)").fill("amira")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("table")).to_contain_text("27 March 2016")
+    axe_check(page)
+    page.get_by_role("link", name="Khan, Amira").click()
     expect(page.locator("h1")).to_have_text("Refer Amira Khan to Experts at Hand")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Autistic spectrum disorder")
     page.get_by_label("What is the setting concerned about?").fill(

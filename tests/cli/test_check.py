@@ -9,7 +9,7 @@ import pytest
 from sendreform.cli.main import main
 from sendreform.experts.models import EahReferral
 from sendreform.inclusion.models import ApCommission, ApProvider
-from sendreform.people.models import Establishment, Person
+from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.statutory.models import Placement
 
 from .conftest import write_csv
@@ -62,6 +62,7 @@ def test_seeded_issues_are_counted_with_examples(seeded, capsys):
         "impossible_dates": 1,
         "unknown_codes": 1,
         "duplicate_keys": 0,
+        "overlapping_episodes": 0,
     }
     assert by_check["orphan_rows"]["examples"] == [
         {"table": "ap_commission", "key": "AC1", "column": "commissioned_by", "value": "E999"}
@@ -165,3 +166,35 @@ def test_a_bad_file_stops_with_a_message_naming_file_row_and_column(canonical_fo
     assert status == 2
     assert message in captured.err
     assert captured.out == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_open_at_two_settings_at_once_is_reported(small_area, capsys):
+    """Ben left Brookside for Oakfield in July 2026 but his SEN status at Brookside was never closed, and
+    Amira has a second placement at Brookside while hers at Oakfield is still open. A handover on one day
+    (Ben's new placement beginning the day his old one ends) is not an overlap."""
+    ben, amira = Person(pk="P2"), Person(pk="P1")
+    oakfield, brookside = Establishment(pk="E1"), Establishment(pk="E2")
+    SenStatus(person=ben, establishment=brookside, sen_provision="K", start_date=D(2023, 9, 1)).save()
+    Placement(placement_id="PL4", person=ben, establishment=oakfield, start_date=D(2026, 7, 20)).save()
+    Placement(placement_id="PL5", person=amira, establishment=brookside, start_date=D(2025, 1, 6)).save()
+
+    assert main(["check", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    [overlaps] = [c for c in report["checks"] if c["check"] == "overlapping_episodes"]
+    assert overlaps["count"] == 2
+    assert {(r["rule"], r["count"]) for r in overlaps["rules"]} == {
+        ("placement open at two settings at once", 1),
+        ("sen_status open at a setting other than the placement then open", 1),
+    }
+    assert overlaps["examples"] == [
+        {"table": "sen_status", "key": "P2, 2023-09-01", "column": "establishment_id",
+         "value": "E2 from 2023-09-01 and placement at E1 from 2026-07-20"},
+        {"table": "placement", "key": "PL1", "column": "establishment_id",
+         "value": "E1 from 2024-09-01 and placement at E2 from 2025-01-06"},
+    ]
+
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "overlapping_episodes (2)" in out
+    assert "  sen_status open at a setting other than the placement then open: 1" in out

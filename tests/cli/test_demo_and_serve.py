@@ -32,6 +32,7 @@ USERS = [
 def calls(monkeypatch):
     """Record the calls to the demo services instead of generating an area."""
     import sendreform.experts.demo  # noqa: F401 - imported for real before the account services are replaced
+    import sendreform.plan.services  # noqa: F401 - likewise (it records the plan's import in the audit log)
 
     seen = {}
     monkeypatch.setattr(cli.os, "environ", dict(cli.os.environ))  # `demo` sets SENDREFORM_DEMO: keep it here

@@ -7,6 +7,7 @@ import json
 import duckdb
 import pytest
 
+from sendreform.accounts.models import AuditEntry
 from sendreform.cli.main import main
 from sendreform.standards.schemas import TABLE_ORDER
 from sendreform.statutory.models import Placement
@@ -49,6 +50,10 @@ def test_snapshot_writes_parquet_duckdb_reads_with_the_right_row_counts(small_ar
     assert manifest["as_at"] == "2026-01-15"
     assert manifest["code_version"].startswith("0.1.0")
     assert "content hash sha256:" in capsys.readouterr().out
+    # And the export of child-level rows from the database is in the audit log, with who ran it
+    [export] = AuditEntry.objects.filter(action="export")
+    assert export.username.startswith("command line (")
+    assert export.detail == f"snapshot as at 2026-01-15 to {tmp_path}: {sum(EXPECTED_ROWS.values()):,} rows"
 
 
 @pytest.mark.django_db(transaction=True)

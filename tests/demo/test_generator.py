@@ -166,3 +166,24 @@ def test_a_small_area_is_consistent_too(small_area):
     assert reference_problems(small_area) == []
     assert key_problems(small_area) == []
     assert pd.Series(small_area["person"].column("upn").drop_null()).is_unique
+
+
+def _overlapping(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of rows of one person at different establishments open at once (an end on the day the other
+    starts is a handover, not an overlap)."""
+    never = dt.date(9999, 12, 31)
+    pairs = a.dropna(subset=["establishment_id"]).merge(b.dropna(subset=["establishment_id"]), on="person_id")
+    return pairs[(pairs.establishment_id_x != pairs.establishment_id_y)
+                 & (pairs.start_date_x < pairs.end_date_y.fillna(never))
+                 & (pairs.start_date_y < pairs.end_date_x.fillna(never))]
+
+
+def test_a_child_who_moves_has_their_sen_status_closed_at_the_old_setting(frames):
+    status, placement = frames["sen_status"], frames["placement"]
+    assert len(_overlapping(status, placement)) == 0
+    assert len(_overlapping(status, status)) == 0
+    assert len(_overlapping(placement, placement)) == 0
+    # Movers with SEN: the same provision goes on at the new setting from the day the old status ends.
+    moved = status.merge(status, on=["person_id", "sen_provision"])
+    moved = moved[(moved.end_date_x == moved.start_date_y) & (moved.establishment_id_x != moved.establishment_id_y)]
+    assert moved.person_id.nunique() > 1000

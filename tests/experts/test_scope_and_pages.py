@@ -188,3 +188,29 @@ def test_the_planning_meeting_agenda_shows_who_moves_phase_without_a_transition_
 )
 def test_the_lead_pages_render(area, referrals, url):
     assert _client(area["users"]["lead"]).get(url).status_code == 200
+
+
+def test_a_senco_finds_a_child_to_refer_by_a_search_of_their_roll_that_is_audited(area):
+    senco = _client(area["users"]["senco"])
+
+    start = senco.get("/experts/refer/").content.decode()
+    # No list of the roll: nothing about any child until the SENCo searches.
+    assert "<select" not in start and "/experts/refer/child/" not in start and "Okoro" not in start
+    assert 'href="/experts/refer/setting/"' in start
+
+    by_name = senco.get("/experts/refer/?text=amira").content.decode()
+    assert 'href="/experts/refer/child/P1/"' in by_name and "27 March 2016" in by_name
+    assert "Okoro" not in by_name
+    born = {"birth_date_day": "1", "birth_date_month": "5", "birth_date_year": "2015"}
+    assert 'href="/experts/refer/child/P2/"' in senco.get("/experts/refer/", born).content.decode()
+    # Dan is on Ash's roll, not Oak's: not found, whatever is typed.
+    assert "No child on your roll matches" in senco.get("/experts/refer/?text=Dan+Hill").content.decode()
+    assert "Enter a name, a unique pupil number or a date of birth" in senco.get(
+        "/experts/refer/?text=").content.decode()
+
+    searches = AuditEntry.objects.filter(username="senco", action="search").order_by("id")
+    assert [(e.page, e.detail) for e in searches] == [
+        ("/experts/refer/?text=amira", "amira; born -; 1 found"),
+        ("/experts/refer/?birth_date_day=1&birth_date_month=5&birth_date_year=2015", "-; born 2015-05-01; 1 found"),
+        ("/experts/refer/?text=Dan+Hill", "Dan Hill; born -; 0 found"),
+    ]

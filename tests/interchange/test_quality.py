@@ -73,6 +73,7 @@ def test_a_clean_area_has_no_issues(area):
         "impossible_dates": 0,
         "unknown_codes": 0,
         "duplicate_keys": 0,
+        "overlapping_episodes": 0,
     }
 
 

@@ -92,3 +92,19 @@ def test_no_role_inactive_or_signed_out_means_no_child(area):
     assert _ids(UserFactory(role=roles.OFFICER, is_active=False)) == set()
     assert _ids(AnonymousUser()) == set()
     assert _ids(None) == set()
+
+
+def test_an_sen_status_left_open_at_a_school_the_child_left_does_not_keep_them_on_its_roll(area):
+    """On the roll means an open placement there; the school census's SEN status counts only for a child
+    with no open placement anywhere, so a status left open at the old school stops counting on the move."""
+    moved = PersonFactory(person_id="MOVED")
+    SenStatusFactory(person=moved, establishment=area["oak"])  # never closed
+    PlacementFactory(person=moved, establishment=area["oak"], end_date=dt.date(2025, 7, 20))
+    PlacementFactory(person=moved, establishment=EstablishmentFactory(establishment_id="ASH2", cluster=area["south"]),
+                     start_date=dt.date(2025, 9, 3))
+    oak_senco = UserFactory(role=roles.SENCO, establishment=area["oak"])
+
+    assert "MOVED" in _ids(oak_senco, on=dt.date(2025, 7, 1))
+    assert "MOVED" not in _ids(oak_senco)
+    assert "MOVED" not in _ids(UserFactory(role=roles.CLUSTER_LEAD, cluster=area["north"]))
+    assert "MOVED" in _ids(UserFactory(role=roles.CLUSTER_LEAD, cluster=area["south"]))
