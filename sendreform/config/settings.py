@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "sendreform.governance",
     "sendreform.jobs",
     "sendreform.forecasting",
+    "sendreform.imports",
 ]
 
 MIDDLEWARE = [
