@@ -7,8 +7,9 @@ Field names follow the SEN2 element names in snake case (`ReceivedDate` -> `rece
 Values keep the return's codes (`"Y"`, `"H"`, `"ASD"`); `0`/`1` items are `bool`; dates are `datetime.date`;
 an item left out of the file is `None` (or an empty list for repeated modules).
 
-Every record also carries `line` and `path`: where the reader found it (line number and element path such
-as `/Message/Persons/Person[12]/Requests[2]/ActivePlans`), for validation reports. They are not part of the
+Every record also carries `line`, `path` and `lines`: where the reader found it (line number, element path
+such as `/Message/Persons/Person[12]/Requests[2]/ActivePlans`, and the line of each of its items), for
+validation reports. They are not part of the
 record's value: two records that differ only there compare equal, so `read(write(x)) == x`.
 
 Where the years differ (`ELEMENT_ORDER`):
@@ -45,7 +46,7 @@ def _item(element: str, kind: str = "str"):
 
 
 def _where():
-    """`line` and `path`: where the record was read from; not part of its value."""
+    """`line`, `path` and `lines`: where the record was read from; not part of its value."""
     return field(default=None, compare=False, repr=False)
 
 
@@ -72,6 +73,7 @@ class Header:
     dsco: str | None = _item("DSCO")  # from 2025
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -82,6 +84,7 @@ class SENNeed:
     sen_type_rank: int | None = _item("SENtypeRank", "int")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ class PlanDetail:
     resourced_provision_indicator: bool | None = _item("ResourcedProvisionIndicator", "flag")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -118,6 +122,7 @@ class PlacementDetail:
     wbp: str | None = _item("WBP")  # from 2024: A apprenticeship, T traineeship, S supported internship
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -144,6 +149,7 @@ class ActivePlans:
     phase_transfer_final_date: dt.date | None = _item("PhaseTransferFinalDate", "date")  # from 2025
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -166,6 +172,7 @@ class NamedPlan:
     cease_reason: str | None = _item("CeaseReason")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -186,6 +193,7 @@ class Assessment:
     named_plan: NamedPlan | None = _item("NamedPlan", "one")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -209,6 +217,7 @@ class Request:
     active_plans: ActivePlans | None = _item("ActivePlans", "one")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
 
 @dataclass(slots=True)
@@ -231,6 +240,7 @@ class Person:
     requests: list[Request] = _item("Requests", "many")
     line: int | None = _where()
     path: str | None = _where()
+    lines: dict[str, int] | None = _where()  # element name -> line of each item read
 
     @property
     def label(self) -> str:
