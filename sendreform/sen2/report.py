@@ -37,6 +37,7 @@ class Report:
     year: int | None = None
     persons: int = 0
     issues: list[Issue] = field(default_factory=list)
+    complete: bool = True  # False when the file could not be read to its end (not XML, no header, ...)
 
     @property
     def errors(self) -> int:
@@ -59,6 +60,8 @@ class Report:
     def summary(self) -> str:
         year = f"collection year {self.year}" if self.year else "collection year unknown"
         verdict = "can be submitted" if self.ok else "cannot be submitted until the errors are put right"
+        if not self.complete:
+            verdict = "could not be read to its end"
         return (f"{self.file}: SEN2 {year}, {self.persons} people read; {self.errors} errors, "
                 f"{self.queries} queries; the file {verdict}.")
 
@@ -87,7 +90,8 @@ class Report:
         return buf.getvalue()
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "year": self.year, "persons": self.persons, "errors": self.errors,
+        return {"file": self.file, "year": self.year, "persons": self.persons, "complete": self.complete,
+                "errors": self.errors,
                 "queries": self.queries, "ok": self.ok,
                 "issues": [{c: asdict(i)[c] for c in COLUMNS} for i in self.issues]}
 
