@@ -35,6 +35,9 @@ def add_parser(commands, subcommand, date_type) -> None:
                    help="the collection year to check against (default: the header's Year)")
     v.add_argument("--format", choices=("text", "csv", "json"), default="text", help="report format (default text)")
     v.set_defaults(run=run_validate)
+    from sendreform.cli import sen2_data
+
+    sen2_data.add_actions(actions, date_type)
 
 
 def run_validate(args, parser) -> int:
