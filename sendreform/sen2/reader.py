@@ -157,6 +157,15 @@ class Reader:
         self.persons_read = 0  # every Person element, valid or not
         self.persons_rejected = 0  # those that failed the schema
         self.fatal = False  # the file could not be read to its end
+        self._persons_elem: etree._Element | None = None
+
+    @property
+    def held(self) -> int:
+        """How many Person elements the parsed tree holds now: the one being read and those the parser has read
+        ahead in its buffer, never the ones already returned, whatever the file's size."""
+        if self._persons_elem is None:
+            return 0
+        return sum(1 for child in self._persons_elem if isinstance(child.tag, str))
 
     def _issue(self, rule: str, message: str, *, path: str = "", line: int | None = None, value: str = "",
                person: str = "") -> None:
@@ -182,7 +191,7 @@ class Reader:
                 self.persons_read += 1
                 person = self._person_read(elem, self.persons_read)
                 elem.clear(keep_tail=True)
-                parent = elem.getparent()
+                parent = self._persons_elem = elem.getparent()
                 while elem.getprevious() is not None:
                     del parent[0]
                 if person is not None:
