@@ -82,10 +82,8 @@ def _record(cls: type, elem: etree._Element, path: str):
     values: dict = {}
     lines: dict[str, int] = {}
     counts: dict[str, int] = {}
-    for child in elem:
+    for child in elem:  # comments and processing instructions were dropped by the parser
         tag = child.tag
-        if not isinstance(tag, str):  # a comment or processing instruction
-            continue
         name, kind = spec[tag]
         if kind == "many":
             n = counts[tag] = counts.get(tag, 0) + 1
@@ -93,8 +91,8 @@ def _record(cls: type, elem: etree._Element, path: str):
         elif kind == "one":
             values[name] = _record(MODULE_TYPES[tag], child, f"{path}/{tag}")
         else:
-            text = (child.text or "").strip()
-            values[name] = _CONVERT[kind](text) if text else None
+            text = child.text
+            values[name] = _CONVERT[kind](text.strip()) if text and not text.isspace() else None
             lines[tag] = child.sourceline
     return cls(**values, line=elem.sourceline, path=path, lines=lines)
 
@@ -175,7 +173,7 @@ class Reader:
     def __iter__(self) -> Iterator[Person]:
         source = str(self.source) if isinstance(self.source, Path) else self.source
         events = etree.iterparse(source, events=("end",), tag=("{*}Header", "{*}Person"), huge_tree=True,
-                                 remove_comments=True, resolve_entities=False, no_network=True)
+                                 remove_comments=True, remove_pis=True, resolve_entities=False, no_network=True)
         try:
             for _event, elem in events:
                 local = _local(elem.tag)
@@ -256,10 +254,12 @@ class Reader:
 
     def _person_read(self, elem: etree._Element, index: int) -> Person | None:
         path = f"{PERSON_PATH}[{index}]"
-        self._names_normalise(elem)
-        if not self._valid(elem, path, _raw_label(elem)):
-            self.persons_rejected += 1
-            return None
+        # Names are put in our schema's spelling only when the person fails as written (most files never do).
+        if not schema(self.year).validate(elem):
+            self._names_normalise(elem)
+            if not self._valid(elem, path, _raw_label(elem)):
+                self.persons_rejected += 1
+                return None
         return _record(Person, elem, path)
 
 

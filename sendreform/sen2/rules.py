@@ -20,7 +20,7 @@ from sendreform.sen2.reader import Reader
 from sendreform.sen2.records import Header, Person, PlanDetail
 from sendreform.sen2.report import ERROR, QUERY, Issue, Report
 from sendreform.standards import codes
-from sendreform.standards.periods import academic_age, sen2_census_date
+from sendreform.standards.periods import academic_year, sen2_census_date
 
 Finding = tuple  # (element, value) or (element, value, message): the message replaces the rule's
 
@@ -70,6 +70,13 @@ class Context:
     active: object = None
     upns: set = field(default_factory=set)
     ulns: set = field(default_factory=set)
+    checks: dict = field(default_factory=dict)  # module -> the checks that apply in `year`
+    over_25_born_by: dt.date | None = None  # born on or before: 25 or over on 31 August before the census
+
+    def __post_init__(self):
+        self.checks = {m: [(r, fn) for r, fn in pairs if r.applies(self.year)] for m, pairs in _CHECKS.items()}
+        start = academic_year(self.census).start
+        self.over_25_born_by = dt.date(start.year - 25, 8, 31)
 
 
 # ------------------------------------------------------------------------------------------ identifiers
@@ -241,7 +248,7 @@ def _(p: Person, ctx):
       "The person was 25 or over at the start of the academic year: an EHC plan runs to the end of the "
       "academic year in which the young person turns 25.")
 def _(p: Person, ctx):
-    if p.person_birth_date and academic_age(p.person_birth_date, ctx.census) >= 25:
+    if p.person_birth_date and p.person_birth_date <= ctx.over_25_born_by:
         yield "PersonBirthDate", p.person_birth_date
 
 
@@ -805,10 +812,8 @@ def _value(value) -> str:
 
 
 def _run(module: str, record, ctx: Context, who: str, out: list[Issue]) -> None:
-    for r, check in _CHECKS.get(module, ()):
-        if not r.applies(ctx.year):
-            continue
-        for finding in check(record, ctx) or ():
+    for r, check in ctx.checks.get(module, ()):
+        for finding in check(record, ctx):
             element, value = finding[0], finding[1]
             message = finding[2] if len(finding) > 2 and finding[2] else r.message
             lines = record.lines or {}
