@@ -226,9 +226,7 @@ class Reader:
             return False
         self.year = year
         self._names_normalise(elem)
-        if not self._valid(elem, "/Message/Header", ""):
-            self.fatal = True
-            return False
+        self._valid(elem, "/Message/Header", "")  # a header that fails is reported; the people are still read
         self.header = _header_record(elem)
         return True
 

@@ -184,3 +184,12 @@ def test_a_year_given_that_differs_from_the_header_is_reported():
 def test_records_compare_by_value_not_by_where_they_were_read():
     a = Request(received_date=dt.date(2025, 1, 1), line=3, path="/x")
     assert a == Request(received_date=dt.date(2025, 1, 1))
+
+
+def test_a_header_that_fails_the_schema_is_reported_and_the_people_still_read():
+    text = open(FILES[2026], encoding="utf-8").read().replace("      <DSCO>N</DSCO>\n", "")
+    reader = Reader(io.BytesIO(text.encode()))
+    assert len(list(reader)) == 5 and not reader.fatal
+    (issue,) = reader.issues
+    assert issue.rule == "SCHEMA" and issue.path == "/Message/Header/Source"
+    assert issue.message == "Source is incomplete: DSCO is missing."
