@@ -283,54 +283,38 @@ _REQUEST_2023 = ("ReceivedDate", "RYA", "RequestOutcomeDate", "RequestOutcome", 
                  "RequestTribunal", "Exported", "Assessment", "ActivePlans")
 _REQUEST_2025 = ("ReceivedDate", "RequestSource", *_REQUEST_2023[1:])
 
-ELEMENT_ORDER: dict[int, dict[type, tuple[str, ...]]] = {
-    2023: {
-        Header: ("Collection", "Year", "ReferenceDate", *_SOURCE_2023),
-        Person: tuple("GenderCurrent" if e == "Sex" else e for e in _PERSON),
-        Request: _REQUEST_2023,
-        Assessment: _ASSESSMENT,
-        NamedPlan: _NAMED_PLAN,
-        PlanDetail: _PLAN_DETAIL,
-        ActivePlans: ("TransferLA", "PlacementDetail", "Res", "WBP", "SENneed", "LastReview"),
-        PlacementDetail: _PLACEMENT_2023,
-        SENNeed: _NEED,
-    },
-    2024: {
-        Header: ("Collection", "Year", "ReferenceDate", *_SOURCE_2023),
-        Person: _PERSON,
-        Request: _REQUEST_2023,
-        Assessment: _ASSESSMENT,
-        NamedPlan: _NAMED_PLAN,
-        PlanDetail: _PLAN_DETAIL,
-        ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "LastReview"),
-        PlacementDetail: (*_PLACEMENT_2023, "Res", "WBP"),
-        SENNeed: _NEED,
-    },
-    2025: {
-        Header: ("Collection", "Year", "ReferenceDate", *_SOURCE_2023, "DSCO"),
-        Person: _PERSON,
-        Request: _REQUEST_2025,
-        Assessment: _ASSESSMENT,
-        NamedPlan: _NAMED_PLAN,
-        PlanDetail: _PLAN_DETAIL,
-        ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "LastReview", "ReviewOutcome",
-                      "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate"),
-        PlacementDetail: (*_PLACEMENT_2023, "Res", "WBP"),
-        SENNeed: _NEED,
-    },
-    2026: {
-        Header: ("Collection", "Year", "ReferenceDate", *_SOURCE_2023, "DSCO"),
-        Person: _PERSON,
-        Request: _REQUEST_2025,
-        Assessment: _ASSESSMENT,
-        NamedPlan: _NAMED_PLAN,
-        PlanDetail: _PLAN_DETAIL,
-        ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "ReviewDraft",
-                      "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"),
-        PlacementDetail: (*_PLACEMENT_2023, "Res", "WBP"),
-        SENNeed: _NEED,
-    },
+_HEADER_2023 = ("Collection", "Year", "ReferenceDate", *_SOURCE_2023)
+_YEAR_2023 = {
+    Header: _HEADER_2023,
+    Person: tuple("GenderCurrent" if e == "Sex" else e for e in _PERSON),
+    Request: _REQUEST_2023,
+    Assessment: _ASSESSMENT,
+    NamedPlan: _NAMED_PLAN,
+    PlanDetail: _PLAN_DETAIL,
+    ActivePlans: ("TransferLA", "PlacementDetail", "Res", "WBP", "SENneed", "LastReview"),
+    PlacementDetail: _PLACEMENT_2023,
+    SENNeed: _NEED,
 }
+_YEAR_2024 = {
+    **_YEAR_2023,
+    Person: _PERSON,
+    ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "LastReview"),
+    PlacementDetail: (*_PLACEMENT_2023, "Res", "WBP"),
+}
+_YEAR_2025 = {
+    **_YEAR_2024,
+    Header: (*_HEADER_2023, "DSCO"),
+    Request: _REQUEST_2025,
+    ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "LastReview", "ReviewOutcome",
+                  "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate"),
+}
+_YEAR_2026 = {
+    **_YEAR_2025,
+    ActivePlans: ("TransferLA", "PlacementDetail", "SENneed", "ReviewMeeting", "ReviewOutcome", "ReviewDraft",
+                  "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"),
+}
+ELEMENT_ORDER: dict[int, dict[type, tuple[str, ...]]] = {2023: _YEAR_2023, 2024: _YEAR_2024, 2025: _YEAR_2025,
+                                                          2026: _YEAR_2026}
 
 # The record type a module element holds.
 MODULE_TYPES: dict[str, type] = {
