@@ -114,6 +114,17 @@ _UKPRN = re.compile(r"1[0-9]{7}")
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}")
 
 
+def _in(element: str, attr: str, allowed) -> Callable:
+    """A check that the item, when given, is one of `allowed`."""
+
+    def check(record, ctx):
+        value = getattr(record, attr)
+        if value is not None and value not in allowed:
+            yield element, value
+
+    return check
+
+
 def _after(day: dt.date | None, ctx: Context) -> bool:
     return day is not None and day > ctx.census
 
@@ -305,10 +316,8 @@ def _(r, ctx):
         yield "RequestOutcome", ""
 
 
-@rule("REQUEST_OUTCOME_CODE", ERROR, "request", "RequestOutcome must be Y, N, A, W or H.")
-def _(r, ctx):
-    if r.request_outcome is not None and r.request_outcome not in codes.REQUEST_OUTCOME:
-        yield "RequestOutcome", r.request_outcome
+rule("REQUEST_OUTCOME_CODE", ERROR, "request", "RequestOutcome must be Y, N, A, W or H.")(
+    _in("RequestOutcome", "request_outcome", codes.REQUEST_OUTCOME))
 
 
 @rule("RECEIVED_DATE_MISSING", ERROR, "request",
@@ -331,10 +340,8 @@ def _(r, ctx):
         yield "RequestSource", ""
 
 
-@rule("REQUEST_SOURCE_CODE", ERROR, "request", "RequestSource must be 1, 2, 3, 4 or 5.", first_year=2025)
-def _(r, ctx):
-    if r.request_source is not None and r.request_source not in codes.REQUEST_SOURCE:
-        yield "RequestSource", r.request_source
+rule("REQUEST_SOURCE_CODE", ERROR, "request", "RequestSource must be 1, 2, 3, 4 or 5.", first_year=2025)(
+    _in("RequestSource", "request_source", codes.REQUEST_SOURCE))
 
 
 @rule("REQUEST_OUTCOME_DATE_MISSING", ERROR, "request",
@@ -393,10 +400,8 @@ def _(a, ctx):
         yield "AssessmentOutcome", ""
 
 
-@rule("ASSESSMENT_OUTCOME_CODE", ERROR, "assessment", "AssessmentOutcome must be Y, N, A, W or H.")
-def _(a, ctx):
-    if a.assessment_outcome is not None and a.assessment_outcome not in codes.ASSESSMENT_OUTCOME:
-        yield "AssessmentOutcome", a.assessment_outcome
+rule("ASSESSMENT_OUTCOME_CODE", ERROR, "assessment", "AssessmentOutcome must be Y, N, A, W or H.")(
+    _in("AssessmentOutcome", "assessment_outcome", codes.ASSESSMENT_OUTCOME))
 
 
 @rule("ASSESSMENT_DATE_MISSING", ERROR, "assessment",
@@ -485,10 +490,8 @@ def _(n, ctx):
         yield "CeaseDate", ""
 
 
-@rule("CEASE_REASON_CODE", ERROR, "plan", "CeaseReason must be a number from 1 to 9.")
-def _(n, ctx):
-    if n.cease_reason is not None and n.cease_reason not in codes.CEASE_REASON:
-        yield "CeaseReason", n.cease_reason
+rule("CEASE_REASON_CODE", ERROR, "plan", "CeaseReason must be a number from 1 to 9.")(
+    _in("CeaseReason", "cease_reason", codes.CEASE_REASON))
 
 
 @rule("CEASE_BEFORE_START", ERROR, "plan", "The plan's CeaseDate is before its StartDate.")
@@ -503,23 +506,17 @@ def _(n, ctx):
         yield "CeaseDate", n.cease_date
 
 
-@rule("PLAN_RES_CODE", ERROR, "plan", "PlanRes must be A (38 to 51 weeks) or B (52 weeks), or left out.")
-def _(n, ctx):
-    if n.plan_res is not None and n.plan_res not in codes.RESIDENTIAL:
-        yield "PlanRes", n.plan_res
+rule("PLAN_RES_CODE", ERROR, "plan", "PlanRes must be A (38 to 51 weeks) or B (52 weeks), or left out.")(
+    _in("PlanRes", "plan_res", codes.RESIDENTIAL))
 
 
-@rule("PLAN_WBP_CODE", ERROR, "plan",
-      "PlanWBP must be A (apprenticeship), T (traineeship) or S (supported internship), or left out.")
-def _(n, ctx):
-    if n.plan_wbp is not None and n.plan_wbp not in codes.WORK_BASED_LEARNING:
-        yield "PlanWBP", n.plan_wbp
+rule("PLAN_WBP_CODE", ERROR, "plan",
+      "PlanWBP must be A (apprenticeship), T (traineeship) or S (supported internship), or left out.")(
+    _in("PlanWBP", "plan_wbp", codes.WORK_BASED_LEARNING))
 
 
-@rule("DP_CODE", ERROR, "plan", "DP must be E (education), H (health), S (social care) or I (integrated).")
-def _(n, ctx):
-    if n.dp is not None and n.dp not in codes.DIRECT_PAYMENT:
-        yield "DP", n.dp
+rule("DP_CODE", ERROR, "plan", "DP must be E (education), H (health), S (social care) or I (integrated).")(
+    _in("DP", "dp", codes.DIRECT_PAYMENT))
 
 
 @rule("DP_WITHOUT_PB", QUERY, "plan",
@@ -636,17 +633,13 @@ def _(s, ctx):
         yield "EntryDate", s.entry_date
 
 
-@rule("RES_CODE", ERROR, "placement activeplans", "Res must be A (38 to 51 weeks) or B (52 weeks), or left out.")
-def _(s, ctx):
-    if s.res is not None and s.res not in codes.RESIDENTIAL:
-        yield "Res", s.res
+rule("RES_CODE", ERROR, "placement activeplans", "Res must be A (38 to 51 weeks) or B (52 weeks), or left out.")(
+    _in("Res", "res", codes.RESIDENTIAL))
 
 
-@rule("WBP_CODE", ERROR, "placement activeplans",
-      "WBP must be A (apprenticeship), T (traineeship) or S (supported internship), or left out.")
-def _(s, ctx):
-    if s.wbp is not None and s.wbp not in codes.WORK_BASED_LEARNING:
-        yield "WBP", s.wbp
+rule("WBP_CODE", ERROR, "placement activeplans",
+      "WBP must be A (apprenticeship), T (traineeship) or S (supported internship), or left out.")(
+    _in("WBP", "wbp", codes.WORK_BASED_LEARNING))
 
 
 # ----------------------------------------------------------------------------------------- active plans
@@ -720,11 +713,9 @@ def _(ap, ctx):
         yield "TransferLA", ap.transfer_la
 
 
-@rule("REVIEW_OUTCOME_CODE", ERROR, "activeplans",
-      "ReviewOutcome must be M (maintain), A (amend) or C (cease).", first_year=2024)
-def _(ap, ctx):
-    if ap.review_outcome is not None and ap.review_outcome not in codes.REVIEW_OUTCOME:
-        yield "ReviewOutcome", ap.review_outcome
+rule("REVIEW_OUTCOME_CODE", ERROR, "activeplans",
+      "ReviewOutcome must be M (maintain), A (amend) or C (cease).", first_year=2024)(
+    _in("ReviewOutcome", "review_outcome", codes.REVIEW_OUTCOME))
 
 
 @rule("REVIEW_OUTCOME_WITHOUT_MEETING", ERROR, "activeplans",
