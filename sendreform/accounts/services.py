@@ -20,12 +20,14 @@ AUDIT_SEARCH = "search"
 AUDIT_COHORT = "cohort"
 AUDIT_EXPORT = "export"
 AUDIT_REFUSED = "refused"
+AUDIT_IMPORT = "import"
 AUDIT_ACTIONS = {
     AUDIT_VIEW: "Viewed a child's record",
     AUDIT_SEARCH: "Searched for children",
     AUDIT_COHORT: "Viewed a setting's children",
     AUDIT_EXPORT: "Downloaded child-level data",
     AUDIT_REFUSED: "Asked for a child's record outside their scope, or one not held",
+    AUDIT_IMPORT: "Viewed the children in an import's check or preview",
 }
 
 DEMO_PASSWORD = "sendreform-demo-2026"

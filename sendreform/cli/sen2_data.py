@@ -162,7 +162,5 @@ def _export(args, parser) -> int:
     summary, report = sen2_export(year=args.year, out=args.out, lea=args.la, made_at=args.made_at)
     print(f"Wrote {args.out}")
     print(summary.text(), end="")
-    print(report.summary())
-    if not report.ok:
-        print(report.text(), end="")
+    print(report.text() if not report.ok else report.summary(), end="" if not report.ok else "\n")
     return 0 if report.ok else 1

@@ -41,7 +41,8 @@ class ImportRun(models.Model):
     queries = models.IntegerField(default=0)
     report = models.JSONField(default=dict, help_text="The validation report as read.")
     counts = models.JSONField(default=dict, help_text="Per table: added, changed, unchanged, closed.")
-    people = models.JSONField(default=dict, help_text="Matched, new and ambiguous people; unknown settings.")
+    preview = models.JSONField(default=dict, help_text="People matched, new and ambiguous; settings not stored; "
+                                                       "examples of each table's changes.")
     applied_at = models.DateTimeField(null=True, blank=True)
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversed_by_name = models.CharField(max_length=150, blank=True)

@@ -36,6 +36,7 @@ from sendreform.imports.services import (
     changes_plan,
     import_apply,
     import_check,
+    import_file_read,
     import_preview,
     people_match,
 )
@@ -146,16 +147,17 @@ class _Stored:
         self.placements = defaultdict(list)
         self.needs = defaultdict(list)
         self.reviews = {}
+        self.rows: dict[str, dict] = {}  # (table, key) -> the stored row, for what a return must not undo
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
-            for q in EhcRequest.objects.filter(person_id__in=part).order_by("request_id").values(
-                    "request_id", "person_id", "received_date"):
+            for q in EhcRequest.objects.filter(person_id__in=part).order_by("request_id").values():
                 self.requests.setdefault((q["person_id"], q["received_date"]), []).append(q["request_id"])
-            for a in EhcAssessment.objects.filter(request__person_id__in=part).order_by("assessment_id").values(
-                    "assessment_id", "request_id"):
+                self.rows[("ehc_request", q["request_id"])] = q
+            for a in EhcAssessment.objects.filter(request__person_id__in=part).order_by("assessment_id").values():
                 self.assessments.setdefault(a["request_id"], a["assessment_id"])
-            for p in EhcPlan.objects.filter(person_id__in=part).order_by("plan_id").values(
-                    "plan_id", "person_id", "assessment_id", "start_date"):
+                self.rows[("ehc_assessment", a["assessment_id"])] = a
+            for p in EhcPlan.objects.filter(person_id__in=part).order_by("plan_id").values():
+                self.rows[("ehc_plan", p["plan_id"])] = p
                 if p["assessment_id"]:
                     self.plans_by_assessment.setdefault(p["assessment_id"], p["plan_id"])
                 self.plans_by_start.setdefault((p["person_id"], p["start_date"]), p["plan_id"])
@@ -163,10 +165,12 @@ class _Stored:
                 self.placements[p["person_id"]].append(p)
             for n in SenNeed.objects.filter(person_id__in=part).values():
                 self.needs[n["person_id"]].append(n)
-            for v in AnnualReview.objects.filter(plan__person_id__in=part).order_by("review_id").values(
-                    "review_id", "plan_id", "meeting_date"):
+            for v in AnnualReview.objects.filter(plan__person_id__in=part).order_by("review_id").values():
                 self.reviews.setdefault((v["plan_id"], v["meeting_date"]), v["review_id"])
+                self.rows[("annual_review", v["review_id"])] = v
         self.by_urn = dict(Establishment.objects.filter(urn__in=urns).values_list("urn", "establishment_id"))
+        self.numberless = set(Establishment.objects.filter(urn__isnull=True, ukprn__isnull=True).values_list(
+            "establishment_id", flat=True))
         self.by_ukprn = {}
         for ukprn, eid in Establishment.objects.filter(ukprn__in=ukprns).order_by("establishment_id").values_list(
                 "ukprn", "establishment_id"):
@@ -242,19 +246,22 @@ def sen2_mapping(*, ret: r.Return, create_establishments: bool = False) -> Sen2M
                 seen_requests[q.received_date] += 1
                 same_day = stored.requests.get((pid, q.received_date), [])
                 request_id = same_day[n] if n < len(same_day) else _id("S2R", pid, q.received_date, n or "")
-                rows.append(RowIn("ehc_request", {
+                rows.append(RowIn("ehc_request", _undone_not(stored.rows.get(("ehc_request", request_id)), {
                     "request_id": request_id, "person_id": pid, "received_date": q.received_date,
                     "request_source": _int(q.request_source) or OTHER_SOURCE,
                     "outcome": q.request_outcome or "A", "outcome_date": q.request_outcome_date,
-                    "mediation": _flag(q.request_mediation), "tribunal": _flag(q.request_tribunal)}, label=label))
+                    "mediation": _flag(q.request_mediation), "tribunal": _flag(q.request_tribunal)}, census,
+                    ("outcome", "outcome_date")), label=label))
                 a = q.assessment
                 if a is not None:
                     assessment_id = stored.assessments.get(request_id) or _id("S2A", request_id)
-                    rows.append(RowIn("ehc_assessment", {
-                        "assessment_id": assessment_id, "request_id": request_id,
-                        "outcome": a.assessment_outcome or "A", "outcome_date": a.assessment_outcome_date,
-                        "week20_exception": _flag(a.week20), "mediation": _flag(a.assessment_mediation),
-                        "tribunal": _flag(a.assessment_tribunal)}, label=label))
+                    rows.append(RowIn("ehc_assessment", _undone_not(
+                        stored.rows.get(("ehc_assessment", assessment_id)), {
+                            "assessment_id": assessment_id, "request_id": request_id,
+                            "outcome": a.assessment_outcome or "A", "outcome_date": a.assessment_outcome_date,
+                            "week20_exception": _flag(a.week20), "mediation": _flag(a.assessment_mediation),
+                            "tribunal": _flag(a.assessment_tribunal)}, census, ("outcome", "outcome_date")),
+                        label=label))
             named = q.assessment.named_plan if q.assessment else None
             if named is None or named.start_date is None:
                 continue
@@ -262,11 +269,14 @@ def sen2_mapping(*, ret: r.Return, create_establishments: bool = False) -> Sen2M
                        or stored.plans_by_start.get((pid, named.start_date))
                        or _id("S2P", pid, assessment_id or "", named.start_date))
             ap = q.active_plans
-            rows.append(RowIn("ehc_plan", {
-                "plan_id": plan_id, "person_id": pid, "assessment_id": assessment_id,
-                "start_date": named.start_date, "cease_date": named.cease_date,
-                "cease_reason": _int(named.cease_reason) if named.cease_date else None,
-                "transfer_in_la": ap.transfer_la if ap else None}, label=label))
+            values = {"plan_id": plan_id, "person_id": pid, "assessment_id": assessment_id,
+                      "start_date": named.start_date, "cease_date": named.cease_date,
+                      "cease_reason": _int(named.cease_reason) if named.cease_date else None}
+            if ap is not None or ("ehc_plan", plan_id) not in stored.rows:  # TransferLA is on active plans only
+                values["transfer_in_la"] = ap.transfer_la if ap else None
+            rows.append(RowIn("ehc_plan", _undone_not(stored.rows.get(("ehc_plan", plan_id)), values, census,
+                                                      ("cease_date", "cease_reason"), date="cease_date"),
+                              label=label))
             if ap is None:
                 continue
             active = True
@@ -279,12 +289,15 @@ def sen2_mapping(*, ret: r.Return, create_establishments: bool = False) -> Sen2M
             meeting = ap.review_meeting or ap.last_review
             if meeting is not None:
                 review_id = stored.reviews.get((plan_id, meeting)) or _id("S2AR", plan_id, meeting)
-                rows.append(RowIn("annual_review", {
-                    "review_id": review_id, "plan_id": plan_id, "meeting_date": meeting,
-                    "decision_date": ap.last_review if ap.last_review and ap.last_review >= meeting else None,
-                    "outcome": ap.review_outcome,
-                    "phase_transfer": bool(ap.phase_transfer_due_date or ap.phase_transfer_final_date)},
-                    label=label))
+                values = {"review_id": review_id, "plan_id": plan_id, "meeting_date": meeting,
+                          "decision_date": ap.last_review if ap.last_review and ap.last_review >= meeting else None,
+                          "outcome": ap.review_outcome}
+                if (ap.phase_transfer_due_date or ap.phase_transfer_final_date
+                        or ("annual_review", review_id) not in stored.rows):
+                    values["phase_transfer"] = bool(ap.phase_transfer_due_date or ap.phase_transfer_final_date)
+                rows.append(RowIn("annual_review", _undone_not(stored.rows.get(("annual_review", review_id)), values,
+                                                              census, ("decision_date",), date="decision_date"),
+                                  label=label))
         if active and census is not None:
             rows.extend(_closing_rows(pid, census=census, stored=stored, kept_placements=kept_placements,
                                       kept_needs=kept_needs, label=label))
@@ -295,6 +308,21 @@ def sen2_mapping(*, ret: r.Return, create_establishments: bool = False) -> Sen2M
     rows = _once(rows)
     return Sen2Mapping(rows=rows, people=people, matching=matching, unknown_settings=settings,
                        create_establishments=create_establishments)
+
+
+def _undone_not(stored: dict | None, values: dict, census: dt.date | None, columns: tuple[str, ...], *,
+                date: str = "outcome_date") -> dict:
+    """A return shows the data as it stood on its census date, and leaves out the dates its rules forbid (an
+    outcome date for W or H). So it does not undo what is stored: a decision, cease or review decision dated
+    after the census date stays as it is, and so does a date the return had no place for."""
+    if stored is None or census is None:
+        return values
+    later = stored.get(date) is not None and stored[date] > census and values.get(date) is None
+    if later:
+        return {k: v for k, v in values.items() if k not in columns}
+    if values.get(date) is None and stored.get(date) is not None and values.get("outcome") == stored.get("outcome"):
+        return {k: v for k, v in values.items() if k != date}
+    return values
 
 
 def _once(rows: list[RowIn]) -> list[RowIn]:
@@ -334,10 +362,20 @@ def _placement_rows(d: r.PlacementDetail, *, pid, plan_start, census, stored: _S
     else:
         setting = d.sen_setting if d.sen_setting in codes.SEN_SETTING else "OTH"
     start = d.entry_date or plan_start
-    same = [p for p in stored.placements.get(pid, []) if p["establishment_id"] == establishment_id
-            and p["sen_setting"] == setting and (p["start_date"] == start or (d.entry_date is None and census
-                                                                               and _open_on(p, census)))]
-    placement_id = same[0]["placement_id"] if same else _id("S2PL", pid, establishment_id or setting, start)
+
+    def same(p: dict) -> bool:
+        if p["start_date"] != start and not (d.entry_date is None and census and _open_on(p, census)):
+            return False
+        if establishment_id is not None:
+            return p["establishment_id"] == establishment_id
+        if p["sen_setting"] is not None:  # UNPLACED is written as NIEO
+            return _PLACEMENT_SETTING.get(p["sen_setting"], p["sen_setting"]) == setting
+        return p["establishment_id"] in stored.numberless  # a setting with no URN is written as EYP or OTH
+
+    found = [p for p in stored.placements.get(pid, []) if same(p)]
+    if found:  # keep what the return could not say more exactly
+        establishment_id, setting = found[0]["establishment_id"], found[0]["sen_setting"]
+    placement_id = found[0]["placement_id"] if found else _id("S2PL", pid, establishment_id or setting, start)
     kept.add(placement_id)
     yield RowIn("placement", {
         "placement_id": placement_id, "person_id": pid, "establishment_id": establishment_id,
@@ -366,7 +404,8 @@ def _need_rows(need: r.SENNeed, *, pid, plan_start, census, stored: _Stored, kep
 def _closing_rows(pid, *, census, stored: _Stored, kept_placements, kept_needs, label):
     before = census - dt.timedelta(days=1)
     for p in stored.placements.get(pid, []):
-        if p["placement_id"] not in kept_placements and _open_on(p, census):
+        # Open after the census date, as the return counts a placement open (one leaving on it is not).
+        if p["placement_id"] not in kept_placements and _open_on(p, census) and p["end_date"] != census:
             yield RowIn("placement", {"placement_id": p["placement_id"], "end_date": max(before, p["start_date"])},
                         closes=True, label=label)
     for n in stored.needs.get(pid, []):
@@ -385,7 +424,7 @@ class Sen2Checked:
     """A file read and validated: its run (recorded), its report, and its records (None when unreadable)."""
 
     run: object
-    report: Report
+    report: Report | None  # None when reopened from a run (its report is kept on the run)
     ret: r.Return | None
 
 
@@ -416,6 +455,13 @@ def sen2_check(*, data: bytes, file_name: str, user=None, by_name: str = "") -> 
                        collection_year=report.year, period=str(header.reference_date or "") if header else "",
                        report=stored, errors=errors, queries=report.queries)
     return Sen2Checked(run=run, report=report, ret=ret)
+
+
+def sen2_reopen(*, run) -> Sen2Checked:
+    """A checked run's records again, from the file kept for it (its report is the one recorded)."""
+    data = import_file_read(run=run)
+    ret, _ = read_return(io.BytesIO(data), year=run.collection_year)
+    return Sen2Checked(run=run, report=None, ret=ret)
 
 
 @dataclass
@@ -508,6 +554,16 @@ def _plan_details(active_plan: r.ActivePlans | None) -> list[r.PlanDetail]:
     return details or [r.PlanDetail(sen_setting="OTH", sen_setting_other=NOT_RECORDED, placement_rank=1)]
 
 
+def _as_at(row: dict, census: dt.date, *, pending: tuple[str, ...]) -> dict:
+    """A request or assessment as it stood on the census date: a decision dated after it is awaited (A);
+    an outcome that is no decision in the period carries no date."""
+    if row["outcome_date"] is not None and row["outcome_date"] > census:
+        return {**row, "outcome": "A", "outcome_date": None}
+    if row["outcome"] in pending:
+        return {**row, "outcome_date": None}
+    return row
+
+
 def _upn_unknown(birth_date: dt.date, census: dt.date) -> str:
     """Why a person has neither UPN nor ULN, as far as the canonical tables can say: under 6 and not yet given
     one (UN1), otherwise not yet known to the LA (UN8)."""
@@ -533,17 +589,24 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
     period = sen2_reference_period(year)
     start, end = period.start, period.end
 
-    plans = [p for p in EhcPlan.objects.filter(start_date__lte=census).order_by("plan_id").values()
+    issued = list(EhcPlan.objects.filter(start_date__lte=census).order_by("plan_id").values())
+    plans = [p for p in issued
              if (p["cease_date"] is None or p["cease_date"] > census or _in_period(p["cease_date"], start, end))]
     active = {p["plan_id"] for p in plans if p["cease_date"] is None or p["cease_date"] > census}
-    requests = {q["request_id"]: q for q in EhcRequest.objects.filter(received_date__lte=census).values()}
+    # The data as it stood on the census date: a decision dated after it had not been made yet.
+    requests = {q["request_id"]: _as_at(q, census, pending=("A", "W", "H"))
+                for q in EhcRequest.objects.filter(received_date__lte=census).values()}
     assessments: dict[str, dict] = {}
     for a in EhcAssessment.objects.filter(request_id__in=list(requests)).order_by("assessment_id").values():
-        assessments.setdefault(a["request_id"], a)
+        assessments.setdefault(a["request_id"], _as_at(a, census, pending=("A", "W")))
     plan_by_assessment = {}
     for p in plans:
         if p["assessment_id"]:
             plan_by_assessment.setdefault(p["assessment_id"], p)
+    issued_by_assessment = {}
+    for p in issued:
+        if p["assessment_id"]:
+            issued_by_assessment.setdefault(p["assessment_id"], p)
     assessment_request = {a["assessment_id"]: rid for rid, a in assessments.items()}
     wanted_requests = set()
     for rid, q in requests.items():
@@ -559,7 +622,7 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
     placements = defaultdict(list)
     for p in (Placement.objects.filter(person_id__in=person_ids, start_date__lte=census)
               .select_related("establishment").order_by("start_date", "placement_id")):
-        if p.end_date is None or p.end_date >= census:
+        if p.end_date is None or p.end_date > census:
             placements[p.person_id].append(p)
     needs = defaultdict(list)
     for n in SenNeed.objects.filter(person_id__in=person_ids, start_date__lte=census).order_by(
@@ -589,14 +652,18 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
                 placement_rank=rank, entry_date=p.start_date,
                 leaving_date=p.end_date, sen_unit_indicator=p.sen_unit,
                 resourced_provision_indicator=p.resourced_provision))
+        if not details:  # an active plan with no setting on the census date
+            details.append(r.PlacementDetail(sen_setting="NIEO", sen_setting_other=_other("NIEO", None),
+                                             placement_rank=1, entry_date=plan["start_date"]))
         review = reviews.get(plan["plan_id"])
+        decided = review["decision_date"] if review and review["decision_date"] and review[
+            "decision_date"] <= census else None
         return r.ActivePlans(
             transfer_la=plan["transfer_in_la"], placement_details=details,
             sen_needs=[r.SENNeed(sen_type=n["need_type"], sen_type_rank=n["need_rank"]) for n in needs[pid]],
             review_meeting=review["meeting_date"] if review and year >= 2024 else None,
             review_outcome=review["outcome"] if review and year >= 2024 else None,
-            last_review=(review["decision_date"] if review and year >= 2024 else
-                         review and (review["decision_date"] or review["meeting_date"])) or None)
+            last_review=(decided if year >= 2024 else review and (decided or review["meeting_date"])) or None)
 
     def named(plan: dict | None, active_plan: r.ActivePlans | None) -> r.NamedPlan | None:
         if plan is None:
@@ -608,8 +675,11 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
     by_person: dict[str, list[r.Request]] = defaultdict(list)
     for rid in sorted(wanted_requests, key=lambda k: (requests[k]["received_date"], k)):
         q = requests[rid]
-        a = assessments.get(rid)
-        plan = plan_by_assessment.get(a["assessment_id"]) if a else None
+        # Assessed only once it was decided to (Y), or before the period (H).
+        a = assessments.get(rid) if q["outcome"] in ("Y", "H") else None
+        plan = issued_by_assessment.get(a["assessment_id"]) if a else None
+        if a and plan is None and a["outcome"] == "Y":
+            a = {**a, "outcome_date": None}  # to be issued: no plan yet on the census date
         assessment = None
         current = active_plans(plan) if plan else None
         if a is not None:
@@ -642,12 +712,21 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
     return r.Return(header=header, persons=persons)
 
 
+def sen2_export_bytes(*, year: int, lea: str | None = None, made_at: dt.datetime | None = None):
+    """The return of `year` as XML bytes, the writer's summary (counts by module) and the validation report of
+    what was written, as `sendreform sen2 validate` would give it."""
+    ret = sen2_return(year=year, answers=sen2_header_answers(lea=lea), made_at=made_at)
+    out = io.BytesIO()
+    summary = write_return(ret.header, ret.persons, out, year=year)
+    data = out.getvalue()
+    report, _ = _validate(data, f"sen2_{year}.xml")
+    return data, summary, report
+
+
 def sen2_export(*, year: int, out, lea: str | None = None, made_at: dt.datetime | None = None):
-    """Write the return of `year` to `out` (a path) and validate what was written as `sendreform sen2 validate`
-    does. Returns the writer's summary (counts by module) and the validation report."""
+    """Write the return of `year` to the path `out`; returns the summary and the validation report."""
     from pathlib import Path
 
-    ret = sen2_return(year=year, answers=sen2_header_answers(lea=lea), made_at=made_at)
-    summary = write_return(ret.header, ret.persons, out, year=year)
-    report, _ = _validate(Path(out).read_bytes(), str(out))
+    data, summary, report = sen2_export_bytes(year=year, lea=lea, made_at=made_at)
+    Path(out).write_bytes(data)
     return summary, report

@@ -85,6 +85,51 @@ def _row_python(model, plain: dict) -> dict:
     return {name: (None if v is None else by_name[name].to_python(v)) for name, v in plain.items()}
 
 
+# ------------------------------------------------------------------------------------------ the file kept
+
+
+def _file_path(run: ImportRun):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.SENDREFORM_IMPORT_DIR) / f"{run.source}-{run.pk}-{run.content_hash[:16]}"
+
+
+def import_file_keep(*, run: ImportRun, data: bytes) -> None:
+    """Keep an uploaded file until its import is confirmed or cancelled (the page reads it again then)."""
+    path = _file_path(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def import_file_read(*, run: ImportRun) -> bytes:
+    """The file kept for `run`, checked against the hash recorded when it was checked."""
+    try:
+        data = _file_path(run).read_bytes()
+    except FileNotFoundError:
+        raise ImportRefused(f"{run.file_name} is no longer kept (it was confirmed or cancelled): upload it again.") from None
+    if file_hash(data) != run.content_hash:
+        raise ImportRefused(f"The file kept for import {run.pk} is not the one checked: upload it again.")
+    return data
+
+
+def import_file_forget(*, run: ImportRun) -> None:
+    """Delete the kept file: the import record keeps its name, hash, report and changes, not the file."""
+    _file_path(run).unlink(missing_ok=True)
+
+
+def import_cancel(*, run: ImportRun) -> ImportRun:
+    """The officer decided not to apply a checked or previewed file: it is forgotten and the run stays a
+    record of the check."""
+    if run.status not in (CHECKED, PREVIEWED):
+        raise ImportRefused(f"Import {run.pk} was {run.status}; only a waiting import can be cancelled.")
+    import_file_forget(run=run)
+    run.status = CHECKED
+    run.save(update_fields=["status"])
+    return run
+
+
 # ------------------------------------------------------------------------------------------ people
 
 
@@ -295,13 +340,15 @@ def import_check(*, source: str, user=None, by_name: str = "", file_name: str, d
 
 
 def import_preview(*, run: ImportRun, plan: Plan, people: dict) -> ImportRun:
-    """Record the preview's counts (per table; people matched, new and ambiguous). Stores nothing else."""
+    """Record the preview: counts per table, examples of each, and how people matched (`people`, from the
+    source). Nothing is written to the canonical tables."""
     if run.status not in (CHECKED, PREVIEWED):
         raise ImportRefused(f"Import {run.pk} was {run.status}; check the file again to preview it.")
     if run.errors:
         raise ImportRefused(f"{run.file_name} has {run.errors} error(s): nothing can be imported from it.")
-    run.counts, run.people, run.status = plan.counts(), people, PREVIEWED
-    run.save(update_fields=["counts", "people", "status"])
+    run.counts, run.status = plan.counts(), PREVIEWED
+    run.preview = {**people, "examples": plan.examples()}
+    run.save(update_fields=["counts", "preview", "status"])
     return run
 
 
