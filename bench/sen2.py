@@ -2,7 +2,7 @@
 plans, several GB; aim ≤ 5 minutes and ≤ 2 GB). Both files are written by `sendreform.sen2.writer` from
 synthetic records generated one person at a time (England's 700,000 people are never held in memory), to a
 temporary folder that is deleted afterwards. Each stage runs in its own process so that its peak memory
-(ru_maxrss) is its own; results replace the "## SEN2" section of docs/benchmarks.md.
+(ru_maxrss) is its own; results replace the "## SEN2 validation" section of docs/benchmarks.md.
 
     .venv/bin/python bench/sen2.py
     .venv/bin/python bench/sen2.py --stage reading      # one stage, JSON on stdout (SEN2_BENCH_DIR names the folder)
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import DOC, machine, section_write, stage_print, stage_run, timed  # noqa: E402 - after the checkout is on the path
 
-SECTION = "## SEN2"
+SECTION = "## SEN2 validation"
 YEAR = 2026
 READING_PEOPLE = 2_600  # about Reading's 2,065 plans in January 2026 with its year's requests and ceased plans
 ENGLAND_PEOPLE = 722_222  # nine in ten have a plan: about 650,000 plans
