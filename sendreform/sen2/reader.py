@@ -186,11 +186,18 @@ class Reader:
                     self._issue("XML_STRUCTURE", "The file has no Header before its first Person.",
                                 path=PERSON_PATH, line=elem.sourceline)
                     return
+                parent = elem.getparent()
+                if _local(parent.tag) != "Persons":
+                    self._stray(elem, f"/{_local(parent.tag)}", "a Person belongs inside Message/Persons")
+                    continue
                 self.persons_read += 1
                 person = self._person_read(elem, self.persons_read)
                 elem.clear(keep_tail=True)
-                parent = self._persons_elem = elem.getparent()
-                while elem.getprevious() is not None:
+                self._persons_elem = parent
+                while elem.getprevious() is not None:  # drop what comes before this person
+                    first = parent[0]
+                    if isinstance(first.tag, str) and _local(first.tag) != "Person":
+                        self._stray(first, "/Message/Persons", "only Person elements belong in Persons")
                     del parent[0]
                 if person is not None:
                     yield person
@@ -198,9 +205,30 @@ class Reader:
             self.fatal = True
             self._issue("XML_SYNTAX", f"The file is not well-formed XML: {exc.msg}", line=exc.lineno)
             return
+        self._strays_left(events.root)
         if self.header is None and not self.fatal:
             self.fatal = True
             self._issue("XML_STRUCTURE", "The file has no SEN2 Header (Message/Header).", path="/Message/Header")
+
+    def _stray(self, elem: etree._Element, where: str, rule: str) -> None:
+        """Report an element the return has no place for; nothing in it is read."""
+        name = _local(elem.tag)
+        self._issue("XML_STRUCTURE", f"{name} is not part of a SEN2 return here ({rule}); it was not read.",
+                    path=f"{where}/{name}", line=elem.sourceline)
+
+    def _strays_left(self, root: etree._Element | None) -> None:
+        """After the last person: elements of Message other than Header and Persons, and of Persons other
+        than Person, that are still in the tree."""
+        if root is None or self.fatal:
+            return
+        for child in root:
+            if isinstance(child.tag, str):
+                if _local(child.tag) == "Persons":
+                    for item in child:
+                        if isinstance(item.tag, str) and _local(item.tag) != "Person":
+                            self._stray(item, "/Message/Persons", "only Person elements belong in Persons")
+                elif _local(child.tag) != "Header":
+                    self._stray(child, "/Message", "Message holds Header and Persons")
 
     def _header_read(self, elem: etree._Element) -> bool:
         """Check and keep the header; False when the file cannot be read further."""

@@ -193,3 +193,31 @@ def test_a_header_that_fails_the_schema_is_reported_and_the_people_still_read():
     (issue,) = reader.issues
     assert issue.rule == "SCHEMA" and issue.path == "/Message/Header/Source"
     assert issue.message == "Source is incomplete: DSCO is missing."
+
+
+def test_elements_the_return_has_no_place_for_are_reported_not_lost():
+    text = open(FILES[2026], encoding="utf-8").read()
+    first = text.index("    <Person>")
+    last = text.rindex("    <Person>")
+    text = (text[:first] + "    <Persn><Surname>Lost</Surname></Persn>\n" + text[first:last]
+            + "    <person><Surname>Lower</Surname></person>\n" + text[last:])
+    text = text.replace("</Persons>", "</Persons>\n  <Extra>1</Extra>")
+    reader = Reader(io.BytesIO(text.encode()))
+    assert len(list(reader)) == 5
+    found = [(i.rule, i.path, text.splitlines()[i.line - 1].strip()[:7]) for i in reader.issues]
+    assert found == [
+        ("XML_STRUCTURE", "/Message/Persons/Persn", "<Persn>"),
+        ("XML_STRUCTURE", "/Message/Persons/person", "<person"),
+        ("XML_STRUCTURE", "/Message/Extra", "<Extra>"),
+    ]
+    assert reader.issues[0].message == ("Persn is not part of a SEN2 return here (only Person elements belong in "
+                                        "Persons); it was not read.")
+
+
+def test_a_person_outside_persons_is_reported_not_read():
+    text = open(FILES[2026], encoding="utf-8").read()
+    text = text.replace("  <Persons>", "  <Person><Surname>Outside</Surname></Person>\n  <Persons>")
+    reader = Reader(io.BytesIO(text.encode()))
+    assert len(list(reader)) == 5
+    (issue,) = reader.issues
+    assert issue.path == "/Message/Person" and "belongs inside Message/Persons" in issue.message
