@@ -189,6 +189,7 @@ class Reader:
                 parent = elem.getparent()
                 if _local(parent.tag) != "Persons":
                     self._stray(elem, f"/{_local(parent.tag)}", "a Person belongs inside Message/Persons")
+                    parent.remove(elem)  # reported once, and not held
                     continue
                 self.persons_read += 1
                 person = self._person_read(elem, self.persons_read)
