@@ -13,7 +13,8 @@ against the return's rules, read it into the shared record, or write it from the
 
 SEN2_EXAMPLES = """\
   sendreform sen2 validate var/sen2_2026.xml
-  sendreform sen2 validate return.xml --year 2026 --format csv > report.csv"""
+  sendreform sen2 validate return.xml --year 2026 --format csv > report.csv
+  sendreform sen2 rules --year 2026"""
 
 VALIDATE_DESCRIPTION = """\
 Check a SEN2 file: its structure against sendreform's schema of the collection year (the header's Year unless
@@ -35,6 +36,10 @@ def add_parser(commands, subcommand, date_type) -> None:
                    help="the collection year to check against (default: the header's Year)")
     v.add_argument("--format", choices=("text", "csv", "json"), default="text", help="report format (default text)")
     v.set_defaults(run=run_validate)
+    r = actions.add_parser("rules", help="list the validation rules: id, severity, module, years and message")
+    r.add_argument("--year", type=int, default=None, metavar="YEAR", help="only the rules of this collection year")
+    r.add_argument("--format", choices=("text", "csv"), default="text", help="list format (default text)")
+    r.set_defaults(run=run_rules)
     from sendreform.cli import sen2_data
 
     sen2_data.add_actions(actions, date_type)
@@ -57,3 +62,22 @@ def run_validate(args, parser) -> int:
     if not report.complete:
         return 2
     return 0 if report.ok else 1
+
+
+def run_rules(args, parser) -> int:
+    import csv
+
+    from sendreform.sen2.rules import RULES
+
+    rules = [r for r in RULES.values() if args.year is None or r.applies(args.year)]
+    if args.format == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["rule", "severity", "module", "from_year", "message"])
+        out.writerows([r.id, r.severity, r.module, r.first_year, r.message] for r in rules)
+        return 0
+    for r in rules:
+        print(f"{r.id:<34} {r.severity:<6} {r.module:<22} from {r.first_year}")
+        print(f"    {r.message}")
+    errors = sum(1 for r in rules if r.severity == "error")
+    print(f"{len(rules)} rules: {errors} errors, {len(rules) - errors} queries")
+    return 0

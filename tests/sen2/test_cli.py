@@ -67,3 +67,16 @@ def test_a_file_that_cannot_be_read_exits_2(capsys, tmp_path, content):
 def test_a_missing_file_exits_2(capsys, tmp_path):
     assert main(["sen2", "validate", str(tmp_path / "none.xml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_rules_are_listed_for_a_year(capsys):
+    from sendreform.sen2.rules import RULES
+
+    assert main(["sen2", "rules", "--year", "2023"]) == 0
+    out = capsys.readouterr().out
+    assert "UPN_CHECK_LETTER" in out and "REQUEST_SOURCE_CODE" not in out  # RequestSource is from 2025
+    assert main(["sen2", "rules", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == len(RULES)
+    assert {"rule": "DP_WITHOUT_PB", "severity": "query"}.items() <= rows[[r["rule"] for r in rows].index(
+        "DP_WITHOUT_PB")].items()
