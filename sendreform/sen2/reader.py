@@ -269,8 +269,14 @@ class Reader:
 
     def _valid(self, elem: etree._Element, path: str, person: str) -> bool:
         xsd = schema(self.year)
-        if xsd.validate(elem):
-            return True
+        try:
+            if xsd.validate(elem):
+                return True
+        except etree.XMLSchemaValidateError:  # libxml2 gives up on, e.g., an unresolved entity reference
+            self._issue("SCHEMA", f"{_local(elem.tag)} could not be checked against the schema: it holds something "
+                        "a SEN2 file never does, such as an entity reference (&name;).", path=path,
+                        line=elem.sourceline, person=person)
+            return False
         root = "/" + elem.tag
         for err in xsd.error_log:
             message, value = _plain(err.message)
@@ -282,12 +288,19 @@ class Reader:
     def _person_read(self, elem: etree._Element, index: int) -> Person | None:
         path = f"{PERSON_PATH}[{index}]"
         # Names are put in our schema's spelling only when the person fails as written (most files never do).
-        if not schema(self.year).validate(elem):
+        if not _passes(schema(self.year), elem):
             self._names_normalise(elem)
             if not self._valid(elem, path, _raw_label(elem)):
                 self.persons_rejected += 1
                 return None
         return _record(Person, elem, path)
+
+
+def _passes(xsd: etree.XMLSchema, elem: etree._Element) -> bool:
+    try:
+        return xsd.validate(elem)
+    except etree.XMLSchemaValidateError:
+        return False
 
 
 def _raw_label(elem: etree._Element) -> str:

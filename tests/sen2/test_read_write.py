@@ -221,3 +221,19 @@ def test_a_person_outside_persons_is_reported_not_read():
     assert len(list(reader)) == 5
     (issue,) = reader.issues
     assert issue.path == "/Message/Person" and "belongs inside Message/Persons" in issue.message
+
+
+def test_an_external_entity_is_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETVALUE")
+    text = open(FILES[2026], encoding="utf-8").read()
+    text = text.replace("<?xml version='1.0' encoding='UTF-8'?>\n",
+                        f"<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE Message [<!ENTITY x SYSTEM \"file://{secret}\">]>\n")
+    text = text.replace("<Surname>Okafor</Surname>", "<Surname>&x;</Surname>")
+    reader = Reader(io.BytesIO(text.encode()))
+    people = list(reader)
+    # (with lxml's resolve_entities=True, Okafor's surname would read SECRETVALUE)
+    assert len(people) == 4 and all("SECRETVALUE" not in (p.surname or "") for p in people)
+    (issue,) = reader.issues
+    assert issue.path == "/Message/Persons/Person[1]" and "entity reference" in issue.message
+    assert "SECRETVALUE" not in issue.message + issue.value + issue.person
