@@ -110,7 +110,10 @@ def _header_record(elem: etree._Element) -> Header:
                 continue
             name, kind = spec[child.tag]
             text = (child.text or "").strip()
-            values[name] = _CONVERT[kind](text) if text else None
+            try:
+                values[name] = _CONVERT[kind](text) if text else None
+            except ValueError:  # already reported by the schema check; the header is still read
+                values[name] = None
             lines[child.tag] = child.sourceline
     return Header(**values, line=elem.sourceline, path="/Message/Header", lines=lines)
 

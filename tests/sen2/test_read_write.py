@@ -237,3 +237,12 @@ def test_an_external_entity_is_not_resolved(tmp_path):
     (issue,) = reader.issues
     assert issue.path == "/Message/Persons/Person[1]" and "entity reference" in issue.message
     assert "SECRETVALUE" not in issue.message + issue.value + issue.person
+
+
+def test_a_header_with_a_bad_date_is_reported_and_read():
+    text = open(FILES[2026], encoding="utf-8").read().replace("2026-01-20T09:30:00", "20 January 2026")
+    reader = Reader(io.BytesIO(text.encode()))
+    assert len(list(reader)) == 5
+    assert reader.header.date_time is None and reader.header.lea == "870"
+    (issue,) = reader.issues
+    assert issue.path == "/Message/Header/Source/DateTime" and issue.value == "20 January 2026"
