@@ -59,6 +59,19 @@ def _setup():
     main._django_setup()
 
 
+def _unconfirmed(args, question: str, command: str) -> int | None:
+    """None when the user confirmed (or gave --yes); otherwise the exit status, having said nothing changed."""
+    if args.yes:
+        return None
+    if not sys.stdin.isatty():
+        print(f"{command}: give --yes to go ahead without being asked; nothing was changed.", file=sys.stderr)
+        return 1
+    if input(f"{question} [y/N] ").strip().lower() in ("y", "yes"):
+        return None
+    print("Nothing was changed.")
+    return 0
+
+
 def _print_preview(preview, examples: int) -> None:
     people = preview.mapping.people_summary(examples=examples)
     print(f"People: {people['matched']:,} matched, {people['new']:,} new, {people['ambiguous']:,} ambiguous"
@@ -106,13 +119,9 @@ def _import(args, parser) -> int:
     if args.dry_run:
         print("Dry run: nothing was changed.")
         return 0
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print(f"{COMMAND}: give --yes to apply without being asked; nothing was changed.", file=sys.stderr)
-            return 1
-        if input(f"Apply these changes ({preview.plan.changes:,} rows)? [y/N] ").strip().lower() not in ("y", "yes"):
-            print("Nothing was changed.")
-            return 0
+    refused = _unconfirmed(args, f"Apply these changes ({preview.plan.changes:,} rows)?", COMMAND)
+    if refused is not None:
+        return refused
     try:
         run = sen2_apply(checked=checked, preview=preview)
     except ImportRefused as error:
@@ -135,9 +144,9 @@ def _reverse(args, parser) -> int:
     changes = run.changes.count()
     print(f"The last SEN2 import: {run.pk}, {run.file_name}, by {run.by_name} at {run.applied_at:%Y-%m-%d %H:%M}, "
           f"{changes:,} rows added, changed or closed.")
-    if not args.yes and (not sys.stdin.isatty() or input("Reverse it? [y/N] ").strip().lower() not in ("y", "yes")):
-        print("Nothing was changed (give --yes to reverse without being asked).")
-        return 1 if not sys.stdin.isatty() else 0
+    refused = _unconfirmed(args, "Reverse it?", "sendreform sen2 reverse")
+    if refused is not None:
+        return refused
     try:
         counts = import_reverse(run=run, by_name="sendreform sen2 reverse")
     except ImportRefused as error:

@@ -345,18 +345,11 @@ def _open_on(row: dict, on: dt.date) -> bool:
 
 def _placement_rows(d: r.PlacementDetail, *, pid, plan_start, census, stored: _Stored, unknown, kept, label):
     establishment_id = setting = None
-    if d.urn:
-        urn = int(d.urn)
-        establishment_id = stored.by_urn.get(urn)
-        if establishment_id is None:
-            found = unknown.setdefault(("urn", urn), UnknownSetting(urn=urn, ukprn=None))
-            found.refs.append(label)
-            establishment_id = found.establishment_id
-    elif d.ukprn:
-        ukprn = int(d.ukprn)
-        establishment_id = stored.by_ukprn.get(ukprn)
-        if establishment_id is None:
-            found = unknown.setdefault(("ukprn", ukprn), UnknownSetting(urn=None, ukprn=ukprn))
+    if d.urn or d.ukprn:
+        urn, ukprn = (int(d.urn), None) if d.urn else (None, int(d.ukprn))
+        establishment_id = stored.by_urn.get(urn) if urn else stored.by_ukprn.get(ukprn)
+        if establishment_id is None:  # listed, and created only when the officer confirms
+            found = unknown.setdefault((urn, ukprn), UnknownSetting(urn=urn, ukprn=ukprn))
             found.refs.append(label)
             establishment_id = found.establishment_id
     else:
