@@ -17,7 +17,12 @@ What the canonical tables hold of SEN2 (docs/adr/0018-import-pattern.md):
   the named settings of a plan as issued, Res, WBP, ReviewDraft and the phase-transfer dates themselves.
 
 A person in the return whose active plan no longer names a stored open placement or need has it closed the
-day before the census date; nothing is deleted.
+day before the census date; nothing is deleted. A return shows the data as it stood on its census date, so it
+never undoes what is stored with a later date (a decision, cease or review decision after the census date),
+nor erases a date its rules leave out (an outcome date for W or H).
+
+The return written from the database (`sen2_return`, `sen2_export`) is the same data the other way: as it
+stood on the census date, and the same bytes for the same data, so export -> import -> export round-trips.
 """
 
 from __future__ import annotations
@@ -647,7 +652,8 @@ def sen2_return(*, year: int, answers: HeaderAnswers, made_at: dt.datetime | Non
                 resourced_provision_indicator=p.resourced_provision))
         if not details:  # an active plan with no setting on the census date
             details.append(r.PlacementDetail(sen_setting="NIEO", sen_setting_other=_other("NIEO", None),
-                                             placement_rank=1, entry_date=plan["start_date"]))
+                                             placement_rank=1, entry_date=plan["start_date"],
+                                             sen_unit_indicator=False, resourced_provision_indicator=False))
         review = reviews.get(plan["plan_id"])
         decided = review["decision_date"] if review and review["decision_date"] and review[
             "decision_date"] <= census else None

@@ -124,6 +124,19 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_by
     assert _export() == first
 
 
+def test_a_plan_with_no_setting_on_the_census_date_round_trips_as_not_in_education():
+    person = PersonFactory(upn="D870200024001", surname="Adeyemi", forename="Tobi", birth_date=dt.date(2012, 2, 3))
+    EhcPlanFactory(person=person, start_date=dt.date(2024, 3, 1))
+    PlacementFactory(person=person, start_date=dt.date(2024, 3, 1), end_date=dt.date(2025, 12, 19))
+    SenNeedFactory(person=person, need_type="SEMH", start_date=dt.date(2024, 3, 1))
+    first = _export()
+    assert b"<SENSetting>NIEO</SENSetting>" in first
+    _empty()
+    sen2_apply(**dict(zip(("checked", "preview"), _import(first), strict=True)))
+    assert Placement.objects.get().sen_setting == "NIEO"
+    assert _export() == first
+
+
 def test_the_import_maps_each_item_onto_the_canonical_tables():
     _area()
     data = _export()
