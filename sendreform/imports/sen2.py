@@ -318,10 +318,13 @@ def sen2_mapping(*, ret: r.Return, create_establishments: bool = False) -> Sen2M
 def _undone_not(stored: dict | None, values: dict, census: dt.date | None, columns: tuple[str, ...], *,
                 date: str = "outcome_date") -> dict:
     """A return shows the data as it stood on its census date, and leaves out the dates its rules forbid (an
-    outcome date for W or H). So it does not undo what is stored: a decision, cease or review decision dated
-    after the census date stays as it is, and so does a date the return had no place for."""
+    outcome date for W or H). So it does not undo what is stored: a decision stored where the return awaits
+    one (A), a decision, cease or review decision dated after the census date, and a date the return had no
+    place for all stay as they are."""
     if stored is None or census is None:
         return values
+    if values.get("outcome") == "A" and stored.get("outcome") not in (None, "A"):  # decided since that census
+        return {k: v for k, v in values.items() if k not in ("outcome", "outcome_date")}
     later = stored.get(date) is not None and stored[date] > census and values.get(date) is None
     if later:
         return {k: v for k, v in values.items() if k not in columns}

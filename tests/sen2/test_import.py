@@ -175,6 +175,16 @@ def test_a_preview_changes_nothing_and_the_same_file_twice_changes_nothing():
     assert run.status == APPLIED and run.changes.count() == 0
 
 
+def test_an_earlier_return_does_not_undo_a_decision_made_since():
+    _area()
+    data = _export()  # Noah Evans's request awaits a decision (A) on the census date
+    EhcRequest.objects.filter(person__upn="K870200024005").update(outcome="W")  # withdrawn since
+    EhcPlan.objects.filter(person__upn="D870200024001").update(cease_date=dt.date(2026, 3, 1), cease_reason=7)
+    checked, preview = _import(data)
+    assert preview.plan.counts()["ehc_request"]["changed"] == 0
+    assert preview.plan.counts()["ehc_plan"]["changed"] == 0
+
+
 def test_unknown_settings_stop_the_import_until_their_creation_is_confirmed():
     _area()
     data = _export()
