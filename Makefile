@@ -13,6 +13,8 @@ demo: setup assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/sendreform demo
+	$(BIN)/sendreform sen2 export --year 2025 --out var/sen2_2025.xml
+	$(BIN)/sendreform sen2 export --year 2026 --out var/sen2_2026.xml
 	$(BIN)/sendreform serve --demo --bind $(ADDRESS)
 
 test: setup assets lint browser-check test-sqlite test-postgres

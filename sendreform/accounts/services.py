@@ -32,6 +32,7 @@ AUDIT_SIGN_IN_DELAYED = "sign-in-delayed"
 AUDIT_SIGN_OUT = "sign-out"
 AUDIT_IMPORT = "import"
 AUDIT_LOG_READ = "audit-log"
+AUDIT_IMPORT_READ = "import-read"
 AUDIT_ACTIONS = {
     AUDIT_VIEW: "Viewed a child's record",
     AUDIT_SEARCH: "Searched for children",
@@ -44,6 +45,7 @@ AUDIT_ACTIONS = {
     AUDIT_SIGN_OUT: "Signed out",
     AUDIT_IMPORT: "Imported data",
     AUDIT_LOG_READ: "Read the audit log",
+    AUDIT_IMPORT_READ: "Viewed the children in an import's check or preview",
 }
 
 DEMO_PASSWORD = "sendreform-demo-2026"

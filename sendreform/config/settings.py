@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "sendreform.governance",
     "sendreform.jobs",
     "sendreform.forecasting",
+    "sendreform.imports",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,8 @@ WHITENOISE_USE_FINDERS = False
 
 # The dashboard's in-memory copy of the data is remade at least this often (and whenever row counts change).
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=600)
+# Where an uploaded file waits between its check and its confirmation (deleted once applied or cancelled).
+SENDREFORM_IMPORT_DIR = env("SENDREFORM_IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")

@@ -321,6 +321,36 @@ def _ids(prefix: str, n: int, start: int = 1, width: int = 6) -> pa.Array:
     return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width, "0"), "")
 
 
+def _digits(numbers: np.ndarray, width: int) -> np.ndarray:
+    """Each number's `width` decimal digits, most significant first, as columns."""
+    return (numbers[:, None] // 10 ** np.arange(width - 1, -1, -1)) % 10
+
+
+def _upns(la_number: int, n: int) -> pa.Array:
+    """n UPNs of an LA with valid check letters: the DfE's letter (characters 2 to 13, weighted 2 to 13,
+    summed, modulo 23) before the LA number and a 9-digit serial."""
+    body = np.concatenate([np.repeat(_digits(np.array([la_number]), 3), n, axis=0),
+                           _digits(np.arange(n, dtype=np.int64), 9)], axis=1)
+    check = (body * np.arange(2, 14)).sum(axis=1) % 23
+    letters = pa.array(list("ABCDEFGHJKLMNPQRTUVWXYZ")).take(pa.array(check))
+    serial = pc.utf8_lpad(pc.cast(pa.array(np.arange(n, dtype=np.int64)), pa.string()), 9, "0")
+    return pc.binary_join_element_wise(letters, f"{la_number:03d}", serial, "")
+
+
+def _ulns(la_number: int, n: int) -> pa.Array:
+    """n ULNs of an LA with valid check digits (digits 1 to 9 weighted 10 to 2, summed, modulo 11; the tenth
+    digit is 10 less the remainder, and a remainder of 0 is never issued, so those serials are skipped)."""
+    if n > 900_000:
+        raise ValueError(f"{n:,} people are more than an LA's 6-digit ULN serials can number")
+    serials = np.arange(n + n // 8 + 16, dtype=np.int64)
+    body = np.concatenate([np.repeat(_digits(np.array([la_number]), 3), len(serials), axis=0),
+                           _digits(serials, 6)], axis=1)
+    remainder = (body * np.arange(10, 1, -1)).sum(axis=1) % 11
+    keep = remainder != 0
+    numbers = (la_number * 10**6 + serials[keep])[:n] * 10 + (10 - remainder[keep])[:n] % 10
+    return pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), 10, "0")
+
+
 class _Area:
     """Builds one area's tables step by step; each step leaves its NumPy arrays on the instance."""
 
@@ -1348,12 +1378,10 @@ class _Area:
         la_number = int(la) if la.isdigit() else 999
         letters = list("ABCDEFGHJKLMNPQRTUVWXYZ")
         school_age_by_now = self.person_cohort <= self.last_ay
-        # UPN: a letter, the LA code and a serial number, so unique across areas.
-        serial = pc.utf8_lpad(pc.cast(pa.array(np.arange(n, dtype=np.int64)), pa.string()), 9, "0")
-        upn = pc.binary_join_element_wise(pa.array(letters).take(np.arange(n) % len(letters)), f"{la_number:03d}",
-                                          serial, "")
+        # UPN: the LA code and a serial number, so unique across areas, after their check letter.
+        upn = _upns(la_number, n)
         uln_due = (_academic_year(np.array([self.as_at]))[0] - self.person_cohort + 4) >= 14
-        uln = _ids(f"{la_number:03d}", n, start=0, width=7)
+        uln = _ulns(la_number, n)
         prefix = "RG" if la == "870" else f"ZZ{la_number % 90 + 1}"
         postcodes = pa.array([f"{prefix}{d} 9Z{u}" if la == "870" else f"{prefix} 9Z{u}"
                               for d in range(1, 32) for u in letters])

@@ -248,6 +248,46 @@ SETTING_CATEGORY = _codes(
     OTHER="Other arrangements",
 )
 
+# SEN2 items with code lists of their own (the DfE's SEN2 guide, 2023-2026).
+UPN_UNKNOWN = _codes(
+    UN1="Aged under 6 and not yet given a UPN",
+    UN2="Never attended a state-funded school in England",
+    UN3="Educated outside England",
+    UN5="Sources disagree on name or birth date, so the UPN cannot be matched reliably",
+    UN8="New to the local authority; UPN or ULN not yet known",
+    UN9="Never attended a state-funded school or further education setting in England",
+    UN10="Request ended with no further action before the UPN or ULN was known",
+)
+
+RESIDENTIAL = _codes(A="Residential 38 to 51 weeks a year", B="Residential 52 weeks a year")
+
+WORK_BASED_LEARNING = _codes(A="Apprenticeship", T="Traineeship", S="Supported internship")
+
+DIRECT_PAYMENT = _codes(E="Education only", H="Health only", S="Social care only",
+                        I="Integrated: a combination of education, health and social care")
+
+DESIGNATED_OFFICER = _codes(Y="Yes", N="No", R="Recruitment in progress")
+
+# CBDS extended ethnicity codes, each with the main code it belongs to (SEN2 accepts both). ABRI, AWEL,
+# BBRI and BWEL (added to CBDS in 2024) are placed under "any other" background of their group.
+ETHNICITY_EXTENDED = MappingProxyType(
+    {
+        **{c: "WBRI" for c in ("WCOR", "WENG", "WNIR", "WSCO", "WWEL", "WOWB")},
+        **{c: "WOTH" for c in ("WALB", "WBOS", "WCRO", "WGRE", "WGRK", "WGRC", "WITA", "WKOS", "WPOR", "WSER",
+                               "WTUR", "WTUK", "WTUC", "WEUR", "WEEU", "WWEU", "WOTW")},
+        **{c: "WROM" for c in ("WROG", "WROR", "WROO")},
+        **{c: "MWAS" for c in ("MWAP", "MWAI", "MWAO")},
+        **{c: "MOTH" for c in ("MAOE", "MABL", "MACH", "MBOE", "MBCH", "MCOE", "MWOE", "MWCH", "MOTM")},
+        **{c: "APKN" for c in ("AMPK", "AKPA", "AOPK")},
+        **{c: "AOTH" for c in ("ABRI", "AWEL", "AAFR", "AKAO", "ANEP", "ASNL", "ASLT", "ASRO", "AOTA")},
+        **{c: "BAFR" for c in ("BANN", "BCON", "BGHA", "BNGN", "BSLN", "BSOM", "BSUD", "BAOF")},
+        **{c: "BOTH" for c in ("BBRI", "BWEL", "BEUR", "BNAM", "BOTB")},
+        **{c: "CHNE" for c in ("CHKC", "CMAL", "CSNG", "CTWN", "COCH")},
+        **{c: "OOTH" for c in ("OAFG", "ORAB", "OARA", "OEGY", "OFIL", "OIRN", "OIRQ", "OJPN", "OKOR", "OKRD",
+                               "OLAM", "OLEB", "OLIB", "OMAL", "OMRC", "OPOL", "OTHA", "OVIE", "OYEM", "OOEG")},
+    }
+)
+
 # The named lists a column can point at (canonical-schema.md writes them in CAPITALS).
 CODE_LISTS: MappingProxyType = MappingProxyType(
     {
@@ -281,6 +321,11 @@ CODE_LISTS: MappingProxyType = MappingProxyType(
         "EAH_OUTCOME": EAH_OUTCOME,
         "EAH_DISCIPLINE": EAH_DISCIPLINE,
         "SETTING_CATEGORY": SETTING_CATEGORY,
+        "UPN_UNKNOWN": UPN_UNKNOWN,
+        "RESIDENTIAL": RESIDENTIAL,
+        "WORK_BASED_LEARNING": WORK_BASED_LEARNING,
+        "DIRECT_PAYMENT": DIRECT_PAYMENT,
+        "DESIGNATED_OFFICER": DESIGNATED_OFFICER,
     }
 )
 

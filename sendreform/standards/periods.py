@@ -82,6 +82,11 @@ def sen2_census_date(year: int) -> dt.date:
     return first_thursday + dt.timedelta(weeks=2)
 
 
+def sen2_reference_period(year: int) -> Period:
+    """The period whose activity the SEN2 return of `year` counts: the previous calendar year."""
+    return Period(dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31), f"calendar year {year - 1}")
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Age in whole years on `day`."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -22,6 +22,8 @@ def _navigation(user, path: str) -> list[dict]:
         items.append(("Find a child", reverse("people:child-search")))
     if user.role in roles.ROLES:
         items.append(("Settings", reverse("people:establishment-list")))
+    if user.role in (roles.OFFICER, roles.ANALYST, roles.ADMIN):
+        items.append(("Bring in data", reverse("imports:home")))
     if user.role == roles.ADMIN:
         items.append(("Audit log", reverse("accounts:audit-log")))
         items.append(("Reference data", reverse("admin:index")))

@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "check": "orphan rows",
     "metrics": "KPI catalogue",
     "population": "Office for National",
+    "sen2": "person-level return",
 }
 
 
