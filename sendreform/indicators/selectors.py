@@ -204,9 +204,11 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
         series = []
         for point in ser["value"].get(ind.id, []):
             expected = target = None
-            if trajectory and comparable and not hide_plan:
+            if trajectory and comparable:
                 expected = _round(trajectory.expected(point["as_at"]))
                 target = _round(trajectory.target.value) if trajectory.target else None
+            if hide_plan:  # "c" wherever the summary says "c", so the two never disagree
+                expected, target = (None if v is None else SUPPRESSED for v in (expected, target))
             series.append({**point, "expected": expected, "target": target})
         if kpi is not None and (not comparable or hide_plan):
             kpi = {**kpi, "expected": SUPPRESSED if hide_plan and kpi["expected"] is not None else None,
