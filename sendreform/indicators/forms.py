@@ -10,9 +10,10 @@ from django.utils.dateformat import format as date_format
 
 from sendreform.indicators.selectors import SERIES_START
 from sendreform.standards import codes
-from sendreform.standards.periods import phase_of_ncy
+from sendreform.standards.periods import financial_quarter, phase_of_ncy, quarter_ends
 from sendreform.web.forms import GovukDateField
 
+SERIES_START_QUARTER_END = financial_quarter(SERIES_START).end
 # The phases a child's national curriculum year gives (no child's phase is "all-through").
 PHASES = sorted({phase_of_ncy(ncy) for ncy in range(-2, 15)}, key=list(codes.PHASE).index)
 
@@ -45,6 +46,15 @@ class IndicatorFilterForm(forms.Form):
             raise forms.ValidationError(
                 f"The as-at date must be today or earlier: there is no data after {date_format(today, 'j F Y')}",
                 code="future")
+        if self.suppressed:
+            # Outside the council's own view, figures are as at the end of a quarter and flows count that
+            # quarter alone (`IndicatorView.period`): two views never overlap, so they cannot be differenced.
+            ends = quarter_ends(SERIES_START, day)
+            if not ends:
+                raise forms.ValidationError(
+                    f"The as-at date must be on or after {date_format(SERIES_START_QUARTER_END, 'j F Y')}, the "
+                    "end of the first quarter", code="early")
+            day = ends[-1]
         return day
 
     def clean(self):

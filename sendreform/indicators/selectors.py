@@ -54,6 +54,13 @@ class IndicatorView:
     def has_own(self) -> bool:
         return bool(self.own_filters)
 
+    @property
+    def period(self) -> str | None:
+        """The period flows count over: outside the council's own view, the quarter to a quarter end (the form
+        holds the date to one), so that no two dates' figures overlap and can be differenced; else the
+        financial year to date."""
+        return engine.QUARTER if self.suppress_area else None
+
 
 def indicator_view_for(*, user) -> IndicatorView:
     """Deny by default: a role not named here sees no figures at all."""
@@ -151,11 +158,11 @@ def plan_targets() -> PlanTargets | None:
 def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping[str, str]) -> Overview:
     """Every indicator, by the plan's building blocks: the value on the as-at date against the trajectory,
     the user's own figure where they have one, and the quarterly trend since April 2023."""
-    version = data_version()
-    area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
-    trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
-    own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own)
-           if view.has_own else None)
+    version, period = data_version(), view.period
+    area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own,
+                   period=period) if view.has_own else None)
     kpis = {k["id"]: k for k in area["value"]["kpis"]}
     own_kpis = {k["id"]: k for k in own["value"]["kpis"]} if own else {}
     blocks = []
@@ -195,8 +202,10 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
     if view.has_own:
         wanted.insert(0, ("own", view.own_label, {**filters, **view.own_filters}, view.suppress_own))
     for key, label, scope_filters, suppress in wanted:
-        ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id])
-        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by)
+        ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id],
+                      period=view.period)
+        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by,
+                      period=view.period)
         parts += [rep, ser]  # the report first: its period is the page's
         kpi = next(iter(rep["value"]["kpis"]), None)
         comparable = not scope_filters or ind.aggregate in RATE_AGGREGATES
@@ -267,28 +276,28 @@ def _cached(kind: str, key: Mapping, compute: Callable[[], object]) -> dict:
     return hit
 
 
-def _report(version: str, *, as_at, filters, suppress, ids=None, by=()) -> dict:
+def _report(version: str, *, as_at, filters, suppress, ids=None, by=(), period=None) -> dict:
     """The report of `sendreform metrics` (the same function, so the page and the command agree)."""
     key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
-           "ids": list(ids or []), "by": list(by)}
+           "ids": list(ids or []), "by": list(by), "period": period}
 
     def compute():
         with _Warehouse(version) as w:
-            return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters,
+            return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters, period=period,
                                            suppress=suppress, targets=plan_targets(), con=w.con)
 
     return _cached("report", key, compute)
 
 
-def _series(version: str, *, as_at, filters, suppress, ids=None) -> dict:
+def _series(version: str, *, as_at, filters, suppress, ids=None, period=None) -> dict:
     """Each indicator at every quarter end since April 2023: one `evaluate` over all the dates at once."""
     key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
-           "ids": list(ids or [])}
+           "ids": list(ids or []), "period": period}
 
     def compute():
         with _Warehouse(version) as w:
             return report.catalogue_series(w.tables, as_ats=series_dates(as_at), ids=ids, filters=filters,
-                                           suppress=suppress, con=w.con)
+                                           suppress=suppress, period=period, con=w.con)
 
     return _cached("series", key, compute)
 

@@ -133,12 +133,25 @@ def tables_from_connection(con, names: Iterable[str] | None = None) -> dict[str,
     return out
 
 
-def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | None = None) -> ir.Table:
-    """One row per as-at date with its period (default: the financial year to date) and the named years the
-    indicators compare against."""
+# A period that is each as-at date's own financial quarter to date (rather than one period for every date):
+# the periods of quarter ends then never overlap, so figures for two dates cannot be differenced.
+QUARTER = "quarter"
+
+
+def period_of(day: dt.date, period: tuple[dt.date, dt.date] | str | None = None) -> tuple[dt.date, dt.date]:
+    """The period an as-at date's flows count over: the one given, its quarter to date (QUARTER), or by
+    default the financial year to date."""
+    if period == QUARTER:
+        return periods.financial_quarter(day).start, day
+    return period if period else (periods.financial_year(day).start, day)
+
+
+def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | str | None = None) -> ir.Table:
+    """One row per as-at date with its period (`period_of`) and the named years the indicators compare
+    against."""
     rows = []
     for day in sorted(set(as_ats)):
-        p0, p1 = period if period else (periods.financial_year(day).start, day)
+        p0, p1 = period_of(day, period)
         ay, fy = periods.academic_year(day), periods.financial_year(day)
         prior = periods.financial_year(fy.start - dt.timedelta(days=1))
         try:
@@ -318,7 +331,7 @@ def evaluate(
     tables: Mapping[str, ir.Table],
     *,
     as_ats: Iterable[dt.date],
-    period: tuple[dt.date, dt.date] | None = None,
+    period: tuple[dt.date, dt.date] | str | None = None,
     ids: Iterable[str] | None = None,
     by: Iterable[str] = (),
     filters: Mapping[str, str] | None = None,

@@ -14,7 +14,7 @@ from dataclasses import replace
 from sendreform.metrics import engine
 from sendreform.metrics.catalogue import CATALOGUE, Indicator
 from sendreform.metrics.targets import PlanTargets, rag
-from sendreform.standards import periods, suppression
+from sendreform.standards import suppression
 
 COUNT_KINDS = frozenset({"count"})
 
@@ -129,7 +129,7 @@ def catalogue_report(
     tables,
     *,
     as_at: dt.date,
-    period: tuple[dt.date, dt.date] | None = None,
+    period: tuple[dt.date, dt.date] | str | None = None,
     ids: Iterable[str] | None = None,
     by: Iterable[str] = (),
     filters: Mapping[str, str] | None = None,
@@ -144,7 +144,7 @@ def catalogue_report(
     figures = view_figures(tables, as_ats=[as_at], period=period, ids=ids, by=by, filters=filters,
                            suppress=suppress, con=con)
     trajectories = trajectories_resolved(tables, ids, targets, con)
-    p0, p1 = period if period else (periods.financial_year(as_at).start, as_at)
+    p0, p1 = engine.period_of(as_at, period)
     kpis = []
     for fig, hidden in figures:
         ind = CATALOGUE[fig.id]
@@ -173,11 +173,13 @@ def catalogue_report(
     return {"as_at": as_at.isoformat(), "period": [p0.isoformat(), p1.isoformat()], "kpis": kpis}
 
 
-def catalogue_series(tables, *, as_ats, ids=None, filters=None, suppress=False, con=None) -> dict[str, list[dict]]:
+def catalogue_series(tables, *, as_ats, ids=None, filters=None, suppress=False, period=None,
+                     con=None) -> dict[str, list[dict]]:
     """Each indicator at each date (one `evaluate` over all of them), hidden as the report hides the figure of
     that date, so a page's series and its summary never disagree."""
     out: dict[str, list[dict]] = {}
-    for fig, hidden in view_figures(tables, as_ats=as_ats, ids=ids, filters=filters, suppress=suppress, con=con):
+    for fig, hidden in view_figures(tables, as_ats=as_ats, ids=ids, filters=filters, suppress=suppress,
+                                    period=period, con=con):
         point = {"as_at": fig.as_at, "value": _round(fig.value), "numerator": _round(fig.numerator),
                  "denominator": _round(fig.denominator)}
         out.setdefault(fig.id, []).append(figure_hidden(point) if hidden else point)

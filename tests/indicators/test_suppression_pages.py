@@ -11,7 +11,7 @@ from sendreform.indicators import selectors
 from sendreform.metrics.targets import targets_from_mapping
 from tests.factories import UserFactory
 from tests.indicators.conftest import AS_AT, AS_AT_QUERY
-from tests.indicators.test_pages import EHCP_TOTAL, _get, _row
+from tests.indicators.test_pages import EHCP_TOTAL, _csv, _get, _row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,3 +68,19 @@ def test_the_summary_and_the_quarters_table_hide_the_same_expected_value(area, m
     overview = selectors.indicators_overview(view=view, as_at=AS_AT, filters={})
     row = next(r for _, _, rows in overview.blocks for r in rows if r.indicator.id == "mainstream_share_pct")
     assert (row.expected, row.rag) == ("c", None)
+
+
+def test_a_suppressed_role_sees_the_last_quarter_end_and_flows_for_that_quarter_alone(client, area):
+    query = "as_at_day=15&as_at_month=2&as_at_year=2026"
+    board = _get(client, UserFactory(role=roles.BOARD_MEMBER), f"/indicators/ehcna_requests/?{query}")
+    assert "As at 31 December 2025" in board.content.decode()
+    assert "counts of events are for that quarter alone" in board.content.decode()
+    about = _about(_get(client, UserFactory(role=roles.PCF_REP), f"/indicators/ehcna_requests/download.csv?{query}"))
+    assert (about["As at"], about["Period start"], about["Period end"]) == ("2025-12-31", "2025-10-01", "2025-12-31")
+    # The council's own view keeps the date chosen and the financial year to date
+    about = _about(_get(client, UserFactory(role=roles.OFFICER), f"/indicators/ehcna_requests/download.csv?{query}"))
+    assert (about["As at"], about["Period start"], about["Period end"]) == ("2026-02-15", "2025-04-01", "2026-02-15")
+
+
+def _about(response) -> dict:
+    return {r["Item"]: r["Value"] for r in _csv(response) if r["Table"] == "About this indicator"}

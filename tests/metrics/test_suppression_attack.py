@@ -145,3 +145,17 @@ def test_the_attack_finds_what_the_old_rule_gave_away(true_figures):
              "denominator": SUPPRESSED if i == 0 else g.denominator} for i, g in enumerate(groups)]
     found = _attack(CATALOGUE["neet_16_17_ehcp_rate"], kpi, rows, groups)
     assert ("0.0", Fraction(groups[0].numerator)) in found
+
+
+def test_quarterly_periods_never_overlap_so_two_dates_cannot_be_differenced(tables):
+    # The four quarters of 2025-26, each counting its own quarter, add up to the year to 31 March 2026
+    t, con = tables
+    ends = [dt.date(2025, 6, 30), dt.date(2025, 9, 30), dt.date(2025, 12, 31), AS_AT]
+    ids = ["ehcna_requests", "tribunal_appeals", "send_permanent_exclusions"]
+    quarters = report.catalogue_series(t, as_ats=ends, ids=ids, period=engine.QUARTER, con=con)
+    year = {f.id: f.value for f in engine.evaluate(t, as_ats=[AS_AT], ids=ids, con=con)}
+    for iid in ids:
+        assert sum(p["value"] for p in quarters[iid]) == year[iid]
+    assert year["ehcna_requests"] > 0
+    out = report.catalogue_report(t, as_at=dt.date(2025, 12, 31), ids=ids, period=engine.QUARTER, con=con)
+    assert out["period"] == ["2025-10-01", "2025-12-31"]
