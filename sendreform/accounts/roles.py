@@ -32,3 +32,9 @@ ROLES = MappingProxyType(
 CHILD_LEVEL_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, EAH_PRACTITIONER, SENCO, CLUSTER_LEAD, HEALTH, ADMIN})
 # Roles whose scope is every child in the local area.
 WHOLE_AREA_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, ADMIN})
+
+
+def aggregates_suppressed(role: str | None) -> bool:
+    """Whether figures about children reach this role only through small-number suppression: they leave the
+    council's own view for every role outside the whole-area ones (`standards.suppression`)."""
+    return role not in WHOLE_AREA_ROLES

@@ -14,8 +14,9 @@ Compute every indicator of the KPI catalogue (or those named with --kpi) on the 
 --data on a folder of <table>.csv or <table>.parquet files in the canonical schema. Stock measures count
 what is open on the as-at date; flow measures count events in the period, by default the financial year
 to date. Values are compared with the local plan's trajectory (--plan) for the expected value and RAG.
-With --suppress, counts of 1 to 5 and rates built on them are shown as "c", and the next smallest cell of
-each breakdown too, as for anyone outside the council's own view."""
+With --suppress, counts of 1 to 5 and rates built on them (a rate over sessions by its children) are shown
+as "c", and in each breakdown the next smallest cells while the hidden ones could be worked back from the
+total (a breakdown nothing protects is left out), as for anyone outside the council's own view."""
 
 EXAMPLES = """\
   sendreform metrics

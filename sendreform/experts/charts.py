@@ -9,7 +9,7 @@ import pandas as pd
 from django.utils.safestring import SafeString
 
 from sendreform.indicators.charts import chart_svg
-from sendreform.standards import codes, suppression
+from sendreform.standards import codes
 
 BLUE, BLACK, ORANGE, GREEN = "#1d70b8", "#0b0c0c", "#f47738", "#00703c"
 TIER_COLOURS = {
@@ -18,10 +18,6 @@ TIER_COLOURS = {
     "Targeted Plus": "#003078",
     "Not yet triaged": "#b1b4b6",
 }
-
-
-def suppressed(count):
-    return suppression.suppress_count(count)
 
 
 def _configure(chart) -> dict:

@@ -45,6 +45,7 @@ from sendreform.inclusion.models import Attendance, Exclusion
 from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.people.selectors import child_items_visible_to, children_visible_to, on_roll, open_on
 from sendreform.standards import codes, periods, suppression
+from sendreform.standards.suppression import SUPPRESSED
 
 # Roles that see every referral.
 ALL_REFERRAL_ROLES = frozenset({roles.OFFICER, roles.ANALYST, roles.EAH_LEAD, roles.ADMIN})
@@ -697,10 +698,11 @@ class Demand:
     weeks: list[dict]
     age_profile: list[dict]
     projection: list[dict]
-    arrivals_per_week: float
+    arrivals_per_week: float | str
     clearances_per_week: float
-    queue_now: int
+    queue_now: int | str
     capacity_hours: Decimal
+    suppressed: bool = False
 
 
 AGE_BANDS = (
@@ -714,8 +716,8 @@ AGE_BANDS = (
 def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: bool = False) -> Demand:
     """Referrals received each week (by tier and by discipline needed) against the practitioners' hours
     available and committed; the age profile of the queue; and the queue projected eight weeks ahead at the
-    last eight weeks' rates of arrival and of first support. With `suppress`, every count of children passes
-    through small-number suppression (the board's and forum's view)."""
+    last eight weeks' rates of arrival and of first support. With `suppress` (anyone outside the council's own
+    view), the figures pass small-number suppression as `_demand_suppressed` says."""
     on = on or _today()
     monday = on - dt.timedelta(days=on.weekday())
     starts = [monday - dt.timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
@@ -738,7 +740,6 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
             started_by[inv["start_date"] - dt.timedelta(days=inv["start_date"].weekday())][
                 inv["discipline"]
             ] += 1
-    count = suppression.suppress_count if suppress else (lambda n: n)
     rows = []
     for start in starts:
         end = start + dt.timedelta(days=6)
@@ -754,9 +755,9 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
         )
         row = {
             "week": start,
-            "received": count(len(week)),
-            **{f"tier_{t}": count(tiers.get(t, 0)) for t in [*codes.EAH_TIER, "UNTRIAGED"]},
-            **{f"disc_{d}": count(started_by[start].get(d, 0)) for d in codes.EAH_DISCIPLINE},
+            "received": len(week),
+            **{f"tier_{t}": tiers.get(t, 0) for t in TIERS},
+            **{f"disc_{d}": started_by[start].get(d, 0) for d in codes.EAH_DISCIPLINE},
             "hours_available": capacity,
             "hours_committed": committed.quantize(Decimal("0.1")),
         }
@@ -769,7 +770,7 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
         for lo, hi, label in AGE_BANDS:
             if lo <= age <= hi:
                 ages[label] += 1
-    age_profile = [{"band": label, "referrals": count(ages.get(label, 0))} for _, _, label in AGE_BANDS]
+    age_profile = [{"band": label, "referrals": ages.get(label, 0)} for _, _, label in AGE_BANDS]
     # Rates over the last eight whole weeks before this one.
     window_start, window_end = monday - dt.timedelta(weeks=8), monday - dt.timedelta(days=1)
     arrivals = EahReferral.objects.filter(received_date__range=(window_start, window_end)).count() / 8
@@ -784,7 +785,57 @@ def demand_capacity(*, on: dt.date | None = None, weeks: int = 12, suppress: boo
     for k in range(1, 9):
         projected = max(0.0, len(queue) + k * (arrivals - cleared))
         projection.append({"week": monday + dt.timedelta(weeks=k), "projected_queue": round(projected)})
-    return Demand(rows, age_profile, projection, round(arrivals, 1), round(cleared, 1), len(queue), capacity)
+    demand = Demand(rows, age_profile, projection, round(arrivals, 1), round(cleared, 1), len(queue), capacity)
+    window = [i for i, start in enumerate(starts) if window_start <= start <= window_end]
+    return _demand_suppressed(demand, window=window) if suppress else demand
+
+
+TIERS = (*codes.EAH_TIER, "UNTRIAGED")
+
+
+def _demand_suppressed(demand: Demand, *, window: list[int]) -> Demand:
+    """Demand as it may be shown outside the council's own view. Every table here has a total beside it, so
+    each is protected against it (`suppression.suppress_breakdown`), and a figure worked out from hidden ones
+    goes with them:
+    - a week's tiers against the week's referrals (a week of 1 to 5 hides them all; a week that cannot be
+      protected shows no tier at all, zeros too);
+    - the weeks of the last eight whole ones against the arrivals a week over them (eight times it is their
+      sum): if the hidden weeks could be worked back from it, the rate is hidden;
+    - the queue's age bands against the referrals waiting;
+    - the projection, which is the queue and the two rates carried forward, whenever the queue or the rate of
+      arrival is hidden (it would give them back).
+    Allocations by discipline have no total beside them: only counts of 1 to 5 are hidden there."""
+    weeks = []
+    for row in demand.weeks:
+        tiers = [row[f"tier_{t}"] for t in TIERS]
+        hidden = _cells_hidden(tiers, row["received"])
+        weeks.append({
+            **row, "received": suppression.suppress_count(row["received"]),
+            **{f"tier_{t}": SUPPRESSED if h else v for t, v, h in zip(TIERS, tiers, hidden, strict=True)},
+            **{f"disc_{d}": suppression.suppress_count(row[f"disc_{d}"]) for d in codes.EAH_DISCIPLINE},
+        })
+    window_hidden = [(demand.weeks[i]["received"],) for i in window if weeks[i]["received"] == SUPPRESSED]
+    arrivals = SUPPRESSED if suppression.exposed(window_hidden, floors=suppression.COUNT_FLOORS) \
+        else demand.arrivals_per_week
+    bands = [r["referrals"] for r in demand.age_profile]
+    ages = [{**r, "referrals": SUPPRESSED if h else r["referrals"]}
+            for r, h in zip(demand.age_profile, _cells_hidden(bands, demand.queue_now), strict=True)]
+    queue = suppression.suppress_count(demand.queue_now)
+    if SUPPRESSED in (queue, arrivals):
+        projection = [{**r, "projected_queue": SUPPRESSED} for r in demand.projection]
+    else:
+        projection = [{**r, "projected_queue": suppression.suppress_count(r["projected_queue"])}
+                      for r in demand.projection]
+    return Demand(weeks, ages, projection, arrivals, demand.clearances_per_week, queue, demand.capacity_hours,
+                  suppressed=True)
+
+
+def _cells_hidden(cells: list[int], total: int) -> list[bool]:
+    """The cells of a row hidden beside its total: all of them (zeros too) where nothing else protects them."""
+    if suppression.is_small(total):
+        return [suppression.is_small(c) for c in cells]
+    hidden = suppression.suppress_breakdown(cells)
+    return [True] * len(cells) if hidden is None else hidden
 
 
 # ------------------------------------------------------------------------------------------- home page

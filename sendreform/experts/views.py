@@ -1124,7 +1124,7 @@ def transition_plan(request, person_id):
 @login_required
 def demand(request, csv=False):
     _require(request.user.role in roles.ROLES)
-    suppress = request.user.role in selectors.AGGREGATE_ROLES
+    suppress = roles.aggregates_suppressed(request.user.role)
     data = selectors.demand_capacity(suppress=suppress)
     tier_cols = [
         Column(f"tier_{t}", label, numeric=True)
@@ -1161,9 +1161,7 @@ def demand(request, csv=False):
             Column("week", "Week beginning"),
             Column("projected_queue", "Referrals waiting", numeric=True),
         ),
-        rows=data.projection
-        if not suppress
-        else [r | {"projected_queue": charts.suppressed(r["projected_queue"])} for r in data.projection],
+        rows=data.projection,
         csv_url=reverse("experts:demand-csv") + "?table=projection",
     )
     tables = {"weekly": weekly, "discipline": by_discipline, "age": ages, "projection": projection}
@@ -1179,7 +1177,7 @@ def demand(request, csv=False):
             "data": data,
             "tables": tables,
             "suppress": suppress,
-            "queue_now": charts.suppressed(data.queue_now) if suppress else data.queue_now,
+            "queue_now": data.queue_now,
             "weekly_chart": charts.demand_chart_svg(data.weeks, chart_id="weekly-chart"),
             "age_chart": charts.age_chart_svg(data.age_profile, chart_id="age-chart"),
             "projection_chart": charts.projection_chart_svg(

@@ -20,6 +20,9 @@ from sendreform.standards.codes import NEED_TYPE, SETTING_CATEGORY
 from sendreform.web.tables import Column, Table
 
 SUPPRESSED = suppression.SUPPRESSED
+# The settings each placement measure of a scenario's comparison adds up (`forecast.run._compare`).
+SCENARIO_SETTINGS = {"INMSS placements": ("INMSS",), "maintained special placements": ("MAINTAINED_SPECIAL",),
+                     "mainstream placements": ("MAINSTREAM", "MAINSTREAM_BASE")}
 # A breakdown shows the last few censuses before its projection, enough to see the trend it continues while
 # keeping the table narrow enough to read.
 BREAKDOWN_HISTORY = 3
@@ -44,18 +47,26 @@ def _int(value):
     return None if value is None or pd.isna(value) else int(round(float(value)))
 
 
-def _hide(values: list, suppressed: bool) -> list:
-    """A breakdown's cells as they may be shown."""
+def _hidden(values: list, total, suppressed: bool) -> list[bool]:
+    """Which cells of a breakdown are hidden beside its total (shown unless it is small): small cells and the
+    next smallest (`suppression.suppress_breakdown`); every cell, zeros too, where the breakdown cannot be
+    protected otherwise (its labels are a fixed list, so hidden zeros leave the hidden cells undetermined)."""
     if not suppressed:
-        return values
+        return [False] * len(values)
+    if suppression.is_small(total):
+        return [suppression.is_small(v) for v in values]
     hidden = suppression.suppress_breakdown(values)
-    return [SUPPRESSED if h else v for v, h in zip(values, hidden, strict=True)]
+    return [True] * len(values) if hidden is None else hidden
 
 
-def _total(total, parts: list, suppressed: bool):
-    if suppressed and (suppression.is_small(total) or suppression.suppress_total(parts) == SUPPRESSED):
-        return SUPPRESSED
-    return total
+def _hide(values: list, total, suppressed: bool) -> list:
+    """A breakdown's cells as they may be shown."""
+    return [SUPPRESSED if h else v for v, h in zip(values, _hidden(values, total, suppressed), strict=True)]
+
+
+def _total(total, suppressed: bool):
+    """A breakdown's total as the total plans table shows it, so the two never disagree."""
+    return suppression.suppress_count(total) if suppressed else total
 
 
 def _years(frame: pd.DataFrame) -> tuple[list[int], list[int]]:
@@ -100,17 +111,33 @@ def _breakdown_section(frames, *, name: str, column: str, codes: tuple, labels, 
     rows = [{"label": labels[c]} for c in codes] + [{"label": "Total"}]
     chart_rows = []
     for year, kind in shown:
-        sub = frame[frame["year"] == year].set_index(column)["median"]
-        values = [_int(sub.get(c, 0)) for c in codes]
-        for row, value in zip(rows, _hide(values, suppressed), strict=False):
+        values = _cells(frame, column, codes, year)
+        total = _int(totals.get(year))
+        for row, value in zip(rows, _hide(values, total, suppressed), strict=False):
             row[f"y{year}"] = value
             chart_rows.append({"label": row["label"], "year": int(year), "kind": kind, "value": value})
-        rows[-1][f"y{year}"] = _total(_int(totals.get(year)), values, suppressed)
+        rows[-1][f"y{year}"] = _total(total, suppressed)
     columns = [Column("label", heading)] + [Column(f"y{y}", _year_label(y, k), numeric=True) for y, k in shown]
     table = Table(caption=caption, columns=columns, rows=rows, csv_url=csv_url)
     return Section(key=key, heading=f"Plans by {heading.lower()}", table=table, chart_rows=chart_rows,
                    intro=f"The last {BREAKDOWN_HISTORY} censuses' counts, then the median of the simulations for "
                          f"each January. Medians of the parts need not add up to the median of the total.")
+
+
+def _cells(frame: pd.DataFrame, column: str, codes: tuple, year: int) -> list:
+    sub = frame[frame["year"] == year].set_index(column)["median"]
+    return [_int(sub.get(c, 0)) for c in codes]
+
+
+def setting_hidden(frames, *, suppressed: bool) -> dict[tuple[int, str], bool]:
+    """Whether each setting's plans in each year are hidden in "Plans by setting": what repeats them (the
+    sufficiency demand, the scenario's placements) is hidden with them, or it would give them away."""
+    frame, totals = frames["plans_by_setting"], frames["total_plans"].set_index("year")["median"]
+    out = {}
+    for year in frame["year"].unique():
+        hidden = _hidden(_cells(frame, "setting", SETTINGS, year), _int(totals.get(year)), suppressed)
+        out.update({(int(year), s): h for s, h in zip(SETTINGS, hidden, strict=True)})
+    return out
 
 
 def cost_sections(frames, *, suppressed: bool, csv_urls: Callable[[str], str]) -> list[Section]:
@@ -125,12 +152,11 @@ def cost_sections(frames, *, suppressed: bool, csv_urls: Callable[[str], str]) -
         plans = setting_plans[(setting_plans["year"] == year) & (setting_plans["kind"] == "projection")]
         plans = plans.set_index("setting")["median"]
         line_plans = [_int(sum(plans.get(s, 0) for s in settings)) for settings in DSG_LINES.values()]
-        hidden = suppression.suppress_breakdown(line_plans) if suppressed else [False] * len(line_plans)
+        # A line's cost is hidden with its plans; the total cost is shown, as in the total cost table.
+        hidden = _hidden(line_plans, sum(line_plans), suppressed)
         for row, cost, h in zip(rows, costs, hidden, strict=False):
             row[f"y{year}"] = SUPPRESSED if h else cost
-        year_total = _int(total.loc[total["year"] == year, "median"].iloc[0])
-        recoverable = suppressed and suppression.suppress_total(line_plans) == SUPPRESSED
-        rows[-1][f"y{year}"] = SUPPRESSED if recoverable else year_total
+        rows[-1][f"y{year}"] = _int(total.loc[total["year"] == year, "median"].iloc[0])
     line_table = Table(caption="High Needs cost by DSG management plan line (median, pounds)",
                        columns=[Column("label", "DSG management plan line")]
                        + [Column(f"y{y}", fy[y], numeric=True) for y in years],
@@ -159,11 +185,12 @@ def cost_sections(frames, *, suppressed: bool, csv_urls: Callable[[str], str]) -
 def sufficiency_section(frames, *, suppressed: bool, csv_url: str) -> Section:
     frame = frames["sufficiency"]
     rows = []
+    # The demand for a setting is its projected plans, hidden exactly as "Plans by setting" hides them.
+    by_setting = setting_hidden(frames, suppressed=suppressed)
     for year in sorted(frame["year"].unique()):
         sub = frame[frame["year"] == year].set_index("setting")
-        demand = [_int(sub.loc[s, "demand_median"]) if s in sub.index else 0 for s in SPECIALIST]
-        hidden = suppression.suppress_breakdown(demand) if suppressed else [False] * len(demand)
-        for s, h in zip(SPECIALIST, hidden, strict=True):
+        for s in SPECIALIST:
+            h = by_setting.get((int(year), s), False)
             if s not in sub.index:
                 continue
             r = sub.loc[s]
@@ -196,12 +223,16 @@ def scenario_section(frames, *, suppressed: bool, csv_url: str) -> Section | Non
     if frame is None or frame.empty:
         return None
     rows = []
+    by_setting = setting_hidden(frames, suppressed=suppressed)
     for r in frame.itertuples():
         row = {"year": str(r.year), "measure": r.measure, "baseline": _int(r.baseline_median),
                "scenario": _int(r.scenario_median), "difference": _int(r.difference_median),
                "difference_from": _int(r.difference_p2_5), "difference_to": _int(r.difference_p97_5)}
         counts = "cost" not in r.measure
-        if suppressed and counts and (suppression.is_small(row["baseline"]) or suppression.is_small(row["scenario"])):
+        # The scenario's placements are this run's plans by setting: hidden where any of them is hidden there.
+        repeated = any(by_setting.get((int(r.year), s), False) for s in SCENARIO_SETTINGS.get(r.measure, ()))
+        if suppressed and counts and (repeated or suppression.is_small(row["baseline"])
+                                      or suppression.is_small(row["scenario"])):
             row.update({k: SUPPRESSED for k in ("baseline", "scenario", "difference", "difference_from",
                                                   "difference_to")})
         rows.append(row)

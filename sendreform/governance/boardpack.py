@@ -19,8 +19,6 @@ from sendreform.governance.services import board_pack_store
 from sendreform.indicators.charts import sparkline_svg
 from sendreform.interchange.snapshot import content_hash, tables_as_at
 from sendreform.metrics import engine, report
-from sendreform.metrics.catalogue import CATALOGUE
-from sendreform.metrics.report import figure_is_small
 from sendreform.plan.models import MILESTONE_STATUSES
 from sendreform.plan.selectors import (
     changes_since,
@@ -46,23 +44,28 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def _figures(*, as_at: dt.date) -> dict:
-    """The report and quarterly trend of every indicator, and the content hash of the data as it stood."""
+    """The report and quarterly trend of every indicator, and the content hash of the data as it stood.
+
+    A pack leaves the council, so its figures are suppressed as the dashboard's are outside the council's own
+    view: as at the last quarter end on or before the pack's date, with counts of events for that quarter
+    alone (`engine.QUARTER`), so that a pack and the dashboard never count overlapping periods."""
     # The dashboard's DuckDB copy of the live data (the same engine, so the same figures, in a fraction of
     # the time SQLite takes).
     con = analytics_connection(version=data_version())
     tables = engine.tables_from_connection(con)
     targets = plan_targets()
-    rep = report.catalogue_report(tables, as_at=as_at, suppress=SUPPRESS, targets=targets, con=con)
-    days = periods.quarter_ends(TREND_START, as_at)
-    days = days if as_at in days else [*days, as_at]
-    trend: dict[str, list] = {}
-    for fig in engine.evaluate(tables, as_ats=days, con=con):
-        # The report's own rule, so a quarter is hidden exactly as the as-at figure would be.
-        hidden = SUPPRESS and figure_is_small(CATALOGUE[fig.id], fig)
-        trend.setdefault(fig.id, []).append((fig.as_at, None if hidden else fig.value))
+    ends = periods.quarter_ends(TREND_START, as_at)
+    figures_as_at = ends[-1] if ends else as_at
+    period = engine.QUARTER if SUPPRESS else None
+    rep = report.catalogue_report(tables, as_at=figures_as_at, period=period, suppress=SUPPRESS, targets=targets,
+                                  con=con)
+    # The report's own rule, so a quarter is hidden exactly as the as-at figure would be.
+    series = report.catalogue_series(tables, as_ats=ends or [as_at], period=period, suppress=SUPPRESS, con=con)
+    trend = {iid: [(p["as_at"], p["value"] if isinstance(p["value"], int | float) else None) for p in points]
+             for iid, points in series.items()}
     snapshot = tables_as_at(tables={n: con.table(n) for n in TABLE_ORDER}, as_at=as_at)
     digest = content_hash(tables={n: con.to_pyarrow(snapshot[n]) for n in TABLE_ORDER})
-    return {"report": rep, "trend": trend, "content_hash": digest}
+    return {"report": rep, "trend": trend, "content_hash": digest, "figures_as_at": figures_as_at}
 
 
 def _shown(value, unit: str) -> str:
@@ -114,7 +117,8 @@ def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no
     plan = plan_current()
     edits = changes_since(since=last.generated_at) if last else []
     return {
-        "board": board, "as_at": as_at, "plan": plan, "generated_at": timezone.now(),
+        "board": board, "as_at": as_at, "figures_as_at": figures["figures_as_at"], "plan": plan,
+        "generated_at": timezone.now(),
         "content_hash": figures["content_hash"], "suppressed": SUPPRESS,
         "indicators": indicators,
         "rag_counts": [(rag or "No trajectory", sum(1 for i in indicators if i["rag"] == rag)) for rag in RAG_ORDER],

@@ -32,6 +32,9 @@ BREAKDOWNS_SHOWN = ("primary_need", "phase", "cluster", "ethnic_group", "sex", "
 # a count of part of the area cannot.
 RATE_AGGREGATES = frozenset({"percent", "mean", "median", "growth", "mean_growth"})
 SUPPRESSED = suppression.SUPPRESSED
+FILTERED_BREAKDOWNS_NOTE = (
+    "Breakdowns within a filter are shown only in the council's own view: set beside the local area's "
+    "breakdowns, they could be used to work out figures hidden as c.")
 
 
 # ------------------------------------------------------------------------------------------ who sees what
@@ -50,6 +53,13 @@ class IndicatorView:
     @property
     def has_own(self) -> bool:
         return bool(self.own_filters)
+
+    @property
+    def period(self) -> str | None:
+        """The period flows count over: outside the council's own view, the quarter to a quarter end (the form
+        holds the date to one), so that no two dates' figures overlap and can be differenced; else the
+        financial year to date."""
+        return engine.QUARTER if self.suppress_area else None
 
 
 def indicator_view_for(*, user) -> IndicatorView:
@@ -105,6 +115,8 @@ class ScopeFigures:
     series: list[dict]  # per quarter: as_at, value, numerator, denominator, expected, target
     breakdowns: list[tuple[str, list[dict]]]
     comparable: bool  # whether the area's trajectory applies to these figures
+    withheld: frozenset[str] = frozenset()  # breakdowns whose small numbers no hiding could protect
+    breakdown_note: str = ""  # why there are no breakdowns, where they are left out
 
 
 @dataclass
@@ -146,11 +158,11 @@ def plan_targets() -> PlanTargets | None:
 def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping[str, str]) -> Overview:
     """Every indicator, by the plan's building blocks: the value on the as-at date against the trajectory,
     the user's own figure where they have one, and the quarterly trend since April 2023."""
-    version = data_version()
-    area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
-    trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area)
-    own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own)
-           if view.has_own else None)
+    version, period = data_version(), view.period
+    area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own,
+                   period=period) if view.has_own else None)
     kpis = {k["id"]: k for k in area["value"]["kpis"]}
     own_kpis = {k["id"]: k for k in own["value"]["kpis"]} if own else {}
     blocks = []
@@ -162,10 +174,8 @@ def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping
             if kpi is not None:
                 comparable = not filters or ind.aggregate in RATE_AGGREGATES
                 row.value = kpi["value"]
+                # The report hides an expected value that would give a small baseline away (and the status).
                 row.expected = kpi["expected"] if comparable else None
-                if (view.suppress_area and comparable and _baseline_from_data(ind.id)
-                        and _plan_hidden(ind, _trajectory(version, ind.id), True)):
-                    row.expected, row.rag = SUPPRESSED, None
                 row.rag = kpi["rag"] if comparable else None
                 row.note = kpi.get("note", "")
                 row.trend = [(p["as_at"], p["value"]) for p in trend["value"].get(ind.id, [])]
@@ -192,8 +202,10 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
     if view.has_own:
         wanted.insert(0, ("own", view.own_label, {**filters, **view.own_filters}, view.suppress_own))
     for key, label, scope_filters, suppress in wanted:
-        ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id])
-        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by)
+        ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id],
+                      period=view.period)
+        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by,
+                      period=view.period)
         parts += [rep, ser]  # the report first: its period is the page's
         kpi = next(iter(rep["value"]["kpis"]), None)
         comparable = not scope_filters or ind.aggregate in RATE_AGGREGATES
@@ -201,16 +213,24 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
         series = []
         for point in ser["value"].get(ind.id, []):
             expected = target = None
-            if trajectory and comparable and not hide_plan:
+            if trajectory and comparable:
                 expected = _round(trajectory.expected(point["as_at"]))
                 target = _round(trajectory.target.value) if trajectory.target else None
+            if hide_plan:  # "c" wherever the summary says "c", so the two never disagree
+                expected, target = (None if v is None else SUPPRESSED for v in (expected, target))
             series.append({**point, "expected": expected, "target": target})
         if kpi is not None and (not comparable or hide_plan):
             kpi = {**kpi, "expected": SUPPRESSED if hide_plan and kpi["expected"] is not None else None,
                    "rag": None}
         breakdowns = [(b, [g for g in kpi["groups"] if g["by"] == b]) for b in by] if kpi else []
+        note = ""
+        if suppress and scope_filters and breakdowns:
+            # The report gives a suppressed filtered view no breakdowns (`report.view_figures`).
+            breakdowns, note = [], FILTERED_BREAKDOWNS_NOTE
         scopes.append(ScopeFigures(key=key, label=label, suppressed=suppress, available=kpi is not None, kpi=kpi,
-                                   series=series, breakdowns=breakdowns, comparable=comparable))
+                                   series=series, breakdowns=breakdowns, comparable=comparable,
+                                   withheld=frozenset(kpi.get("withheld", ())) if kpi else frozenset(),
+                                   breakdown_note=note))
     return Detail(indicator=ind, as_at=as_at, period=_period(parts[0]),
                   plan=_plan_terms(ind, trajectory, hide=_plan_hidden(ind, trajectory, view.suppress_area)),
                   scopes=scopes, computed_at=min(p["computed_at"] for p in parts))
@@ -256,37 +276,28 @@ def _cached(kind: str, key: Mapping, compute: Callable[[], object]) -> dict:
     return hit
 
 
-def _report(version: str, *, as_at, filters, suppress, ids=None, by=()) -> dict:
+def _report(version: str, *, as_at, filters, suppress, ids=None, by=(), period=None) -> dict:
     """The report of `sendreform metrics` (the same function, so the page and the command agree)."""
     key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
-           "ids": list(ids or []), "by": list(by)}
+           "ids": list(ids or []), "by": list(by), "period": period}
 
     def compute():
         with _Warehouse(version) as w:
-            return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters,
+            return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters, period=period,
                                            suppress=suppress, targets=plan_targets(), con=w.con)
 
     return _cached("report", key, compute)
 
 
-def _series(version: str, *, as_at, filters, suppress, ids=None) -> dict:
+def _series(version: str, *, as_at, filters, suppress, ids=None, period=None) -> dict:
     """Each indicator at every quarter end since April 2023: one `evaluate` over all the dates at once."""
     key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
-           "ids": list(ids or [])}
+           "ids": list(ids or []), "period": period}
 
     def compute():
         with _Warehouse(version) as w:
-            figures = engine.evaluate(w.tables, as_ats=series_dates(as_at), ids=ids, filters=filters, con=w.con)
-        out: dict[str, list[dict]] = {}
-        for fig in figures:
-            ind = CATALOGUE[fig.id]
-            point = {"as_at": fig.as_at, "value": _round(fig.value), "numerator": _round(fig.numerator),
-                     "denominator": _round(fig.denominator)}
-            # The report's own rule, so a quarter is hidden exactly as the report hides the as-at figure.
-            if suppress and report.figure_is_small(ind, fig):
-                point = report.figure_hidden(point)
-            out.setdefault(fig.id, []).append(point)
-        return out
+            return report.catalogue_series(w.tables, as_ats=series_dates(as_at), ids=ids, filters=filters,
+                                           suppress=suppress, period=period, con=w.con)
 
     return _cached("series", key, compute)
 
@@ -306,18 +317,8 @@ def _trajectory(version: str, indicator_id: str) -> Trajectory | None:
 
 
 def _plan_hidden(ind: Indicator, trajectory: Trajectory | None, suppress: bool) -> bool:
-    """A baseline worked out from the data is itself a figure about children: a small count is suppressed,
-    and with it the target and the expected values that would give it away."""
-    if not suppress or trajectory is None or trajectory.baseline is None or ind.aggregate != "count":
-        return False
-    plan = plan_targets().get(ind.id)
-    return plan.needs_baseline_from_data and suppression.is_small(int(trajectory.baseline.value or 0))
-
-
-def _baseline_from_data(indicator_id: str) -> bool:
-    plan = plan_targets()
-    trajectory = plan.get(indicator_id) if plan else None
-    return bool(trajectory and trajectory.needs_baseline_from_data)
+    """The report's rule (`report.plan_hidden`), so the summary, the series and the plan's terms agree."""
+    return suppress and report.plan_hidden(trajectory)
 
 
 def _plan_terms(ind: Indicator, trajectory: Trajectory | None, *, hide: bool) -> PlanTerms | None:

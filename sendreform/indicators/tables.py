@@ -13,6 +13,9 @@ from sendreform.indicators.charts import sparkline_svg, trend_text
 from sendreform.indicators.selectors import Detail, IndicatorView, Overview, ScopeFigures
 from sendreform.web.tables import Column, Table, csv_text
 
+WITHHELD_TEXT = ("This breakdown is not shown: every group in it is small, so hiding some of them as c could not "
+                 "stop the rest being worked out from the total.")
+
 
 @dataclass(frozen=True)
 class PageTable:
@@ -121,8 +124,9 @@ def breakdown_tables(detail: Detail, scope: ScopeFigures, *, clusters: dict[str,
         if ind.aggregate == "percent":
             columns.append(Column("ratio", "Disproportionality ratio", numeric=True))
         rows = [{**g, "group_name": display.group_text(by, g["group"], clusters)} for g in groups]
+        empty = WITHHELD_TEXT if by in scope.withheld else "No figures for this breakdown."
         out.append(_pair(f"{scope.key}-{by}", f"{display.breakdown_caption(by)}: {scope.label}", columns, rows, unit=ind.unit,
-                         csv_url=csv_url, empty_text="No figures for this breakdown."))
+                         csv_url=csv_url, empty_text=empty))
     return out
 
 

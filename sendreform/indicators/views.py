@@ -22,9 +22,9 @@ QUERY_KEYS = ("as_at_day", "as_at_month", "as_at_year", "cluster", "phase", "pri
 Y_TITLES = {"percent": "Per cent", "count": "Number", "days": "Days", "places": "Places", "pounds": "Pounds"}
 
 
-def _form(request) -> tuple[IndicatorFilterForm, str]:
+def _form(request, view) -> tuple[IndicatorFilterForm, str]:
     """The filters (always bound: an empty form means today and the whole area) and their query string."""
-    form = IndicatorFilterForm(request.GET, clusters=clusters_list())
+    form = IndicatorFilterForm(request.GET, clusters=clusters_list(), suppressed=view.suppress_area)
     query = urlencode([(k, request.GET[k]) for k in QUERY_KEYS if request.GET.get(k)])
     return form, query
 
@@ -34,7 +34,7 @@ def _with_query(url: str, query: str) -> str:
 
 
 def _overview_tables(request, view):
-    form, query = _form(request)
+    form, query = _form(request, view)
     if not form.is_valid():
         return form, query, None, []
     overview = selectors.indicators_overview(view=view, as_at=form.as_at_value, filters=form.filters)
@@ -74,7 +74,7 @@ def overview_csv(request):
 def _detail_sections(request, view, indicator_id):
     if indicator_id not in CATALOGUE:
         raise Http404("No indicator has this id.")
-    form, query = _form(request)
+    form, query = _form(request, view)
     if not form.is_valid():
         return form, query, None, []
     detail = selectors.indicator_detail(view=view, indicator_id=indicator_id, as_at=form.as_at_value,

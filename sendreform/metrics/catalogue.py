@@ -43,6 +43,12 @@ class Indicator:
     units: Callable
     breakdowns: tuple[str, ...] = PERSON_BREAKDOWNS
     target_metric: bool = False  # one of the plan's twelve target metrics
+    # What the numerator and denominator add up when they are not children or events (attendance sessions):
+    # such a figure is suppressed by the number of children behind it.
+    weights: str = ""
+    # For a percentage: the numerator counts part of what the denominator counts (not so for suspensions per
+    # 100 pupils, where one pupil may be suspended many times).
+    share: bool = True
 
     @property
     def flow(self) -> bool:
@@ -106,6 +112,7 @@ def _sen_pupils_in_period(t, d, start_col="p0", end_col="p1") -> ir.Table:
     definition="Attendance rows of in-area maintained special schools and special academies in the academic "
     "year of the as-at date: 100 × (1 − (authorised + unauthorised absence) / possible sessions).",
     unit="percent", better="up", aggregate="percent", block="inclusive_culture", target_metric=True,
+    weights="sessions",
 )
 def special_school_attendance_rate(t, d):
     a, e = t["attendance"], t["establishment"]
@@ -375,7 +382,7 @@ def _send_attendance_rows(t, d):
     id="send_attendance_rate", title="Attendance of pupils with SEND",
     definition="As special_school_attendance_rate, over SEN pupils (E or K in the academic year) in in-area "
     "mainstream, maintained special and alternative provision settings.",
-    unit="percent", better="up", aggregate="percent", block="inclusive_culture",
+    unit="percent", better="up", aggregate="percent", block="inclusive_culture", weights="sessions",
 )
 def send_attendance_rate(t, d):
     j = _send_attendance_rows(t, d)
@@ -387,7 +394,7 @@ def send_attendance_rate(t, d):
 @indicator(
     id="send_unauthorised_absence_rate", title="Unauthorised absence of pupils with SEND",
     definition="100 × unauthorised absence / possible sessions over the same rows as send_attendance_rate.",
-    unit="percent", better="down", aggregate="percent", block="inclusive_culture",
+    unit="percent", better="down", aggregate="percent", block="inclusive_culture", weights="sessions",
 )
 def send_unauthorised_absence_rate(t, d):
     j = _send_attendance_rows(t, d)
@@ -422,7 +429,7 @@ def _exclusions(t, d, category: str) -> ir.Table:
     id="send_suspension_rate", title="Suspensions of pupils with SEND per 100 pupils with SEND",
     definition="Suspensions in the period with SEN provision E or K at the time, per 100 SEN pupils "
     "(E or K at any time in the period).",
-    unit="percent", better="down", aggregate="percent", block="inclusive_culture",
+    unit="percent", better="down", aggregate="percent", block="inclusive_culture", share=False,
 )
 def send_suspension_rate(t, d):
     j = _exclusions(t, d, "SUSP")

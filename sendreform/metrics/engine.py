@@ -51,6 +51,7 @@ class Figure:
     ratio: float | None = None
     note: str | None = None
     groups: list[Figure] = field(default_factory=list)
+    people: int = 0  # the distinct children (person ids) behind the figure, which decide its suppression
 
 
 class Tables(Mapping):
@@ -132,12 +133,25 @@ def tables_from_connection(con, names: Iterable[str] | None = None) -> dict[str,
     return out
 
 
-def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | None = None) -> ir.Table:
-    """One row per as-at date with its period (default: the financial year to date) and the named years the
-    indicators compare against."""
+# A period that is each as-at date's own financial quarter to date (rather than one period for every date):
+# the periods of quarter ends then never overlap, so figures for two dates cannot be differenced.
+QUARTER = "quarter"
+
+
+def period_of(day: dt.date, period: tuple[dt.date, dt.date] | str | None = None) -> tuple[dt.date, dt.date]:
+    """The period an as-at date's flows count over: the one given, its quarter to date (QUARTER), or by
+    default the financial year to date."""
+    if period == QUARTER:
+        return periods.financial_quarter(day).start, day
+    return period if period else (periods.financial_year(day).start, day)
+
+
+def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | str | None = None) -> ir.Table:
+    """One row per as-at date with its period (`period_of`) and the named years the indicators compare
+    against."""
     rows = []
     for day in sorted(set(as_ats)):
-        p0, p1 = period if period else (periods.financial_year(day).start, day)
+        p0, p1 = period_of(day, period)
         ay, fy = periods.academic_year(day), periods.financial_year(day)
         prior = periods.financial_year(fy.start - dt.timedelta(days=1))
         try:
@@ -258,7 +272,8 @@ def _aggregate(units: ir.Table, indicators: list[Indicator], by: str | None) -> 
         u = units.filter(units.indicator.isin(sums))
         u = u.mutate(group=_group_column(u, by))
         parts.append(u.group_by(keys).aggregate(
-            sum_num=u.num.sum(), sum_den=u.den.sum(), n=u.count(), mean_num=u.num.mean(), mean_den=u.den.mean()
+            sum_num=u.num.sum(), sum_den=u.den.sum(), n=u.count(), mean_num=u.num.mean(), mean_den=u.den.mean(),
+            people=u.person_id.nunique(),
         ))
     medians = [ind.id for ind in indicators if ind.aggregate == "median"]
     if medians:
@@ -270,10 +285,10 @@ def _aggregate(units: ir.Table, indicators: list[Indicator], by: str | None) -> 
             (ranked.rank * 2 >= ranked.n - 2) & (ranked.rank * 2 <= ranked.n)
         )
         med = middle.group_by(keys).aggregate(median=middle.num.mean())
-        counts = u.group_by(keys).aggregate(n=u.num.count())
+        counts = u.group_by(keys).aggregate(n=u.num.count(), people=u.person_id.nunique())
         parts.append(counts.join(med, keys).select(
             *keys, sum_num=med.median, sum_den=counts.n.cast("float64"), n=counts.n,
-            mean_num=med.median, mean_den=ibis.null("float64"),
+            mean_num=med.median, mean_den=ibis.null("float64"), people=counts.people,
         ))
     return ibis.union(*parts).mutate(by=ibis.literal(by or "", type="string"))
 
@@ -316,7 +331,7 @@ def evaluate(
     tables: Mapping[str, ir.Table],
     *,
     as_ats: Iterable[dt.date],
-    period: tuple[dt.date, dt.date] | None = None,
+    period: tuple[dt.date, dt.date] | str | None = None,
     ids: Iterable[str] | None = None,
     by: Iterable[str] = (),
     filters: Mapping[str, str] | None = None,
@@ -368,7 +383,7 @@ def evaluate(
                 lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
             ))
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den"]
+        columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den", "people"]
     )
     return _figures(frame, indicators, as_ats, by, filters)
 
@@ -379,16 +394,16 @@ def _figures(frame: pd.DataFrame, indicators, as_ats, by, filters) -> list[Figur
         day = pd.Timestamp(rec["as_at"]).date()
         rows[(rec["indicator"], day, rec["by"] or None, rec["group"])] = {
             k: _clean(rec[k]) for k in ("sum_num", "sum_den", "mean_num", "mean_den")
-        } | {"n": int(rec["n"] or 0)}
+        } | {"n": int(rec["n"] or 0), "people": int(_clean(rec.get("people")) or 0)}
 
     out = []
     for ind in indicators:
         if not _applicable(ind, filters):
             continue
         for day in as_ats:
-            top = rows.get((ind.id, day, None, "ALL"), {"n": 0})
+            top = rows.get((ind.id, day, None, "ALL"), {"n": 0, "people": 0})
             value, num, den, note = _value(ind, top)
-            fig = Figure(ind.id, day, value, num, den, top["n"], note=note)
+            fig = Figure(ind.id, day, value, num, den, top["n"], note=note, people=top["people"])
             for breakdown in by:
                 if breakdown not in ind.breakdowns:
                     continue
@@ -398,7 +413,7 @@ def _figures(frame: pd.DataFrame, indicators, as_ats, by, filters) -> list[Figur
                     gv, gn, gd, gnote = _value(ind, g)
                     fig.groups.append(
                         Figure(ind.id, day, gv, gn, gd, g["n"], by=breakdown, group=group, note=gnote,
-                               ratio=_ratio(ind, gn, gd, num, den))
+                               ratio=_ratio(ind, gn, gd, num, den), people=g["people"])
                     )
             out.append(fig)
     return out

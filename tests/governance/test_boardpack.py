@@ -138,3 +138,14 @@ def test_the_next_pack_shows_edits_to_workstreams_and_milestones_and_the_spend(r
     assert "“RISE Service Lead (Accountable)” to “Head of Inclusion (Accountable)”" in text
     assert "Investment: planned against actual spend" in text and "£1,500.00" in text
     assert "The plan gives no amounts." in text
+
+
+@pytest.mark.django_db
+def test_a_packs_indicators_are_as_at_the_last_quarter_end_with_events_of_that_quarter(reading_plan, users):
+    # A pack leaves the council: as at 15 November, its indicators are those of 30 September, with counts of
+    # events for July to September, so it cannot be set against the dashboard's quarters to give a few days'
+    board = Board.objects.get(key="send-reform-programme-board")
+    content = board_pack_content(board=board, as_at=dt.date(2026, 11, 15))
+    assert content["as_at"] == dt.date(2026, 11, 15) and content["figures_as_at"] == AS_AT
+    assert "the last quarter end on or before the pack" in _text(bytes(
+        board_pack_generate(board=board, as_at=dt.date(2026, 11, 15), by=users["OFFICER"]).pdf)).replace("\n", " ")
