@@ -70,7 +70,7 @@ def _history(args):
     from sendreform.interchange.canonical_files import canonical_files_read
 
     if args.data is not None:
-        tables = canonical_files_read(data_dir=args.data, tables=TABLES_READ)
+        tables = canonical_files_read(data_dir=args.data, tables=TABLES_READ, check_keys=True)
         return history_from_tables(tables=tables, as_at=history_as_at(tables=tables, as_at=args.as_at))
     return history_from_connection(con=main._connection(None), as_at=args.as_at or dt.date.today())
 

@@ -27,7 +27,7 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
     risks are matched by key and ref, meetings by board, date and title, their decisions and actions by text.
     Nothing is deleted: a board keeps its meetings and packs; meetings, decisions and actions recorded in the
     app are kept; a risk's fields edited in the app keep the app's values. Returns the history to record."""
-    from sendreform.plan.services import import_row_merge, import_rows_kept
+    from sendreform.plan.services import import_row_merge, import_row_save, import_rows_kept
 
     history: list = []
     boards = {}
@@ -54,13 +54,15 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
         seen.add(meeting.pk)
         for d in m.get("decisions", []):
             if not meeting.decisions.filter(text=d["text"]).exists():
-                Decision.objects.create(meeting=meeting, text=d["text"], status=d["status"])
-                report.added.append(f"decision {d['text'][:60]!r} ({where})")
+                label = f"decision {d['text'][:60]!r} ({where})"
+                import_row_save(report, Decision(meeting=meeting, text=d["text"], status=d["status"]), label)
+                report.added.append(label)
         for a in m.get("actions", []):
             if not meeting.actions.filter(text=a["text"]).exists():
-                Action.objects.create(meeting=meeting, text=a["text"], owner=a["owner"], due=a["due"],
-                                      status=a["status"])
-                report.added.append(f"action {a['text'][:60]!r} ({where})")
+                label = f"action {a['text'][:60]!r} ({where})"
+                import_row_save(report, Action(meeting=meeting, text=a["text"], owner=a["owner"], due=a["due"],
+                                               status=a["status"]), label)
+                report.added.append(label)
     import_rows_kept(report, Meeting.objects.exclude(pk__in=seen).select_related("board"),
           lambda r: f"meeting of {r.board.key} on {r.date.isoformat()} (recorded in the app, with its decisions "
                     "and actions)")

@@ -183,14 +183,29 @@ def import_row_merge(report, *, model, lookup: dict, label: str, values: dict, t
         row = model(**lookup, **values)
         if tracked:
             row.imported = {name: plain(value) for name, value in values.items()}
-        row.save()
+        import_row_save(report, row, label)
         report.added.append(label)
         return row
     changes = fields_merge(report, item=row, label=label, values=values, tracked=tracked)
-    row.save()
+    import_row_save(report, row, label)
     if changes and history is not None:
         history.append((kind, row, changes))
     return row
+
+
+def import_row_save(report, row, label: str) -> None:
+    """Save a row of an import after checking its fields as the database will (lengths, choices, keys as slugs),
+    so a value the database would refuse stops the import with the item and field rather than an error."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import JSONField
+
+    try:
+        row.clean_fields(exclude=[f.name for f in row._meta.fields if f.is_relation or isinstance(f, JSONField)])
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        raise PlanFileError(source=report.source, line=None,
+                            reason=f"{label}: {field.replace('_', ' ')}: {problems[0]}") from None
+    row.save()
 
 
 def import_rows_kept(report, rows, label) -> None:
@@ -208,7 +223,7 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
         "new_la_code": area.get("new_la_code", ""), "title": p["title"], "summary": p.get("summary", ""),
         "investment_note": p.get("investment_note", "")})
     plan.imported_at = timezone.now()
-    plan.save()
+    import_row_save(report, plan, "the plan")
     seen = set()
     for i, (iid, spec) in enumerate(data["indicators"].items()):
         b, t = spec.get("baseline"), spec.get("target")
@@ -269,7 +284,7 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
                     row.due = quarter_end(row.quarter)
                     if changes:
                         history.append(("milestone", row, changes))
-                row.save()
+                import_row_save(report, row, label)
                 seen["milestones"].add(row.pk)
             for j, t in enumerate(q.get("trajectory", [])):
                 seen["trajectories"].add(import_row_merge(
