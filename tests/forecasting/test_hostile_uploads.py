@@ -9,11 +9,10 @@ from hypothesis import strategies as st
 from sendreform.accounts import roles
 from sendreform.forecasting.models import Scenario
 from sendreform.places.models import PopulationLoad
-from tests.forecasting.test_population import PAGE, _client, _stored, stored  # noqa: F401 - fixture
+from tests.forecasting.test_population import PAGE, _client, _stored, stored  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
-CANONICAL = "year,age,population\n"
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -24,8 +23,8 @@ CANONICAL = "year,age,population\n"
     (CANONICAL.encode() + b"2026,0," + b"9" * 200_000 + b"\n",
      "population.csv, row 1 (line 2): cannot be read as CSV: field larger than field limit"),
 ])
-def test_a_hostile_population_file_gives_the_page_with_the_message_and_stores_nothing(client, stored, data,
-                                                                                       message):
+@pytest.mark.usefixtures("stored")
+def test_a_hostile_population_file_gives_the_page_with_the_message_and_stores_nothing(client, data, message):
     _client(client, roles.OFFICER)
     before = _stored()
     page = client.post(PAGE, {"file": SimpleUploadedFile("population.csv", data, content_type="text/csv"),
