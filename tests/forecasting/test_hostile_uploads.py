@@ -13,6 +13,7 @@ from tests.forecasting.test_population import PAGE, _client, _stored, stored  # 
 
 pytestmark = pytest.mark.django_db
 
+CANONICAL = "year,age,population\n"
 
 
 @pytest.mark.parametrize(("data", "message"), [
