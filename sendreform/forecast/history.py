@@ -122,6 +122,10 @@ def history_as_at(*, tables: Mapping[str, object], as_at: dt.date | None) -> dt.
     latest = latest_activity(tables)
     if latest is None:
         raise HistoryNotCovered("the data holds no dated activity (no requests, plans, needs or placements)")
+    if "population" in tables and len(_frame(tables["population"])) == 0:
+        raise HistoryNotCovered("the data has no background population (its population table has no rows): the "
+                                "forecast's joining rates are measured against it; write it with `sendreform "
+                                "population convert`")
     if as_at is None:
         return latest
     census_year = as_at.year if sen2_census_date(as_at.year) <= as_at else as_at.year - 1

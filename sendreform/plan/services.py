@@ -176,7 +176,7 @@ def plan_import(*, text: str, source: str = "plan file", by=None, apply: bool = 
 
 
 def import_row_merge(report, *, model, lookup: dict, label: str, values: dict, tracked: bool = False,
-            history: list | None = None, kind: str = ""):
+                     history: list | None = None, kind: str = ""):
     """The row of `model` matching `lookup`, created with `values` (reported as added) or merged with them."""
     row = model.objects.filter(**lookup).first()
     if row is None:

@@ -151,3 +151,13 @@ def test_forecast_run_refuses_an_as_at_beyond_what_the_data_covers(folder_to_jan
     assert "--as-at 2026-06-30 means the January 2026 census" in error
     assert "Leave --as-at out to forecast from the January 2025 census" in error
     assert not (tmp_path / "run").exists()
+
+
+def test_forecast_run_refuses_a_folder_whose_population_is_only_a_header(folder_to_january_2025, tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in folder_to_january_2025.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "population.csv").write_text("year,age,population\n", encoding="utf-8")
+    assert main(["forecast", "run", "--data", str(folder), "--sims", "20", "--out", str(tmp_path / "run")]) == 2
+    assert "the data has no background population" in capsys.readouterr().err
