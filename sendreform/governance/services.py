@@ -19,6 +19,7 @@ from sendreform.governance.models import (
     Meeting,
     Risk,
 )
+from sendreform.plan.merge import shown
 from sendreform.plan.services import change_record, field_changes
 
 
@@ -49,8 +50,14 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
     seen = set()
     for m in governance["meetings"]:
         where = f"meeting of {m['board']} on {m['date'].isoformat()}"
-        meeting = import_row_merge(report, model=Meeting, label=where, values={"notes": m.get("notes", "")},
-                          lookup={"board": boards[m["board"]], "date": m["date"], "title": m.get("title", "")})
+        lookup = {"board": boards[m["board"]], "date": m["date"], "title": m.get("title", "")}
+        meeting = Meeting.objects.filter(**lookup).first()
+        if meeting is None:
+            meeting = import_row_merge(report, model=Meeting, label=where, lookup=lookup,
+                                       values={"notes": m.get("notes", "")})
+        elif meeting.notes != m.get("notes", ""):  # a meeting's record is the app's: its notes are not replaced
+            report.kept_edits.append(f"{where}: notes stay as recorded in the app (the file says "
+                                     f"{shown(m.get('notes', ''))})")
         seen.add(meeting.pk)
         for d in m.get("decisions", []):
             if not meeting.decisions.filter(text=d["text"]).exists():

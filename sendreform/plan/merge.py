@@ -66,7 +66,7 @@ def plain(value):
 
 def shown(value) -> str:
     value = plain(value)
-    if value is None:
+    if value is None or value == "":
         return "(blank)"
     if isinstance(value, list):
         return "; ".join(map(str, value)) or "(none)"

@@ -160,3 +160,25 @@ def test_the_command_shows_the_changes_and_applies_them_only_when_confirmed(read
     path.write_text(reading_text[:5000], encoding="utf-8")
     assert main(["plan", "import", str(path), "--yes"]) == 2
     assert "it looks cut off" in capsys.readouterr().err
+
+
+def test_a_meeting_in_the_file_keeps_what_the_app_recorded_at_it(users):
+    from tests.plan.test_plan_file import SECOND_PLAN
+
+    # Given a plan whose file records the July board, with its decision and action
+    plan_import(text=SECOND_PLAN, source="elmshire.yaml")
+    meeting = Meeting.objects.get(title="July board")
+    counts = (meeting.decisions.count(), meeting.actions.count())
+    # And the app has since written the meeting's notes and recorded another action at it
+    Meeting.objects.filter(pk=meeting.pk).update(notes="Quorate; minutes agreed")
+    action_create(meeting=meeting, text="Write to schools", owner="Head of SEND", due=dt.date(2026, 8, 1),
+                  status="open", by=users["OFFICER"])
+    # When the file is imported again
+    report = plan_import(text=SECOND_PLAN, source="elmshire.yaml")
+    # Then the meeting is the same one, with the app's notes, its decision and both actions, none twice
+    meeting.refresh_from_db()
+    assert meeting.notes == "Quorate; minutes agreed" and Meeting.objects.count() == 1
+    assert (meeting.decisions.count(), meeting.actions.count()) == (counts[0], counts[1] + 1)
+    assert not report.changes_anything
+    assert report.kept_edits == ["meeting of partnership-board on 2026-07-15: notes stay as recorded in the app "
+                                 "(the file says (blank))"]
