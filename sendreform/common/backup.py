@@ -279,7 +279,8 @@ def backup_restore(*, file: Path, connection: BaseDatabaseWrapper | None = None,
         target.close()
         problems = _differences(manifest["tables"], table_fingerprints(target))
         if problems:
-            raise BackupError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
+            raise BackupError("the restored database does not match the backup's manifest: "
+                              + "; ".join(problems[:5]))
     return manifest
 
 

@@ -189,7 +189,8 @@ def scenario_load(path: Path | str) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise ScenarioError(f"byte {error.start} is not UTF-8 text; save the file as UTF-8", source=path.name) from None
+        raise ScenarioError(f"byte {error.start} is not UTF-8 text; save the file as UTF-8",
+                            source=path.name) from None
     return scenario_parse(text, source=path.name)
 
 

@@ -33,7 +33,8 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
     history: list = []
     boards = {}
     for i, b in enumerate(governance["boards"]):
-        boards[b["key"]] = import_row_merge(report, model=Board, lookup={"key": b["key"]}, label=f"board {b['key']}", values={
+        boards[b["key"]] = import_row_merge(report, model=Board, lookup={"key": b["key"]},
+                                            label=f"board {b['key']}", values={
             "position": i, "name": b["name"], "kind": b["kind"], "is_sro": b.get("sro", False),
             "purpose": b["purpose"], "membership": b.get("membership", ""), "chair": b.get("chair", ""),
             "cadence": b.get("cadence", ""), "decision_rights": b.get("decision_rights", ""),
@@ -46,7 +47,8 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
         else:
             import_row_merge(report, model=Board, lookup={"key": b["key"]}, label=f"board {b['key']}",
                              values={"escalates_to": boards.get(b.get("escalates_to"))})
-    import_rows_kept(report, Board.objects.exclude(key__in=boards), lambda r: f"board {r.key} (with its meetings and packs)")
+    import_rows_kept(report, Board.objects.exclude(key__in=boards),
+                     lambda r: f"board {r.key} (with its meetings and packs)")
     seen = set()
     for m in governance["meetings"]:
         where = f"meeting of {m['board']} on {m['date'].isoformat()}"
@@ -71,7 +73,7 @@ def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
                                                status=a["status"]), label)
                 report.added.append(label)
     import_rows_kept(report, Meeting.objects.exclude(pk__in=seen).select_related("board"),
-          lambda r: f"meeting of {r.board.key} on {r.date.isoformat()} (recorded in the app, with its decisions "
+                     lambda r: f"meeting of {r.board.key} on {r.date.isoformat()} (recorded in the app, with its decisions "
                     "and actions)")
     for i, r in enumerate(risks):
         wording = r.get("plan_wording", {})

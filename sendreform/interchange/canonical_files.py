@@ -114,7 +114,8 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
         key = TABLES[name].key or NATURAL_KEYS.get(name, ())
         if key:
             cols = ", ".join(f'"{c}"' for c in key)
-            found = fetch(f"SELECT __row, __first FROM (SELECT __row, min(__row) OVER (PARTITION BY {cols}) AS __first, "
+            found = fetch(f"SELECT __row, __first FROM (SELECT __row, "
+                          f"min(__row) OVER (PARTITION BY {cols}) AS __first, "
                           f"row_number() OVER (PARTITION BY {cols} ORDER BY __row) AS __n FROM {rel}) "
                           "WHERE __n = 2 ORDER BY __row LIMIT 1")
             if found:
@@ -129,11 +130,13 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
                 continue
             c = f'"{column.name}"'
             found = fetch(f"SELECT __row, {c} FROM {rel} WHERE {c} IS NOT NULL AND {c} NOT IN "
-                          f'(SELECT "{parent_column}" FROM {relations[parent][1]} WHERE "{parent_column}" IS NOT NULL) '
+                          f'(SELECT "{parent_column}" FROM {relations[parent][1]} '
+                          f'WHERE "{parent_column}" IS NOT NULL) '
                           "ORDER BY __row LIMIT 1")
             if found:
-                raise CanonicalFileError(path=path, row=found[0], column=column.name,
-                                         message=f"{found[1]!r} is not a {parent_column} of {relations[parent][0].name}")
+                raise CanonicalFileError(
+                    path=path, row=found[0], column=column.name,
+                    message=f"{found[1]!r} is not a {parent_column} of {relations[parent][0].name}")
 
 
 def _parquet_canonical(path: Path, name: str) -> bool:

@@ -232,8 +232,9 @@ def plan_file_read(text: str, *, source: str = "plan file") -> dict:
         raise PlanFileError(source=source, line=None, reason="not valid YAML: nested too deeply") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # YAML's own date reading: 2026-02-30, 2026-13-01
         where = _impossible_date_line(text)
-        raise PlanFileError(source=source, line=where[0] if where else None,
-                            reason=f"{where[1]!r} is not a date" if where else f"a value cannot be read ({exc})") from exc
+        raise PlanFileError(
+            source=source, line=where[0] if where else None,
+            reason=f"{where[1]!r} is not a date" if where else f"a value cannot be read ({exc})") from exc
     c = _Check(source)
     top = c.mapping(data, "the file", 1, required=("local_area", "plan"),
                     optional=("indicators", "governance", "risks"))

@@ -1,5 +1,5 @@
-"""Writes for the plan: merging a plan file into the plan (one transaction; ADR 16), editing a workstream, a milestone and the
-spend of the investment plan, and the one function that records a change to a plan or governance item in its
+"""Writes for the plan: merging a plan file into the plan (one transaction; ADR 16), editing a workstream, a
+milestone and the spend of the investment plan, and the one function that records a change to a plan or governance item in its
 history."""
 
 from __future__ import annotations
@@ -235,7 +235,8 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
             "note": spec.get("note", ""),
             "milestones": [{"date": m["date"].isoformat(), "value": m["value"]} for m in spec.get("milestones", [])]},
         ).pk)
-    import_rows_kept(report, plan.indicator_targets.exclude(pk__in=seen), lambda r: f"indicator target {r.indicator_id}")
+    import_rows_kept(report, plan.indicator_targets.exclude(pk__in=seen),
+                     lambda r: f"indicator target {r.indicator_id}")
     seen = set()
     for i, y in enumerate(p["roadmap_years"]):
         seen.add(import_row_merge(report, model=RoadmapYear, lookup={"plan": plan, "year": y["year"]},
@@ -248,8 +249,9 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
                         values={"position": i, "kind": b["kind"], "name": b["name"], "vision": b.get("vision", [])})
         blocks[b["key"]] = block
         for year, items in b.get("roadmap", {}).items():
-            seen_parts["roadmap"].add(import_row_merge(report, model=RoadmapEntry, lookup={"block": block, "year": year},
-                                              label=f"roadmap of {b['key']} in {year}", values={"items": items}).pk)
+            seen_parts["roadmap"].add(import_row_merge(
+                report, model=RoadmapEntry, lookup={"block": block, "year": year},
+                label=f"roadmap of {b['key']} in {year}", values={"items": items}).pk)
         for j, s in enumerate(b.get("success_measures", [])):
             seen_parts["measures"].add(import_row_merge(
                 report, model=SuccessMeasure, lookup={"block": block, "name": s["name"]},
@@ -295,8 +297,9 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
     import_rows_kept(report, plan.workstreams.exclude(pk__in=seen["workstreams"]), lambda r: f"workstream {r.key}")
     import_rows_kept(report, Milestone.objects.filter(workstream__plan=plan).exclude(pk__in=seen["milestones"]),
           lambda r: f"milestone {r.text[:60]!r} ({r.workstream.key}, {r.quarter})")
-    import_rows_kept(report, WorkstreamTrajectory.objects.filter(workstream__plan=plan).exclude(pk__in=seen["trajectories"]),
-          lambda r: f"trajectory {r.text[:60]!r} ({r.workstream.key}, {r.quarter})")
+    import_rows_kept(report, WorkstreamTrajectory.objects.filter(workstream__plan=plan).exclude(
+                     pk__in=seen["trajectories"]),
+                     lambda r: f"trajectory {r.text[:60]!r} ({r.workstream.key}, {r.quarter})")
     seen, position = set(), 0
     for line in p["investment"]:
         for q in line["quarters"]:
@@ -307,7 +310,8 @@ def _plan_merge(data: dict, report: PlanImportReport) -> list:
                 "planned_pence": q.get("planned_pence"), "actual_pence": q.get("actual_pence")})
             seen.add(row.pk)
             position += 1
-    import_rows_kept(report, plan.investment.exclude(pk__in=seen), lambda r: f"investment in {r.category}, {r.quarter}")
+    import_rows_kept(report, plan.investment.exclude(pk__in=seen),
+                     lambda r: f"investment in {r.category}, {r.quarter}")
     return history
 
 
