@@ -168,6 +168,11 @@ def plan_import(*, text: str, source: str = "plan file", by=None, apply: bool = 
             for kind, row, changes in history:
                 change_record(subject_kind=kind, subject_id=row.pk, by=by, summary=f"Changed by importing {source}",
                               changes=changes)
+            if stored is not None and report.changes_anything:  # a later import is in the plan's history too
+                change_record(subject_kind="plan", subject_id=Plan.objects.get().pk, by=by,
+                              summary=f"Plan file {source} imported: {len(report.added)} added, "
+                                      f"{len(report.changed)} changed",
+                              changes=[{"field": "Added", "before": "", "after": line} for line in report.added])
             if not apply:
                 raise _DryRun
     except _DryRun:

@@ -114,6 +114,8 @@ def test_a_file_change_is_applied_where_the_app_did_not_edit_and_recorded_in_the
     assert applied == preview and Risk.objects.get(ref="R2").owner == "Head of SEND"
     entry = ChangeEntry.objects.get(subject_kind="risk", subject_id=risk.pk)
     assert entry.summary == "Changed by importing new.yaml" and entry.username == users["OFFICER"].username
+    # And the import itself is in the plan's history, so the board pack's "edits since" lists it
+    assert ChangeEntry.objects.get(subject_kind="plan").summary == "Plan file new.yaml imported: 0 added, 1 changed"
     # And the milestone keeps the app's "done": the app's edit wins over the file's, and the report says so
     assert Milestone.objects.get(text=FIRST).status == "done"
     assert any("status stays 'done' (the file says 'at_risk')" in line for line in applied.kept_edits)
