@@ -184,3 +184,17 @@ def test_a_meeting_in_the_file_keeps_what_the_app_recorded_at_it(users):
     assert not report.changes_anything
     assert report.kept_edits == ["meeting of partnership-board on 2026-07-15: notes stay as recorded in the app "
                                  "(the file says (blank))"]
+
+
+def test_importing_the_previous_export_undoes_an_imports_changes(reading_plan, reading_text):
+    # Given the plan exported before a file that changes R2's owner is imported
+    before = plan_export_text()
+    start = reading_text.index("  - ref: R2")
+    owner = Risk.objects.get(ref="R2").owner
+    plan_import(text=reading_text[:start] + reading_text[start:].replace(f"owner: {owner}", "owner: Someone", 1),
+                source="new.yaml")
+    assert Risk.objects.get(ref="R2").owner == "Someone"
+    # When the earlier export is imported, the owner is as it was and the plan exports as before
+    report = plan_import(text=before, source="before.yaml")
+    assert report.changed == [f"risk R2: owner 'Someone' → {owner!r}"]
+    assert Risk.objects.get(ref="R2").owner == owner and plan_export_text() == before
