@@ -12,7 +12,9 @@ Fit the forecast model to the January census history (plans by national curricul
 setting category) and simulate the years ahead N times. Results are medians with 50% and 95% intervals of the
 simulations, by need, setting, age group, High Needs cost (DSG management plan lines) and sufficiency. With
 --scenario the run applies a YAML scenario and also writes scenario_vs_baseline.csv. --data reads a folder
-of canonical <table>.csv or <table>.parquet files, including population.csv (year, age, population)."""
+of canonical <table>.csv or <table>.parquet files, including population.csv (year, age, population), and
+forecasts from the last January census it covers (its latest dated activity) unless --as-at says otherwise;
+an --as-at beyond what the data reaches is refused."""
 
 EXAMPLES = """\
   sendreform forecast run --sims 1000 --years 5 --out var/forecast/baseline
@@ -20,6 +22,8 @@ EXAMPLES = """\
   sendreform forecast run --data var/snapshots/2026-01-15 --as-at 2026-01-15 --out /tmp/run
   sendreform forecast backtest --out var/forecast/backtest"""
 
+AS_AT_HELP = ("forecast from the last January census on or before this date (default: with --data, the last census "
+              "the data covers, from its latest dated activity; without, today)")
 HALF_LIFE_HELP = "recency weighting half-life in years (default: the model's, chosen by the backtest)"
 BACKTEST = """\
 Rolling-origin backtest: from each past January census, fit the model to what was known then, project total
@@ -39,7 +43,7 @@ def add_parser(commands, subcommand, date_type) -> None:
     run.add_argument("--seed", type=int, default=870, help="random seed (default 870)")
     run.add_argument("--half-life", type=float, help=HALF_LIFE_HELP)
     run.add_argument("--data", type=Path, help="a folder of canonical tables (default: the live database)")
-    run.add_argument("--as-at", type=date_type, default=dt.date.today(), help="the last census on or before")
+    run.add_argument("--as-at", type=date_type, default=None, help=AS_AT_HELP)
     run.add_argument("--out", type=Path, default=Path("forecast-run"), help="folder for the results")
     run.set_defaults(run=_run)
     test = actions.add_parser("backtest", help="rolling-origin backtest against naive forecasts",
@@ -48,7 +52,7 @@ def add_parser(commands, subcommand, date_type) -> None:
     test.add_argument("--seed", type=int, default=870, help="random seed (default 870)")
     test.add_argument("--half-life", type=float, help=HALF_LIFE_HELP)
     test.add_argument("--data", type=Path, help="a folder of canonical tables (default: the live database)")
-    test.add_argument("--as-at", type=date_type, default=dt.date.today(), help="the last census on or before")
+    test.add_argument("--as-at", type=date_type, default=None, help=AS_AT_HELP)
     test.add_argument("--out", type=Path, default=Path("forecast-backtest"), help="folder for the report")
     test.set_defaults(run=_backtest)
     p.set_defaults(run=lambda args, parser: (p.print_help(), 2)[1])
@@ -57,17 +61,23 @@ def add_parser(commands, subcommand, date_type) -> None:
 def _history(args):
     """The history from --data or the live database."""
     from sendreform.cli import main
-    from sendreform.forecast.history import TABLES_READ, history_from_connection, history_from_tables
+    from sendreform.forecast.history import (
+        TABLES_READ,
+        history_as_at,
+        history_from_connection,
+        history_from_tables,
+    )
     from sendreform.interchange.canonical_files import canonical_files_read
 
     if args.data is not None:
-        return history_from_tables(tables=canonical_files_read(data_dir=args.data, tables=TABLES_READ),
-                                   as_at=args.as_at)
-    return history_from_connection(con=main._connection(None), as_at=args.as_at)
+        tables = canonical_files_read(data_dir=args.data, tables=TABLES_READ, check_keys=True)
+        return history_from_tables(tables=tables, as_at=history_as_at(tables=tables, as_at=args.as_at))
+    return history_from_connection(con=main._connection(None), as_at=args.as_at or dt.date.today())
 
 
 def _run(args, parser) -> int:
     from sendreform.cli import main
+    from sendreform.forecast.history import HistoryNotCovered
     from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.forecast.run import forecast_run, run_write
     from sendreform.forecast.scenarios import ScenarioError, scenario_load
@@ -78,7 +88,7 @@ def _run(args, parser) -> int:
     try:
         scenario = scenario_load(args.scenario) if args.scenario else None
         history = _history(args)
-    except (CanonicalFileError, ScenarioError, OSError) as error:
+    except (CanonicalFileError, ScenarioError, HistoryNotCovered, OSError) as error:
         print(f"sendreform forecast: {error}", file=sys.stderr)
         return 2
     run = forecast_run(history=history, years=args.years, sims=args.sims, seed=args.seed, scenario=scenario,
@@ -104,6 +114,7 @@ def _backtest(args, parser) -> int:
         backtest_verdict,
         backtest_write,
     )
+    from sendreform.forecast.history import HistoryNotCovered
     from sendreform.forecast.model import DEFAULT_HALF_LIFE
     from sendreform.interchange.canonical_files import CanonicalFileError
 
@@ -111,7 +122,7 @@ def _backtest(args, parser) -> int:
         parser.error("--sims must be 10 or more")
     try:
         history = _history(args)
-    except (CanonicalFileError, OSError) as error:
+    except (CanonicalFileError, HistoryNotCovered, OSError) as error:
         print(f"sendreform forecast: {error}", file=sys.stderr)
         return 2
     try:

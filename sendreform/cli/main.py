@@ -71,6 +71,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import sen2
 
     sen2.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import backup
+
+    backup.add_parser(commands, _subcommand, _date)
     return parser
 
 
@@ -201,8 +204,8 @@ def _demo_plan_load() -> None:
     path = settings.BASE_DIR / "plans" / f"{settings.LOCAL_AREA_NAME.lower()}.yaml"
     if Plan.objects.exists() or not path.exists():
         return
-    plan = plan_import(text=path.read_text(encoding="utf-8"), source=str(path))
-    print(f"\nPlan loaded from {path}: {plan.title}")
+    plan_import(text=path.read_text(encoding="utf-8"), source=str(path))
+    print(f"\nPlan loaded from {path}: {Plan.objects.get().title}")
 
 
 # --------------------------------------------------------------------------------------------- serve

@@ -62,7 +62,7 @@ def run(args, parser) -> int:
         parser.error("--period-start is after --period-end")
     try:
         targets = targets_load(args.plan, known_ids=CATALOGUE) if args.plan.exists() else None
-        con = (canonical_files_connect(data_dir=args.data, check_codes=True) if args.data is not None
+        con = (canonical_files_connect(data_dir=args.data, check_codes=True, check_keys=True) if args.data is not None
                else main._connection(None))
         tables = engine.tables_from_connection(con)
         out = catalogue_report(tables, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,

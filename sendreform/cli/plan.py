@@ -1,5 +1,5 @@
 """`sendreform plan import FILE`, `sendreform plan export` and `sendreform boardpack`: the plan as a file,
-loaded whole or not at all, written back exactly; and a board's pack as a tagged PDF."""
+checked, shown and merged whole or not at all, written back exactly; and a board's pack as a tagged PDF."""
 
 from __future__ import annotations
 
@@ -7,13 +7,22 @@ import sys
 from pathlib import Path
 
 PLAN_DESCRIPTION = """\
-Load a local area's plan file (plans/<area>.yaml: its indicators' baselines and targets, building blocks,
-roadmap, workstreams and milestones, investment, governance and risks) into the database, replacing the
-plan there; or write the plan in the database back as that file. A malformed file is rejected with its
-line and the reason, and nothing is changed. Board packs and the history of changes are kept."""
+Merge a local area's plan file (plans/<area>.yaml: its indicators' baselines and targets, building blocks,
+roadmap, workstreams and milestones, investment, governance and risks) into the plan the database holds, or
+write the plan in the database back as that file.
+
+An import is checked, shown, then confirmed. A malformed file is rejected with its line and the reason, and
+so is one that looks cut short (it ends part-way through a line, lacks a section the plan has, or holds
+under half of a section's items: give --allow-fewer if that is meant). Then it prints what it would add,
+change (old → new) and keep, and asks before changing anything (--yes: without asking; --dry-run: only
+show). Items are matched by key; a field edited in the app since the last import keeps the app's value;
+nothing is deleted: meetings, decisions and actions recorded in the app, the history, board packs and items
+the file no longer holds are kept (ADR 16)."""
 
 PLAN_EXAMPLES = """\
   sendreform plan import plans/reading.yaml
+  sendreform plan import plans/reading.yaml --dry-run
+  sendreform plan import plans/reading.yaml --yes
   sendreform plan export > plans/reading.yaml
   sendreform plan export --out /tmp/plan.yaml"""
 
@@ -34,8 +43,12 @@ def add_parser(commands, subcommand, date_type) -> None:
     p = subcommand(commands, "plan", summary="load the plan file into the database, or write it back",
                    description=PLAN_DESCRIPTION, examples=PLAN_EXAMPLES)
     actions = p.add_subparsers(dest="plan_command", title="actions", metavar="ACTION", required=True)
-    load = actions.add_parser("import", help="load a plan file, replacing the plan (all or nothing)")
+    load = actions.add_parser("import", help="merge a plan file into the plan: check, show the changes, confirm")
     load.add_argument("file", type=Path, metavar="FILE", help="the plan file (YAML)")
+    load.add_argument("--yes", action="store_true", help="apply the changes without asking")
+    load.add_argument("--dry-run", action="store_true", help="only show what the import would change")
+    load.add_argument("--allow-fewer", action="store_true",
+                      help="accept a file holding far fewer items than the plan (nothing is deleted)")
     load.set_defaults(run=run_import)
     dump = actions.add_parser("export", help="write the plan in the database as a plan file")
     dump.add_argument("--out", type=Path, default=None, metavar="FILE", help="file to write (default: stdout)")
@@ -61,15 +74,36 @@ def run_import(args, parser) -> int:
     except OSError as error:
         print(f"sendreform plan import: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
+    except UnicodeDecodeError as error:
+        print(f"sendreform plan import: {args.file}: byte {error.start} is not UTF-8 text; save the file as "
+              "UTF-8; nothing was changed", file=sys.stderr)
+        return 2
+    options = {"text": text, "source": str(args.file), "allow_fewer": args.allow_fewer}
     try:
-        plan = plan_import(text=text, source=str(args.file))
+        preview = plan_import(**options, apply=False)
+        sys.stdout.write(preview.text())
+        if not preview.changes_anything:
+            print("Nothing to change.")
+            return 0
+        if args.dry_run:
+            print("Dry run: nothing was changed.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("sendreform plan import: give --yes to apply the changes without a terminal (or --dry-run); "
+                      "nothing was changed", file=sys.stderr)
+                return 2
+            if input("Apply these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("Nothing was changed.")
+                return 1
+        applied = plan_import(**options, apply=True)
     except PlanFileError as error:
         print(f"sendreform plan import: {error}; nothing was changed", file=sys.stderr)
         return 2
-    counts = {"workstreams": plan.workstreams.count(),
-              "milestones": sum(w.milestones.count() for w in plan.workstreams.all())}
-    print(f"Loaded {plan.title} ({plan.local_area_name}) from {args.file}: "
-          f"{counts['workstreams']} workstreams, {counts['milestones']} milestones")
+    if applied != preview:  # the database changed between the preview and the confirmation
+        sys.stdout.write("What was applied differs from the preview, because the plan changed meanwhile:\n"
+                         + applied.text())
+    print(f"Imported {args.file}: {len(applied.added)} added, {len(applied.changed)} changed.")
     return 0
 
 

@@ -90,6 +90,56 @@ def history_from_tables(*, tables: Mapping[str, object], as_at: dt.date, years: 
     )
 
 
+# The dates of what happened in the tables the forecast reads (not birth dates, nor placement end dates, which
+# may be planned ends still to come): the latest of them is as far as the data reaches.
+ACTIVITY_DATES = {"sen_need": ("start_date",), "ehc_request": ("received_date", "outcome_date"),
+                  "ehc_assessment": ("outcome_date",), "ehc_plan": ("start_date", "cease_date"),
+                  "placement": ("start_date",)}
+
+
+class HistoryNotCovered(ValueError):
+    """The data does not reach the census asked for: forecasting from it would read that census as having no
+    joiners."""
+
+
+def latest_activity(tables: Mapping[str, object]) -> dt.date | None:
+    """The latest date of anything that happened in the tables (requests, decisions, plans, needs, placements)."""
+    latest = None
+    for name, columns in ACTIVITY_DATES.items():
+        if name not in tables:
+            continue
+        frame = _frame(tables[name])
+        for column in columns:
+            if column in frame and frame[column].notna().any():
+                value = pd.to_datetime(frame[column]).max().date()
+                latest = value if latest is None or value > latest else latest
+    return latest
+
+
+def history_as_at(*, tables: Mapping[str, object], as_at: dt.date | None) -> dt.date:
+    """The as-at date to read a folder's history at: without one, its latest dated activity (so the last census
+    is the last the data covers); a given one is refused when its census is later than the data reaches."""
+    latest = latest_activity(tables)
+    if latest is None:
+        raise HistoryNotCovered("the data holds no dated activity (no requests, plans, needs or placements)")
+    if "population" in tables and len(_frame(tables["population"])) == 0:
+        raise HistoryNotCovered("the data has no background population (its population table has no rows): the "
+                                "forecast's joining rates are measured against it; write it with `sendreform "
+                                "population convert`")
+    if as_at is None:
+        return latest
+    census_year = as_at.year if sen2_census_date(as_at.year) <= as_at else as_at.year - 1
+    census = sen2_census_date(census_year)
+    if census > latest:
+        covered = latest.year if sen2_census_date(latest.year) <= latest else latest.year - 1
+        raise HistoryNotCovered(
+            f"--as-at {as_at.isoformat()} means the January {census_year} census ({census.isoformat()}), but the "
+            f"data's latest dated activity is {latest.isoformat()}: that census would be read as having no "
+            f"joiners. Leave --as-at out to forecast from the January {covered} census, the last the data covers, "
+            f"or give data that reaches {census.isoformat()}")
+    return as_at
+
+
 def history_from_connection(*, con, as_at: dt.date, years: int = HISTORY_YEARS) -> History:
     """The history read through an Ibis connection (the live database or DuckDB over a folder)."""
     from sendreform.metrics.engine import tables_from_connection

@@ -20,6 +20,7 @@ part of the year after the date: a 15% cut from 1 September 2027 cuts the 2027-2
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,22 +178,38 @@ def _move(rng, x: np.ndarray, sel: np.ndarray, to_setting: int, share: np.ndarra
 # ------------------------------------------------------------------------------------------ reading YAML
 
 
+# What a scenario may say: changes from 2000 to 2100, factors finite and at most ten times the baseline, and
+# at most this many places or characters.
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+MAX_FACTOR, MAX_PLACES, MAX_TEXT = 10.0, 100_000, 50_000
+
+
 def scenario_load(path: Path | str) -> Scenario:
     path = Path(path)
-    return scenario_parse(path.read_text(encoding="utf-8"), source=path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"byte {error.start} is not UTF-8 text; save the file as UTF-8",
+                            source=path.name) from None
+    return scenario_parse(text, source=path.name)
 
 
 def scenario_parse(text: str, *, source: str = "scenario") -> Scenario:
     """A scenario from its YAML text; a `ScenarioError` names the line of anything wrong."""
+    if len(text) > MAX_TEXT:
+        raise ScenarioError(f"a scenario is at most {MAX_TEXT:,} characters; this one has {len(text):,}",
+                            source=source)
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ScenarioError(f"not valid YAML: {getattr(error, 'problem', error)}",
                             line=mark.line + 1 if mark else None, source=source) from None
+    except RecursionError:
+        raise ScenarioError("not valid YAML: nested too deeply", source=source) from None
     if not isinstance(root, yaml.MappingNode):
         raise ScenarioError("a scenario is a mapping with name, description and changes", line=1, source=source)
-    top = _mapping(root)
+    top = _mapping(root, source)
     for key, (node, _) in top.items():
         if key not in ("name", "description", "changes"):
             raise ScenarioError(f"unknown key {key!r}; use name, description and changes",
@@ -213,14 +230,30 @@ def _line(node, fallback) -> int:
     return (node or fallback).start_mark.line + 1
 
 
-def _mapping(node) -> dict:
-    return {k.value: (k, v) for k, v in node.value}
+def _mapping(node, source) -> dict:
+    out = {}
+    for k, v in node.value:
+        if not isinstance(k, yaml.ScalarNode):
+            raise ScenarioError("a key must be a single word", line=k.start_mark.line + 1, source=source)
+        if k.value in out:
+            raise ScenarioError(f"{k.value!r} appears twice", line=k.start_mark.line + 1, source=source)
+        out[k.value] = (k, v)
+    return out
+
+
+def _load(node, source):
+    """A node's value, or a ScenarioError at its line (an impossible date such as 2026-02-30, a bad tag)."""
+    try:
+        return yaml.safe_load(yaml.serialize(node))
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        raise ScenarioError(f"{node.value if isinstance(node, yaml.ScalarNode) else 'this value'!s} cannot be read "
+                            f"({error})", line=node.start_mark.line + 1, source=source) from None
 
 
 def _scalar(node, source):
     if not isinstance(node, yaml.ScalarNode):
         raise ScenarioError("expected a single value", line=node.start_mark.line + 1, source=source)
-    return yaml.safe_load(yaml.serialize(node))
+    return _load(node, source)
 
 
 _FIELDS = {
@@ -236,7 +269,7 @@ def _change(node, source: str) -> Change:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         raise ScenarioError("each change is a mapping with a type", line=line, source=source)
-    fields = _mapping(node)
+    fields = _mapping(node, source)
 
     def fail(message, key=None):
         where = fields[key][1].start_mark.line + 1 if key in fields else line
@@ -245,8 +278,7 @@ def _change(node, source: str) -> Change:
     def value(key, default=None):
         if key not in fields:
             return default
-        v = fields[key][1]
-        return yaml.safe_load(yaml.serialize(v))
+        return _load(fields[key][1], source)
 
     kind = value("type")
     if kind not in KINDS:
@@ -255,8 +287,8 @@ def _change(node, source: str) -> Change:
         if key not in _FIELDS[kind]:
             fail(f"{kind} does not take {key!r}; it takes {', '.join(sorted(_FIELDS[kind] - {'type'}))}", key)
     start = value("from")
-    if not isinstance(start, dt.date):
-        fail("from must be a date like 2027-09-01", "from")
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime) or not FIRST_DATE <= start <= LAST_DATE:
+        fail(f"from must be a date like 2027-09-01, from {FIRST_DATE.year} to {LAST_DATE.year}", "from")
 
     def setting(key, required=True):
         s = value(key)
@@ -275,7 +307,7 @@ def _change(node, source: str) -> Change:
 
     def ncy_range():
         v = value("ncy", [NCY_MIN, NCY_MAX])
-        if (not isinstance(v, list) or len(v) != 2 or not all(isinstance(i, int) for i in v)
+        if (not isinstance(v, list) or len(v) != 2 or not all(type(i) is int for i in v)
                 or not NCY_MIN <= v[0] <= v[1] <= NCY_MAX):
             fail(f"ncy must be [first, last] national curriculum years between {NCY_MIN} and {NCY_MAX}", "ncy")
         return tuple(v)
@@ -285,28 +317,30 @@ def _change(node, source: str) -> Change:
         if transition not in TRANSITIONS:
             fail(f"transition must be one of {', '.join(TRANSITIONS)}", "transition")
         factor = value("factor")
-        if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
-            fail("factor must be a number of 0 or more (0.85 lowers by 15%)", "factor")
+        if (not isinstance(factor, int | float) or isinstance(factor, bool) or not math.isfinite(factor)
+                or not 0 <= factor <= MAX_FACTOR):
+            fail(f"factor must be a number from 0 to {MAX_FACTOR:g} (0.85 lowers by 15%)", "factor")
         return Change(kind=kind, line=line, start=start, transition=transition, factor=float(factor),
                       needs=code_list("needs", NEEDS, "need"), settings=code_list("settings", SETTINGS, "setting"),
                       ncy=ncy_range())
     if kind == "add_places":
         places = value("places")
         if (not isinstance(places, dict) or not places
-                or any(n not in NEEDS or not isinstance(p, int) or p < 0 for n, p in places.items())):
-            fail("places must map need codes to whole numbers of places, like {ASD: 40, SEMH: 24}", "places")
+                or any(n not in NEEDS or type(p) is not int or not 0 <= p <= MAX_PLACES for n, p in places.items())):
+            fail(f"places must map need codes to whole numbers of places up to {MAX_PLACES:,}, like "
+                 "{ASD: 40, SEMH: 24}", "places")
         return Change(kind=kind, line=line, start=start, setting=setting("setting"), places=places,
                       fill_from=code_list("fill_from", SETTINGS, "setting"), ncy=ncy_range())
     if kind in ("cap_setting", "close_setting"):
         places = 0
         if kind == "cap_setting":
             places = value("places")
-            if not isinstance(places, int) or isinstance(places, bool) or places < 0:
-                fail("places must be a whole number of 0 or more", "places")
+            if type(places) is not int or not 0 <= places <= MAX_PLACES:
+                fail(f"places must be a whole number from 0 to {MAX_PLACES:,}", "places")
         return Change(kind=kind, line=line, start=start, setting=setting("setting"),
                       places={"ALL": places}, move_to=setting("move_to"))
     share = value("share")
-    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:  # NaN fails too
         fail("share must be a number from 0 to 1 (0.2 moves a fifth)", "share")
     return Change(kind=kind, line=line, start=start, setting=setting("from_setting"),
                   to_setting=setting("to_setting"), share=float(share))

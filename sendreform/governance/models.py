@@ -114,6 +114,9 @@ class Risk(models.Model):
     escalates_to = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="risks_escalated")
     note = models.TextField(blank=True)
+    # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
+    # value when the file is imported again (ADR 16)
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]

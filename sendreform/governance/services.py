@@ -1,4 +1,4 @@
-"""Writes for governance: loading the boards, meetings and risks of a plan file, recording meetings,
+"""Writes for governance: merging the boards, meetings and risks of a plan file, recording meetings,
 decisions and actions, editing risks, and storing a board pack. Every edit keeps its history."""
 
 from __future__ import annotations
@@ -19,45 +19,75 @@ from sendreform.governance.models import (
     Meeting,
     Risk,
 )
+from sendreform.plan.merge import shown
 from sendreform.plan.services import change_record, field_changes
 
 
-def governance_replace(*, governance: dict, risks: list[dict]) -> None:
-    """Replace boards, meetings and risks with a plan file's (called inside `plan_import`'s transaction).
-    Board packs belong to their board, so a board of the same key keeps its packs."""
-    keys = [b["key"] for b in governance["boards"]]
-    Board.objects.exclude(key__in=keys).delete()
-    Meeting.objects.all().delete()
-    Risk.objects.all().delete()
+def governance_merge(*, governance: dict, risks: list[dict], report) -> list:
+    """Merge a plan file's boards, meetings and risks (inside `plan_import`'s transaction; ADR 16). Boards and
+    risks are matched by key and ref, meetings by board, date and title, their decisions and actions by text.
+    Nothing is deleted: a board keeps its meetings and packs; meetings, decisions and actions recorded in the
+    app are kept; a risk's fields edited in the app keep the app's values. Returns the history to record."""
+    from sendreform.plan.services import import_row_merge, import_row_save, import_rows_kept
+
+    history: list = []
     boards = {}
     for i, b in enumerate(governance["boards"]):
-        board, _ = Board.objects.update_or_create(key=b["key"], defaults={
+        boards[b["key"]] = import_row_merge(report, model=Board, lookup={"key": b["key"]},
+                                            label=f"board {b['key']}", values={
             "position": i, "name": b["name"], "kind": b["kind"], "is_sro": b.get("sro", False),
             "purpose": b["purpose"], "membership": b.get("membership", ""), "chair": b.get("chair", ""),
             "cadence": b.get("cadence", ""), "decision_rights": b.get("decision_rights", ""),
-            "escalation_route": b.get("escalation_route", ""), "escalates_to": None})
-        boards[b["key"]] = board
+            "escalation_route": b.get("escalation_route", "")})
     for b in governance["boards"]:
-        if b.get("escalates_to"):
-            Board.objects.filter(pk=boards[b["key"]].pk).update(escalates_to=boards[b["escalates_to"]])
+        board = boards[b["key"]]
+        if f"board {b['key']}" in report.added:  # a new board: its escalation is part of its adding
+            board.escalates_to = boards.get(b.get("escalates_to"))
+            board.save()
+        else:
+            import_row_merge(report, model=Board, lookup={"key": b["key"]}, label=f"board {b['key']}",
+                             values={"escalates_to": boards.get(b.get("escalates_to"))})
+    import_rows_kept(report, Board.objects.exclude(key__in=boards),
+                     lambda r: f"board {r.key} (with its meetings and packs)")
+    seen = set()
     for m in governance["meetings"]:
-        meeting = Meeting.objects.create(board=boards[m["board"]], date=m["date"], title=m.get("title", ""),
-                                         notes=m.get("notes", ""))
+        where = f"meeting of {m['board']} on {m['date'].isoformat()}"
+        lookup = {"board": boards[m["board"]], "date": m["date"], "title": m.get("title", "")}
+        meeting = Meeting.objects.filter(**lookup).first()
+        if meeting is None:
+            meeting = import_row_merge(report, model=Meeting, label=where, lookup=lookup,
+                                       values={"notes": m.get("notes", "")})
+        elif meeting.notes != m.get("notes", ""):  # a meeting's record is the app's: its notes are not replaced
+            report.kept_edits.append(f"{where}: notes stay as recorded in the app (the file says "
+                                     f"{shown(m.get('notes', ''))})")
+        seen.add(meeting.pk)
         for d in m.get("decisions", []):
-            Decision.objects.create(meeting=meeting, text=d["text"], status=d["status"])
+            if not meeting.decisions.filter(text=d["text"]).exists():
+                label = f"decision {d['text'][:60]!r} ({where})"
+                import_row_save(report, Decision(meeting=meeting, text=d["text"], status=d["status"]), label)
+                report.added.append(label)
         for a in m.get("actions", []):
-            Action.objects.create(meeting=meeting, text=a["text"], owner=a["owner"], due=a["due"],
-                                  status=a["status"])
+            if not meeting.actions.filter(text=a["text"]).exists():
+                label = f"action {a['text'][:60]!r} ({where})"
+                import_row_save(report, Action(meeting=meeting, text=a["text"], owner=a["owner"], due=a["due"],
+                                               status=a["status"]), label)
+                report.added.append(label)
+    import_rows_kept(report, Meeting.objects.exclude(pk__in=seen).select_related("board"),
+                     lambda r: f"meeting of {r.board.key} on {r.date.isoformat()} (recorded in the app, with its decisions "
+                    "and actions)")
     for i, r in enumerate(risks):
         wording = r.get("plan_wording", {})
-        Risk.objects.create(
-            position=i, ref=r["ref"], title=r["title"], plan_impact=wording.get("impact", ""),
-            plan_likelihood=wording.get("likelihood", ""), plan_rag=wording.get("rag", ""),
-            plan_residual_rag=wording.get("residual_rag", ""),
-            inherent_impact=r["inherent"]["impact"], inherent_likelihood=r["inherent"]["likelihood"],
-            residual_impact=r["residual"]["impact"], residual_likelihood=r["residual"]["likelihood"],
-            mitigations=r.get("mitigations", []), owner=r["owner"], review_date=r["review_date"],
-            escalates_to=boards.get(r.get("escalates_to")), note=r.get("note", ""))
+        import_row_merge(report, model=Risk, lookup={"ref": r["ref"]}, label=f"risk {r['ref']}", tracked=True,
+                history=history, kind="risk", values={
+            "position": i, "title": r["title"], "plan_impact": wording.get("impact", ""),
+            "plan_likelihood": wording.get("likelihood", ""), "plan_rag": wording.get("rag", ""),
+            "plan_residual_rag": wording.get("residual_rag", ""),
+            "inherent_impact": r["inherent"]["impact"], "inherent_likelihood": r["inherent"]["likelihood"],
+            "residual_impact": r["residual"]["impact"], "residual_likelihood": r["residual"]["likelihood"],
+            "mitigations": r.get("mitigations", []), "owner": r["owner"], "review_date": r["review_date"],
+            "escalates_to": boards.get(r.get("escalates_to")), "note": r.get("note", "")})
+    import_rows_kept(report, Risk.objects.exclude(ref__in=[r["ref"] for r in risks]), lambda r: f"risk {r.ref}")
+    return history
 
 
 def _dated(value: dt.date | None) -> str:

@@ -25,6 +25,9 @@ _INT = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLS = {"true": True, "false": False}
 _DECIMAL_LIMIT = Decimal("9999999.99")  # decimal(9, 2)
+_INT_LIMIT = 2**63 - 1  # int64
+# Dates outside these years are not a mistake the data-quality check should count but input that cannot be meant.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 class CanonicalFileError(ValueError):
@@ -41,35 +44,99 @@ class CanonicalFileError(ValueError):
         super().__init__(f"{', '.join(where)}: {message}")
 
 
-def canonical_files_read(*, data_dir: Path | str, tables: Iterable[str] = TABLE_ORDER) -> dict[str, pa.Table]:
-    """Every named canonical table from `data_dir`, each cast to its exact `arrow_schema`."""
+def canonical_files_read(*, data_dir: Path | str, tables: Iterable[str] = TABLE_ORDER,
+                         check_keys: bool = False) -> dict[str, pa.Table]:
+    """Every named canonical table from `data_dir`, each cast to its exact `arrow_schema`. With `check_keys`, two
+    rows with one key, or a reference to a row of a read table that is not there, stop it, naming the file, row
+    and column."""
+    import duckdb
+
     folder = Path(data_dir)
     if not folder.is_dir():
         raise CanonicalFileError(path=folder, message="is not a folder")
-    return {name: canonical_file_read(path=_table_file(folder, name), table=name) for name in tables}
+    out, relations = {}, {}
+    con = duckdb.connect()
+    for name in tables:
+        path = _table_file(folder, name)
+        out[name] = canonical_file_read(path=path, table=name)
+        con.register(f"__{name}", _numbered(out[name]))
+        relations[name] = (path, f'"__{name}"')
+    if check_keys:
+        _keys_check(relations, lambda sql: con.execute(sql).fetchone())
+    con.close()
+    return out
 
 
-def canonical_files_connect(*, data_dir: Path | str, check_codes: bool = False):
+def canonical_files_connect(*, data_dir: Path | str, check_codes: bool = False, check_keys: bool = False):
     """A DuckDB Ibis connection holding every canonical table from `data_dir`. A Parquet file already in the
     canonical Arrow schema is read where it lies (a view over the file, so a folder larger than memory can be
     queried); any other file is read and converted into memory. With `check_codes`, a value outside its code
-    list stops it, naming the file, row and column, as a required column left empty always does."""
+    list stops it, naming the file, row and column, as a required column left empty always does; with
+    `check_keys`, two rows with one key or a reference to a row that is not there does."""
     import ibis
 
     folder = Path(data_dir)
     if not folder.is_dir():
         raise CanonicalFileError(path=folder, message="is not a folder")
     con = ibis.duckdb.connect()
+    relations = {}
     for name in TABLE_ORDER:
         path = _table_file(folder, name)
         if path.suffix == ".parquet" and _parquet_canonical(path, name):
             _parquet_view(con, path, name, check_codes=check_codes)
+            relations[name] = (path, f"(SELECT *, file_row_number + 1 AS __row FROM "
+                                     f"read_parquet({_sql_text(str(path))}, file_row_number = true))")
         else:
             table = canonical_file_read(path=path, table=name)
             if check_codes:
                 _codes_check(path, name, table)
             con.create_table(name, table)
+            if check_keys:
+                con.create_table(f"__{name}", _numbered(table), temp=True)
+            relations[name] = (path, f'"__{name}"')
+    if check_keys:
+        _keys_check(relations, lambda sql: con.raw_sql(sql).fetchone())
     return con
+
+
+def _numbered(table: pa.Table) -> pa.Table:
+    """The table with `__row`, each row's number in its file (from 1)."""
+    return table.append_column("__row", pa.array(range(1, table.num_rows + 1), type=pa.int64()))
+
+
+def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
+    """Stop at the first row whose key another row has, and at the first reference to a row that is not there
+    (among the tables given). `relations` maps a table to its file and an SQL relation of its columns and
+    `__row`, the row's number in the file; `fetch` runs a query and returns its first row."""
+    from sendreform.interchange.quality import NATURAL_KEYS
+
+    for name, (path, rel) in relations.items():
+        key = TABLES[name].key or NATURAL_KEYS.get(name, ())
+        if key:
+            cols = ", ".join(f'"{c}"' for c in key)
+            found = fetch(f"SELECT __row, __first FROM (SELECT __row, "
+                          f"min(__row) OVER (PARTITION BY {cols}) AS __first, "
+                          f"row_number() OVER (PARTITION BY {cols} ORDER BY __row) AS __n FROM {rel}) "
+                          "WHERE __n = 2 ORDER BY __row LIMIT 1")
+            if found:
+                raise CanonicalFileError(path=path, row=found[0], column=key[0],
+                                         message=f"has the same {', '.join(key)} as row {found[1]}: each row's key "
+                                                 "must be its own")
+        for column in TABLES[name].columns:
+            if not column.references:
+                continue
+            parent, parent_column = column.references.split(".")
+            if parent not in relations:
+                continue
+            c = f'"{column.name}"'
+            found = fetch(f"SELECT __row, {c} FROM {rel} WHERE {c} IS NOT NULL AND {c} NOT IN "
+                          f'(SELECT "{parent_column}" FROM {relations[parent][1]} '
+                          f'WHERE "{parent_column}" IS NOT NULL) '
+                          "ORDER BY __row LIMIT 1")
+            if found:
+                raise CanonicalFileError(
+                    path=path, row=found[0], column=column.name,
+                    message=f"{found[1]!r} is not a {parent_column} of {relations[parent][0].name}")
 
 
 def _parquet_canonical(path: Path, name: str) -> bool:
@@ -170,6 +237,9 @@ def _csv_read(path: Path, name: str) -> pa.Table:
                     values[i].append(_value(path, row_number, column, row[position]))
     except UnicodeDecodeError as error:
         raise CanonicalFileError(path=path, message=f"is not UTF-8 text ({error.reason})") from None
+    except csv.Error as error:  # a NUL byte, a field over the csv module's limit, a quote left open
+        raise CanonicalFileError(path=path, row=max(reader.line_num - 1, 1),
+                                 message=f"cannot be read as CSV: {error}") from None
     return pa.Table.from_arrays(
         [pa.array(v, type=f.type) for v, f in zip(values, arrow_schema(name), strict=True)],
         schema=arrow_schema(name),
@@ -238,6 +308,8 @@ def _value(path: Path, row: int, column: Column, value):
             isinstance(value, int) or (isinstance(value, str) and _INT.match(value))
         ):
             raise bad("is not a whole number")
+        if abs(int(value)) > _INT_LIMIT:
+            raise bad("is too large a number")
         return int(value)
     if kind == "bool":
         if isinstance(value, bool):
@@ -248,14 +320,17 @@ def _value(path: Path, row: int, column: Column, value):
     if kind == "date":
         if isinstance(value, dt.datetime):
             raise bad("is a date and time; expected a date (YYYY-MM-DD)")
-        if isinstance(value, dt.date):
-            return value
-        if not (isinstance(value, str) and _DATE.match(value)):
-            raise bad("is not a date (YYYY-MM-DD)")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise bad("is not a date (YYYY-MM-DD)") from None
+        day = value
+        if not isinstance(day, dt.date):
+            if not (isinstance(value, str) and _DATE.match(value)):
+                raise bad("is not a date (YYYY-MM-DD)")
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise bad("is not a date (YYYY-MM-DD)") from None
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise bad(f"is not a date from {FIRST_DATE.year} to {LAST_DATE.year}")
+        return day
     if kind == "decimal":
         try:
             number = Decimal(str(value))

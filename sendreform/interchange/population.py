@@ -27,6 +27,10 @@ from pathlib import Path
 from sendreform.interchange.canonical_files import CanonicalFileError
 
 AGES = range(0, 26)
+# Census years a population can be for (the ONS's estimates start in 1971 and its projections run 25 years ahead),
+# and the most people of one age one local area can hold (Birmingham, the largest, has about 18,000).
+YEARS = range(1971, 2101)
+MOST_OF_ONE_AGE = 1_000_000
 _YEAR_COLUMN = re.compile(r"^(?:population_)?(\d{4})$", re.IGNORECASE)
 _ALL = {"persons", "all persons", "all", "people", "0"}
 _SEXES = {"males": "M", "male": "M", "m": "M", "1": "M", "females": "F", "female": "F", "f": "F", "2": "F"}
@@ -61,6 +65,9 @@ def population_read(*, path: Path | str, area: str | None = None) -> Population:
         raise CanonicalFileError(path=path, message=f"cannot be read: {error.strerror}") from None
     except UnicodeDecodeError:
         raise CanonicalFileError(path=path, message="is not UTF-8 text") from None
+    except csv.Error as error:  # a NUL byte, a field over the csv module's limit, a quote left open
+        raise CanonicalFileError(path=path, row=max(reader.line_num - 1, 1),
+                                 message=f"cannot be read as CSV: {error}") from None
     names = [h.strip() for h in header]
     lower = [n.lower() for n in names]
     if {"year", "age", "population"} <= set(lower):
@@ -75,6 +82,9 @@ def _canonical(path: Path, lower: list[str], records: list[list[str]]) -> Popula
         if not any(cell.strip() for cell in record):
             continue
         year = _integer(path, n, "year", _cell(record, at["year"]))
+        if year not in YEARS:
+            raise CanonicalFileError(path=path, row=n, column="year",
+                                     message=f"{year} is not a census year from {YEARS[0]} to {YEARS[-1]}")
         age = _integer(path, n, "age", _cell(record, at["age"]))
         if age not in AGES:
             raise CanonicalFileError(path=path, row=n, column="age", message=f"{age} is not an age from 0 to 25")
@@ -82,6 +92,8 @@ def _canonical(path: Path, lower: list[str], records: list[list[str]]) -> Popula
             raise CanonicalFileError(path=path, row=n, column="age",
                                      message=f"a second row for {year}, age {age}")
         rows[(year, age)] = _count(path, n, "population", _cell(record, at["population"]))
+    if not rows:
+        raise CanonicalFileError(path=path, message="has a header but no rows of population")
     _complete(path, rows)
     return Population(rows=rows, area=None, shape="canonical population.csv")
 
@@ -95,6 +107,10 @@ def _ons(path: Path, names: list[str], lower: list[str], records: list[list[str]
     age_at = find("age_group", "age group", "age")
     component_at = find("component")
     years = {i: int(m.group(1)) for i, name in enumerate(names) if (m := _YEAR_COLUMN.match(name))}
+    for i, year in years.items():
+        if year + 1 not in YEARS:
+            raise CanonicalFileError(path=path, column=names[i],
+                                     message=f"{year} is not a mid-year from {YEARS[0] - 1} to {YEARS[-1] - 1}")
     missing = [what for what, at in (("an area code", code_at), ("sex", sex_at), ("age", age_at)) if at is None]
     if missing or not years:
         raise CanonicalFileError(
@@ -120,7 +136,7 @@ def _ons(path: Path, names: list[str], lower: list[str], records: list[list[str]
         if component_at is not None and _cell(record, component_at).lower() not in ("population", ""):
             continue
         age_text = _cell(record, age_at)
-        if not re.fullmatch(r"\d+", age_text):
+        if not re.fullmatch(r"\d{1,3}", age_text):
             continue  # "90 and over", "90+", "All ages": not a single year of age
         age = int(age_text)
         if age not in AGES:
@@ -158,7 +174,7 @@ def _cell(record: list[str], at: int) -> str:
 
 
 def _integer(path: Path, row: int, column: str, text: str) -> int:
-    if not re.fullmatch(r"\d+", text):
+    if not re.fullmatch(r"\d{1,9}", text):
         raise CanonicalFileError(path=path, row=row, column=column,
                                  message=f"{text!r} is not a whole number" if text else "is empty")
     return int(text)
@@ -167,10 +183,14 @@ def _integer(path: Path, row: int, column: str, text: str) -> int:
 def _count(path: Path, row: int, column: str, text: str) -> int:
     """A count of people; projections come with decimals (1558.3) and are rounded to the nearest person."""
     value = text.replace(",", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", value):
+    if not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", value):
         message = f"{text!r} is not a number of people" if text else "is empty"
         raise CanonicalFileError(path=path, row=row, column=column, message=message)
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    count = int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if count > MOST_OF_ONE_AGE:
+        raise CanonicalFileError(path=path, row=row, column=column,
+                                 message=f"{text!r} is more people of one age than any local area has")
+    return count
 
 
 def _complete(path: Path, rows: dict[tuple[int, int], int]) -> None:

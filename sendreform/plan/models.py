@@ -26,7 +26,7 @@ INVESTMENT_CATEGORIES = {
 
 
 class Plan(models.Model):
-    """One local area's plan; the database holds one, replaced whole by `sendreform plan import`."""
+    """One local area's plan; the database holds one, which `sendreform plan import` merges a plan file into."""
 
     local_area_name = models.CharField(max_length=100)
     la_code = models.CharField(max_length=10, blank=True)
@@ -115,6 +115,9 @@ class Workstream(models.Model):
     lead = models.CharField(max_length=200, blank=True)
     lead_support = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
+    # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
+    # value when the file is imported again (ADR 16)
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]
@@ -135,6 +138,9 @@ class Milestone(models.Model):
     status = models.CharField(max_length=20, choices=MILESTONE_STATUSES.items(), default=NOT_STARTED)
     evidence = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True)
+    # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
+    # value when the file is imported again (ADR 16)
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["workstream__position", "due", "position"]
@@ -193,6 +199,9 @@ class InvestmentLine(models.Model):
     description = models.TextField(blank=True)
     planned_pence = models.BigIntegerField(null=True, blank=True)
     actual_pence = models.BigIntegerField(null=True, blank=True)
+    # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
+    # value when the file is imported again (ADR 16)
+    imported = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["position"]

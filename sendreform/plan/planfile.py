@@ -9,6 +9,7 @@ section keeps the shape `sendreform.metrics.targets` reads.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import yaml
@@ -160,6 +161,9 @@ class _Check:
         if value is None and not required:
             return None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            if not FIRST_DATE <= value <= LAST_DATE:
+                self.fail(m.key_lines[key], f"{where}.{key}: {value} is not a date from {FIRST_DATE.year} to "
+                                            f"{LAST_DATE.year}")
             return value
         line = m.key_lines.get(key, m.line)
         self.fail(line, f"{where}.{key}: {value!r} is not a date (YYYY-MM-DD)" if key in m
@@ -169,15 +173,16 @@ class _Check:
         value = m.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(m.key_lines[key], f"{where}.{key}: {value!r} is not a number")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not abs(value) < LARGEST:
+            self.fail(m.key_lines[key], f"{where}.{key}: {value!r} is not a number" if not isinstance(value, float)
+                      or math.isfinite(value) else f"{where}.{key}: {value!r} is not a finite number")
         return value
 
     def pence(self, m, key, where):
         value = m.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < LARGEST * 100:
             self.fail(m.key_lines[key], f"{where}.{key}: {value!r} is not a whole number of pence")
         return value
 
@@ -195,14 +200,43 @@ class _Check:
         return value
 
 
+MAX_TEXT = 5_000_000  # characters: Reading's plan is about 100,000
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+LARGEST = 10**12  # no figure of a plan (a count, a percentage, pence of spend) is near this
+_DATE_LIKE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])")
+
+
+def _impossible_date_line(text: str) -> tuple[int, str] | None:
+    """The first line with a date-shaped value that is no date (2026-02-30), which YAML cannot load."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE_LIKE.finditer(line.split("#")[0]):
+            try:
+                dt.date(*map(int, match.groups()))
+            except ValueError:
+                return number, match.group(0)
+    return None
+
+
 def plan_file_read(text: str, *, source: str = "plan file") -> dict:
     """The canonical mapping of a plan file; PlanFileError (file, line, reason) if anything is wrong."""
+    if len(text) > MAX_TEXT:
+        raise PlanFileError(source=source, line=None,
+                            reason=f"the file has {len(text):,} characters; a plan file is at most {MAX_TEXT:,}")
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PlanFileError(source=source, line=mark.line + 1 if mark else None,
                             reason=f"not valid YAML: {exc.problem or exc.context}") from exc
+    except yaml.YAMLError as exc:
+        raise PlanFileError(source=source, line=None, reason=f"not valid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise PlanFileError(source=source, line=None, reason="not valid YAML: nested too deeply") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # YAML's own date reading: 2026-02-30, 2026-13-01
+        where = _impossible_date_line(text)
+        raise PlanFileError(
+            source=source, line=where[0] if where else None,
+            reason=f"{where[1]!r} is not a date" if where else f"a value cannot be read ({exc})") from exc
     c = _Check(source)
     top = c.mapping(data, "the file", 1, required=("local_area", "plan"),
                     optional=("indicators", "governance", "risks"))

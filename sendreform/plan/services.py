@@ -1,12 +1,14 @@
-"""Writes for the plan: loading a plan file whole (one transaction), editing a workstream, a milestone and the
-spend of the investment plan, and the one function that records a change to a plan or governance item in its
+"""Writes for the plan: merging a plan file into the plan (one transaction; ADR 16), editing a workstream, a
+milestone and the spend of the investment plan, and the one function that records a change to a plan or governance item in its
 history."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from sendreform.accounts.services import AUDIT_IMPORT, audit_record, command_line_username
+from sendreform.plan.merge import PlanImportReport, fields_merge, file_shortfall, plain
 from sendreform.plan.models import (
     INVESTMENT_CATEGORIES,
     MILESTONE_STATUSES,
@@ -22,7 +24,7 @@ from sendreform.plan.models import (
     Workstream,
     WorkstreamTrajectory,
 )
-from sendreform.plan.planfile import plan_file_read, quarter_end, quarter_is_valid
+from sendreform.plan.planfile import PlanFileError, plan_file_read, quarter_end, quarter_is_valid
 
 
 def change_record(*, subject_kind: str, subject_id: int, by, summary: str,
@@ -136,65 +138,196 @@ def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | No
     return changed
 
 
-def plan_import(*, text: str, source: str = "plan file", by=None) -> Plan:
-    """Replace the plan, its governance and its risks with those of a plan file, all or nothing.
+class _DryRun(Exception):
+    """Raised inside the import's transaction to roll back a preview."""
 
-    The file is checked whole before anything is written (PlanFileError names the line and the reason), and
-    the writes run in one transaction. Board packs and the history of changes are kept."""
+
+def plan_import(*, text: str, source: str = "plan file", by=None, apply: bool = True,
+                allow_fewer: bool = False) -> PlanImportReport:
+    """Check a plan file and merge it into the plan the database holds, all or nothing (ADR 16).
+
+    The file is checked whole first (PlanFileError names the line and the reason), including that it is not
+    cut short (`merge.file_shortfall`). Items are matched by their keys; a field edited in the app since the
+    last import keeps the app's value; nothing is deleted (meetings, decisions, actions, history, packs and
+    items the file no longer holds are kept). With `apply=False` the merge runs and is rolled back, so the
+    report previews exactly what applying would do."""
+    from sendreform.governance.services import governance_merge
+    from sendreform.plan.selectors import plan_mapping
+
     data = plan_file_read(text, source=source)
-    from sendreform.governance.services import governance_replace
+    stored = plan_mapping()
+    file_shortfall(text=text, source=source, stored=stored, new=data, allow_fewer=allow_fewer)
+    if stored is not None and stored["local_area"]["name"] != data["local_area"]["name"]:
+        raise PlanFileError(source=source, line=None, reason=(
+            f"local_area.name: the file is {data['local_area']['name']}'s plan but the database holds "
+            f"{stored['local_area']['name']}'s; a plan is merged into its own area's database only"))
+    report = PlanImportReport(source=source)
+    try:
+        with transaction.atomic():
+            history = _plan_merge(data, report)
+            history += governance_merge(governance=data["governance"], risks=data["risks"], report=report)
+            for kind, row, changes in history:
+                change_record(subject_kind=kind, subject_id=row.pk, by=by, summary=f"Changed by importing {source}",
+                              changes=changes)
+            if stored is not None and report.changes_anything:  # a later import is in the plan's history too
+                change_record(subject_kind="plan", subject_id=Plan.objects.get().pk, by=by,
+                              summary=f"Plan file {source} imported: {len(report.added)} added, "
+                                      f"{len(report.changed)} changed",
+                              changes=[{"field": "Added", "before": "", "after": line} for line in report.added])
+            if not apply:
+                raise _DryRun
+            audit_record(user=by, username="" if by else command_line_username(), action=AUDIT_IMPORT,
+                         detail=f"plan file {source}: {data['plan']['title']}")
+    except _DryRun:
+        pass
+    return report
 
-    with transaction.atomic():
-        Workstream.objects.all().delete()  # first: a workstream protects its building block
-        Plan.objects.all().delete()
-        area = data["local_area"]
-        p = data["plan"]
-        plan = Plan.objects.create(local_area_name=area["name"], la_code=area.get("la_code", ""),
-                                   new_la_code=area.get("new_la_code", ""), title=p["title"],
-                                   summary=p.get("summary", ""), investment_note=p.get("investment_note", ""))
-        for i, (iid, spec) in enumerate(data["indicators"].items()):
-            b, t = spec.get("baseline"), spec.get("target")
-            IndicatorTarget.objects.create(
-                plan=plan, position=i, indicator_id=iid, has_baseline=b is not None,
-                baseline_value=(b or {}).get("value"), baseline_date=(b or {}).get("date"),
-                target_value=(t or {}).get("value"), target_change_pct=(t or {}).get("change_pct"),
-                target_date=(t or {}).get("date"), note=spec.get("note", ""),
-                milestones=[{"date": m["date"].isoformat(), "value": m["value"]}
-                            for m in spec.get("milestones", [])])
-        for i, y in enumerate(p["roadmap_years"]):
-            RoadmapYear.objects.create(plan=plan, position=i, year=y["year"], headline=y["headline"])
-        blocks = {}
-        for i, b in enumerate(p["building_blocks"]):
-            block = BuildingBlock.objects.create(plan=plan, position=i, key=b["key"], kind=b["kind"],
-                                                 name=b["name"], vision=b.get("vision", []))
-            blocks[b["key"]] = block
-            for year, items in b.get("roadmap", {}).items():
-                RoadmapEntry.objects.create(block=block, year=year, items=items)
-            for j, s in enumerate(b.get("success_measures", [])):
-                SuccessMeasure.objects.create(block=block, position=j, name=s["name"],
-                                              by_year={k: v for k, v in s.items() if k != "name"})
-        for i, w in enumerate(p["workstreams"]):
-            ws = Workstream.objects.create(
-                plan=plan, block=blocks[w["building_block"]], position=i, key=w["key"], name=w["name"],
-                outcome=w.get("outcome", []), success_measures=w.get("success_measures", []),
-                lead=w.get("lead", ""), lead_support=w.get("lead_support", ""), note=w.get("note", ""))
-            for q in w.get("quarters", []):
-                for j, m in enumerate(q.get("milestones", [])):
-                    Milestone.objects.create(workstream=ws, quarter=q["quarter"], due=quarter_end(q["quarter"]),
-                                             position=j, text=m["text"], status=m["status"],
-                                             evidence=m.get("evidence", ""), links=m.get("links", []))
-                for j, t in enumerate(q.get("trajectory", [])):
-                    WorkstreamTrajectory.objects.create(workstream=ws, quarter=q["quarter"], position=j,
-                                                        text=t["text"], indicator_ids=t.get("indicators", []))
-        position = 0
-        for line in p["investment"]:
-            for q in line["quarters"]:
-                InvestmentLine.objects.create(
-                    plan=plan, category=line["category"], heading=line.get("heading", ""), quarter=q["quarter"],
-                    position=position, description=q.get("description", ""),
-                    planned_pence=q.get("planned_pence"), actual_pence=q.get("actual_pence"))
-                position += 1
-        governance_replace(governance=data["governance"], risks=data["risks"])
-        audit_record(user=by, username="" if by else command_line_username(), action=AUDIT_IMPORT,
-                     detail=f"plan file {source}: {plan.title}")
-    return plan
+
+def import_row_merge(report, *, model, lookup: dict, label: str, values: dict, tracked: bool = False,
+                     history: list | None = None, kind: str = ""):
+    """The row of `model` matching `lookup`, created with `values` (reported as added) or merged with them."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **values)
+        if tracked:
+            row.imported = {name: plain(value) for name, value in values.items()}
+        import_row_save(report, row, label)
+        report.added.append(label)
+        return row
+    changes = fields_merge(report, item=row, label=label, values=values, tracked=tracked)
+    import_row_save(report, row, label)
+    if changes and history is not None:
+        history.append((kind, row, changes))
+    return row
+
+
+def import_row_save(report, row, label: str) -> None:
+    """Save a row of an import after checking its fields as the database will (lengths, choices, keys as slugs),
+    so a value the database would refuse stops the import with the item and field rather than an error."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import JSONField
+
+    try:
+        row.clean_fields(exclude=[f.name for f in row._meta.fields if f.is_relation or isinstance(f, JSONField)])
+    except ValidationError as error:
+        field, problems = next(iter(error.message_dict.items()))
+        raise PlanFileError(source=report.source, line=None,
+                            reason=f"{label}: {field.replace('_', ' ')}: {problems[0]}") from None
+    row.save()
+
+
+def import_rows_kept(report, rows, label) -> None:
+    report.kept += [label(row) for row in rows]
+
+
+def _plan_merge(data: dict, report: PlanImportReport) -> list:
+    area, p = data["local_area"], data["plan"]
+    history: list = []
+    plan = Plan.objects.first() or Plan(title=p["title"], local_area_name=area["name"])
+    if plan.pk is None:
+        report.added.append(f"the plan {p['title']!r} of {area['name']}")
+    fields_merge(report, item=plan, label="the plan", tracked=False, values={
+        "local_area_name": area["name"], "la_code": area.get("la_code", ""),
+        "new_la_code": area.get("new_la_code", ""), "title": p["title"], "summary": p.get("summary", ""),
+        "investment_note": p.get("investment_note", "")})
+    plan.imported_at = timezone.now()
+    import_row_save(report, plan, "the plan")
+    seen = set()
+    for i, (iid, spec) in enumerate(data["indicators"].items()):
+        b, t = spec.get("baseline"), spec.get("target")
+        seen.add(import_row_merge(report, model=IndicatorTarget, lookup={"plan": plan, "indicator_id": iid},
+                         label=f"indicator target {iid}", values={
+            "position": i, "has_baseline": b is not None, "baseline_value": (b or {}).get("value"),
+            "baseline_date": (b or {}).get("date"), "target_value": (t or {}).get("value"),
+            "target_change_pct": (t or {}).get("change_pct"), "target_date": (t or {}).get("date"),
+            "note": spec.get("note", ""),
+            "milestones": [{"date": m["date"].isoformat(), "value": m["value"]} for m in spec.get("milestones", [])]},
+        ).pk)
+    import_rows_kept(report, plan.indicator_targets.exclude(pk__in=seen),
+                     lambda r: f"indicator target {r.indicator_id}")
+    seen = set()
+    for i, y in enumerate(p["roadmap_years"]):
+        seen.add(import_row_merge(report, model=RoadmapYear, lookup={"plan": plan, "year": y["year"]},
+                         label=f"roadmap year {y['year']}", values={"position": i, "headline": y["headline"]}).pk)
+    import_rows_kept(report, plan.roadmap_years.exclude(pk__in=seen), lambda r: f"roadmap year {r.year}")
+    blocks, seen_parts = {}, {"roadmap": set(), "measures": set()}
+    for i, b in enumerate(p["building_blocks"]):
+        block = import_row_merge(report, model=BuildingBlock, lookup={"plan": plan, "key": b["key"]},
+                        label=f"building block {b['key']}",
+                        values={"position": i, "kind": b["kind"], "name": b["name"], "vision": b.get("vision", [])})
+        blocks[b["key"]] = block
+        for year, items in b.get("roadmap", {}).items():
+            seen_parts["roadmap"].add(import_row_merge(
+                report, model=RoadmapEntry, lookup={"block": block, "year": year},
+                label=f"roadmap of {b['key']} in {year}", values={"items": items}).pk)
+        for j, s in enumerate(b.get("success_measures", [])):
+            seen_parts["measures"].add(import_row_merge(
+                report, model=SuccessMeasure, lookup={"block": block, "name": s["name"]},
+                label=f"success measure {s['name']!r} of {b['key']}",
+                values={"position": j, "by_year": {k: v for k, v in s.items() if k != "name"}}).pk)
+    import_rows_kept(report, plan.building_blocks.exclude(pk__in=[b.pk for b in blocks.values()]),
+          lambda r: f"building block {r.key}")
+    import_rows_kept(report, RoadmapEntry.objects.filter(block__plan=plan).exclude(pk__in=seen_parts["roadmap"]),
+          lambda r: f"roadmap of {r.block.key} in {r.year}")
+    import_rows_kept(report, SuccessMeasure.objects.filter(block__plan=plan).exclude(pk__in=seen_parts["measures"]),
+          lambda r: f"success measure {r.name!r} of {r.block.key}")
+    seen = {"workstreams": set(), "milestones": set(), "trajectories": set()}
+    for i, w in enumerate(p["workstreams"]):
+        ws = import_row_merge(report, model=Workstream, lookup={"plan": plan, "key": w["key"]}, tracked=True,
+                     history=history, kind="workstream", label=f"workstream {w['key']}", values={
+            "block": blocks[w["building_block"]], "position": i, "name": w["name"],
+            "outcome": w.get("outcome", []), "success_measures": w.get("success_measures", []),
+            "lead": w.get("lead", ""), "lead_support": w.get("lead_support", ""), "note": w.get("note", "")})
+        seen["workstreams"].add(ws.pk)
+        for q in w.get("quarters", []):
+            for j, m in enumerate(q.get("milestones", [])):
+                row = _milestone_match(ws, q["quarter"], m["text"], exclude=seen["milestones"])
+                label = f"milestone {m['text'][:60]!r} ({w['key']}, {q['quarter']})"
+                values = {"quarter": q["quarter"], "position": j, "text": m["text"], "status": m["status"],
+                          "evidence": m.get("evidence", ""), "links": m.get("links", [])}
+                if row is None:
+                    row = Milestone(workstream=ws, due=quarter_end(q["quarter"]), **values,
+                                    imported={k: plain(v) for k, v in values.items()})
+                    report.added.append(label)
+                else:
+                    changes = fields_merge(report, item=row, label=label, values=values, tracked=True)
+                    row.due = quarter_end(row.quarter)
+                    if changes:
+                        history.append(("milestone", row, changes))
+                import_row_save(report, row, label)
+                seen["milestones"].add(row.pk)
+            for j, t in enumerate(q.get("trajectory", [])):
+                seen["trajectories"].add(import_row_merge(
+                    report, model=WorkstreamTrajectory,
+                    lookup={"workstream": ws, "quarter": q["quarter"], "text": t["text"]},
+                    label=f"trajectory {t['text'][:60]!r} ({w['key']}, {q['quarter']})",
+                    values={"position": j, "indicator_ids": t.get("indicators", [])}).pk)
+    import_rows_kept(report, plan.workstreams.exclude(pk__in=seen["workstreams"]), lambda r: f"workstream {r.key}")
+    import_rows_kept(report, Milestone.objects.filter(workstream__plan=plan).exclude(pk__in=seen["milestones"]),
+          lambda r: f"milestone {r.text[:60]!r} ({r.workstream.key}, {r.quarter})")
+    import_rows_kept(report, WorkstreamTrajectory.objects.filter(workstream__plan=plan).exclude(
+                     pk__in=seen["trajectories"]),
+                     lambda r: f"trajectory {r.text[:60]!r} ({r.workstream.key}, {r.quarter})")
+    seen, position = set(), 0
+    for line in p["investment"]:
+        for q in line["quarters"]:
+            row = import_row_merge(report, model=InvestmentLine, tracked=True, history=history, kind="investment",
+                          lookup={"plan": plan, "category": line["category"], "quarter": q["quarter"]},
+                          label=f"investment in {line['category']}, {q['quarter']}", values={
+                "heading": line.get("heading", ""), "position": position, "description": q.get("description", ""),
+                "planned_pence": q.get("planned_pence"), "actual_pence": q.get("actual_pence")})
+            seen.add(row.pk)
+            position += 1
+    import_rows_kept(report, plan.investment.exclude(pk__in=seen),
+                     lambda r: f"investment in {r.category}, {r.quarter}")
+    return history
+
+
+def _milestone_match(ws: Workstream, quarter: str, text: str, *, exclude: set) -> Milestone | None:
+    """The stored milestone the file's means: the one last imported with this quarter and text (whatever the app
+    has made of it since), else one that now has this quarter and text."""
+    rows = [m for m in ws.milestones.all() if m.pk not in exclude]
+    for row in rows:
+        if row.imported.get("quarter") == quarter and row.imported.get("text") == text:
+            return row
+    return next((row for row in rows if not row.imported and row.quarter == quarter and row.text == text), None)

@@ -110,3 +110,54 @@ def test_the_verdict_names_the_horizons_a_naive_forecast_won(model, sentence):
     summary = pd.DataFrame({"horizon": [1, 2, 3], "model_mape": model, "last_value_mape": [9] * 3,
                             "linear_trend_mape": [5] * 3})
     assert backtest_headline(summary) == sentence
+
+
+@pytest.fixture(scope="module")
+def folder_to_january_2025(area_folder, tmp_path_factory):
+    """The area's tables as they stood on 31 January 2025: a history that ends in January 2025."""
+    import ibis
+
+    from sendreform.interchange.snapshot import tables_as_at
+
+    folder = tmp_path_factory.mktemp("to-2025")
+    tables = {name: ibis.memtable(pq.read_table(area_folder / f"{name}.parquet"))
+              for name in TABLES_READ if name != "population"}
+    for name, table in tables_as_at(tables=tables, as_at=dt.date(2025, 1, 31)).items():
+        pq.write_table(table.to_pyarrow(), folder / f"{name}.parquet")
+    (folder / "population.csv").write_bytes((area_folder / "population.csv").read_bytes())
+    return folder
+
+
+def test_forecast_run_on_a_folder_takes_the_last_census_the_data_covers(folder_to_january_2025, tmp_path, capsys):
+    # Given a folder whose history ends in January 2025, when a forecast is run on it without --as-at
+    out = tmp_path / "run"
+    status = main(["forecast", "run", "--data", str(folder_to_january_2025), "--sims", "100", "--years", "2",
+                   "--out", str(out)])
+    # Then it forecasts from the January 2025 census, the last the data covers, not from January 2026
+    assert status == 0
+    assert "Forecast from the January 2025 census" in capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    assert [r["year"] for r in summary["total_plans"]] == [2026, 2027]
+    # And the 95% interval for 2027 is a forecast, not 123 to 22,654 plans: within half to twice the median
+    row = summary["total_plans"][1]
+    assert row["median"] / 2 < row["p2_5"] <= row["p97_5"] < row["median"] * 2
+
+
+def test_forecast_run_refuses_an_as_at_beyond_what_the_data_covers(folder_to_january_2025, tmp_path, capsys):
+    status = main(["forecast", "run", "--data", str(folder_to_january_2025), "--as-at", "2026-06-30", "--sims", "20",
+                   "--out", str(tmp_path / "run")])
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "--as-at 2026-06-30 means the January 2026 census" in error
+    assert "Leave --as-at out to forecast from the January 2025 census" in error
+    assert not (tmp_path / "run").exists()
+
+
+def test_forecast_run_refuses_a_folder_whose_population_is_only_a_header(folder_to_january_2025, tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in folder_to_january_2025.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "population.csv").write_text("year,age,population\n", encoding="utf-8")
+    assert main(["forecast", "run", "--data", str(folder), "--sims", "20", "--out", str(tmp_path / "run")]) == 2
+    assert "the data has no background population" in capsys.readouterr().err

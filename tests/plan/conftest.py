@@ -14,9 +14,11 @@ def reading_text():
 
 @pytest.fixture
 def reading_plan(reading_text):
+    from sendreform.plan.models import Plan
     from sendreform.plan.services import plan_import
 
-    return plan_import(text=reading_text, source="plans/reading.yaml")
+    plan_import(text=reading_text, source="plans/reading.yaml")
+    return Plan.objects.get()
 
 
 @pytest.fixture
