@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import AuditEntry, SignInFailure, User
+from sendreform.common.concurrency import when_busy_retry
 
 # Audit actions: what kind of child-level read (or export) an entry records.
 AUDIT_VIEW = "view"
@@ -42,16 +43,18 @@ class SignInLocked(Exception):
 def audit_record(*, user, action: str, person_id: str = "", page: str = "", detail: str = "") -> AuditEntry:
     """Record one read or export of child-level data: who, when, which child, which page.
 
-    This is the only place audit entries are written, so every selector that reads a child calls it.
+    This is the only place audit entries are written, so every selector that reads a child calls it. A busy
+    database is waited for and tried again (ADR 13); if it never takes the entry, DatabaseBusy is raised and the
+    page answers 503, so nothing is shown that was not recorded.
     """
-    return AuditEntry.objects.create(
+    return when_busy_retry(lambda: AuditEntry.objects.create(
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "username", "") or "",
         action=action,
         person_id=str(person_id or "")[:40],
         page=(page or "")[:300],
         detail=(detail or "")[:300],
-    )
+    ))
 
 
 class ReadRefused(Http404):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sendreform.common.concurrency import version_update
 from sendreform.forecast.history import History
 from sendreform.forecast.scenarios import ScenarioError, scenario_parse
 from sendreform.forecasting.models import (
@@ -71,14 +72,15 @@ def scenario_create(*, text: str, by, note: str = "Created") -> Scenario:
 
 
 @transaction.atomic
-def scenario_update(*, scenario: Scenario, text: str, by) -> Scenario:
-    """Save a new version of the scenario; nothing is saved if the text is not a valid scenario."""
+def scenario_update(*, scenario: Scenario, version: int, text: str, by) -> Scenario:
+    """Save a new version of the scenario; nothing is saved if the text is not a valid scenario. Raises
+    EditConflict if the scenario is no longer at `version` (someone else saved it since the form was shown)."""
     parsed = scenario_validate(text=text, scenario=scenario)
     if text == scenario.text:
         return scenario
     scenario.name, scenario.description, scenario.text = parsed.name, parsed.description.strip(), text
-    scenario.updated_by = by
-    scenario.save()
+    scenario.updated_by, scenario.updated = by, timezone.now()
+    version_update(scenario, version=version, fields=["name", "description", "text", "updated_by", "updated"])
     ScenarioEdit.objects.create(scenario=scenario, text=text, by=by, note="Edited")
     return scenario
 

@@ -113,6 +113,8 @@ class Workstream(models.Model):
     lead = models.CharField(max_length=200, blank=True)
     lead_support = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["position"]
@@ -133,6 +135,8 @@ class Milestone(models.Model):
     status = models.CharField(max_length=20, choices=MILESTONE_STATUSES.items(), default=NOT_STARTED)
     evidence = models.TextField(blank=True)
     links = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["workstream__position", "due", "position"]
@@ -191,6 +195,8 @@ class InvestmentLine(models.Model):
     description = models.TextField(blank=True)
     planned_pence = models.BigIntegerField(null=True, blank=True)
     actual_pence = models.BigIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["position"]

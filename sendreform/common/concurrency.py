@@ -1,0 +1,127 @@
+"""Many people at once (ADR 13): optimistic locking of shared work, and writes that wait out a busy database.
+
+Optimistic locking: every item people edit together (a milestone, a risk, a decision, a triage ...) has a
+`version` column. A form carries the version it was shown at; the service saves it with one conditional
+`UPDATE ... SET version = version + 1 WHERE pk = ... AND version = <shown>`. Of two people who saved at once
+the database lets exactly one through; the other gets `EditConflict` with the item as it is stored now, and
+the page answers 409 with the stored state and the person's own values kept in the form
+(`includes/conflict.html`).
+
+Busy database: on SQLite only one connection writes at a time. `when_busy_retry` runs a short write in its own
+transaction (BEGIN IMMEDIATE on SQLite, which waits for the write lock for the busy timeout) and tries again,
+with a growing pause, while the database answers "locked"; when it never gets through it raises
+`DatabaseBusy`, which `DatabaseBusyMiddleware` shows as a 503 "try again" page rather than a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.db import OperationalError, transaction
+from django.db.models import F, Model
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class EditConflict(Exception):
+    """Someone else saved this item after the form was shown: `current` is the item as stored now."""
+
+    def __init__(self, current: Model):
+        super().__init__(f"{current._meta.verbose_name} {current.pk} was changed by someone else")
+        self.current = current
+
+
+def version_field(*, required: bool = True) -> forms.IntegerField:
+    """The hidden form field that carries the version an edit form was shown at."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=required)
+
+
+def version_update(item: Model, *, version: int, fields: list[str]) -> None:
+    """Save `fields` of `item` only if its stored row is still at `version`, and move it to the next version.
+
+    Raises EditConflict, holding the row as stored now, when someone else saved it first. Call it inside the
+    service's transaction, after the item's fields have been set.
+    """
+    model = type(item)
+    values = {model._meta.get_field(name).attname: getattr(item, model._meta.get_field(name).attname)
+              for name in fields}
+    updated = model._default_manager.filter(pk=item.pk, version=version).update(
+        version=F("version") + 1, **values
+    )
+    if not updated:
+        raise EditConflict(model._default_manager.get(pk=item.pk))
+    item.version = version + 1
+
+
+class DatabaseBusy(Exception):
+    """A write could not get the database in time, however often it tried."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means "busy, try later": SQLite's locked database or table."""
+    return isinstance(error, OperationalError) and "locked" in str(error)
+
+
+def when_busy_retry(write: Callable[[], T], *, attempts: int = 6, pause: float = 0.05) -> T:
+    """Run `write` in its own (short) transaction, again after a growing pause while the database is busy.
+
+    Each try already waits up to the connection's busy timeout for the write lock; this covers the cases that
+    answer at once (SQLite's shared cache in tests, a timeout under a long write). Inside an outer transaction
+    the try is a savepoint, so a failed try leaves the outer transaction usable.
+    """
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return write()
+        except OperationalError as error:
+            if not is_busy(error):
+                raise
+            log.warning("database busy (try %s of %s): %s", attempt + 1, attempts, error)
+            if attempt == attempts - 1:
+                raise DatabaseBusy(str(error)) from error
+            time.sleep(pause * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A value as the conflict page shows it: a choice by its label, a list a line each, a date in words."""
+    if value is None or value == "":
+        return ""
+    if hasattr(field, "shown"):
+        return field.shown(value)
+    if isinstance(value, list | tuple):
+        return "\n".join(_shown(field, v) for v in value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    choices = dict(getattr(field, "choices", None) or ())
+    return str(choices.get(value, choices.get(str(value), value)))
+
+
+def edit_conflict(*, form: forms.Form, versions: dict[str, int], stored: dict[str, object], what: str,
+                  by: str = "") -> dict:
+    """The context of `includes/conflict.html` for a valid `form` whose save met EditConflict.
+
+    `stored` holds the form's fields as they are stored now (in the shape of the form's cleaned data), to show
+    beside what this person entered; the person's entries stay in the form, and its hidden version fields
+    (`versions`, field name to the version stored now) move on, so that saving again knowingly replaces what
+    is stored. `by` names who saved it, where known. The page answers with status 409.
+    """
+    data = form.data.copy()
+    for name, version in versions.items():
+        data[form.add_prefix(name)] = str(version)
+    form.data = data
+    rows = []
+    for name, value in stored.items():
+        field = form.fields[name]
+        saved, entered = _shown(field, value), _shown(field, form.cleaned_data.get(name))
+        if saved != entered:
+            rows.append({"label": field.label, "saved": saved, "entered": entered})
+    return {"conflict": {"what": what, "rows": rows, "by": by}}
