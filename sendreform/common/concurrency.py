@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import F, Model
 
@@ -68,25 +69,28 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "locked" in str(error)
 
 
-def when_busy_retry(write: Callable[[], T], *, attempts: int = 6, pause: float = 0.05) -> T:
-    """Run `write` in its own (short) transaction, again after a growing pause while the database is busy.
+def when_busy_retry(write: Callable[[], T]) -> T:
+    """Run `write` in its own (short) transaction, again after a growing pause while the database is busy, for
+    at most SENDREFORM_BUSY_RETRY_SECONDS; then raise DatabaseBusy.
 
-    Each try already waits up to the connection's busy timeout for the write lock; this covers the cases that
-    answer at once (SQLite's shared cache in tests, a timeout under a long write). Inside an outer transaction
-    the try is a savepoint, so a failed try leaves the outer transaction usable.
+    Each try already waits up to the connection's busy timeout for the write lock; trying again covers a write
+    that held the lock for longer, and the cases that answer "locked" at once (SQLite's shared cache in tests).
+    Inside an outer transaction a try is a savepoint, so a failed try leaves the outer transaction usable.
     """
-    for attempt in range(attempts):
+    give_up = time.monotonic() + settings.SENDREFORM_BUSY_RETRY_SECONDS
+    pause = 0.05
+    while True:
         try:
             with transaction.atomic():
                 return write()
         except OperationalError as error:
             if not is_busy(error):
                 raise
-            log.warning("database busy (try %s of %s): %s", attempt + 1, attempts, error)
-            if attempt == attempts - 1:
+            if time.monotonic() + pause > give_up:
                 raise DatabaseBusy(str(error)) from error
-            time.sleep(pause * 2**attempt)
-    raise AssertionError("unreachable")
+            log.warning("database busy, trying again in %.2f s: %s", pause, error)
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 def _shown(field: forms.Field, value) -> str:

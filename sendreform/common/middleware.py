@@ -1,9 +1,9 @@
 """Limits on what one page request may take (ADR 13): its database work stops at a time limit, and a database
 too busy to take a write answers 503 "try again", never a 500.
 
-The time limit is the request's own: a deadline in a thread-local set here, which SQLite connections check in
-a progress handler and PostgreSQL connections opened in the request get as `statement_timeout`. Background
-jobs and commands run on other threads or processes without a deadline, so they are not limited.
+The time limit is the request's own. On SQLite a progress handler on the request's connection interrupts a
+statement once the request's deadline has passed; on PostgreSQL the connection's `statement_timeout` is set for
+the request and reset after it. Background jobs and commands use other connections and are not limited.
 """
 
 from __future__ import annotations
@@ -13,36 +13,37 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import OperationalError
-from django.db.backends.signals import connection_created
+from django.db import DatabaseError, OperationalError, connection
 from django.shortcuts import render
 
-from sendreform.common.concurrency import DatabaseBusy
+from sendreform.common.concurrency import DatabaseBusy, is_busy
 
 _request = threading.local()
-# SQLite calls the progress handler every this many virtual machine instructions (a fraction of a millisecond).
+# SQLite calls the progress handler every this many virtual machine instructions (well under a millisecond).
 PROGRESS_STEPS = 20_000
 
 
-def request_deadline() -> float | None:
-    """The time.monotonic() by which this thread's request must be done; None outside a limited request."""
-    return getattr(_request, "deadline", None)
-
-
 def _past_deadline() -> int:
-    deadline = request_deadline()
+    deadline = getattr(_request, "deadline", None)
     return int(deadline is not None and time.monotonic() > deadline)
 
 
-def _connection_limit(sender, connection, **kwargs) -> None:
-    """Give a connection opened for a page request its time limit."""
+def _limit(seconds: float | None) -> None:
+    """Give this thread's connection the request's time limit (None: take it away)."""
     if connection.vendor == "sqlite":
-        # Installed on every connection: it reads the deadline of whichever request uses it at the time.
-        connection.connection.set_progress_handler(_past_deadline, PROGRESS_STEPS)
-    elif connection.vendor == "postgresql" and (deadline := request_deadline()) is not None:
-        remaining_ms = max(int((deadline - time.monotonic()) * 1000), 1)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{remaining_ms}ms"])
+        if seconds is not None:
+            connection.ensure_connection()
+            connection.connection.set_progress_handler(_past_deadline, PROGRESS_STEPS)
+        elif connection.connection is not None:
+            connection.connection.set_progress_handler(None, 0)
+    elif connection.vendor == "postgresql" and (seconds is not None or connection.connection is not None):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)",
+                               [f"{int(seconds * 1000)}ms" if seconds is not None else "0"])
+        except DatabaseError:
+            if seconds is not None:
+                raise  # a connection that is broken after the request is closed with it
 
 
 def _timed_out(error: BaseException) -> bool:
@@ -55,18 +56,21 @@ def _timed_out(error: BaseException) -> bool:
 class RequestLimitsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        connection_created.connect(_connection_limit, dispatch_uid="sendreform-request-limits")
 
     def __call__(self, request):
         limit = settings.SENDREFORM_REQUEST_TIME_LIMIT_SECONDS
-        _request.deadline = time.monotonic() + limit if limit else None
+        if not limit:
+            return self.get_response(request)
+        _request.deadline = time.monotonic() + limit
+        _limit(limit)
         try:
             return self.get_response(request)
         finally:
             _request.deadline = None
+            _limit(None)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseBusy):
+        if isinstance(exception, DatabaseBusy) or is_busy(exception):
             reason = "busy"
         elif _timed_out(exception):
             reason = "slow"

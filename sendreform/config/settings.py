@@ -33,8 +33,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "sendreform.common.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sendreform.common.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,7 +74,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the busy timeout for
     # it, instead of failing with "database is locked" when a read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": env.float("SENDREFORM_SQLITE_BUSY_TIMEOUT_SECONDS", default=10),
+        "timeout": env.float("SENDREFORM_SQLITE_BUSY_TIMEOUT_SECONDS", default=5),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     })
@@ -112,6 +112,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+
+# An audit entry (or another short write that must not fail a page) that meets a busy database tries again for at
+# most this long before the page answers 503 "busy" (ADR 13).
+SENDREFORM_BUSY_RETRY_SECONDS = env.float("SENDREFORM_BUSY_RETRY_SECONDS", default=10)
 
 # A page request's database work is stopped after this many seconds (SQLite: a progress handler; PostgreSQL:
 # statement_timeout) and answered with a 503 page; gunicorn's --timeout (sendreform serve) is the backstop.
