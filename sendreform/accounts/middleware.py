@@ -1,4 +1,4 @@
-"""Records refused child-level reads in the audit log once the request's own transaction has rolled back."""
+"""Records refused child-level reads in the audit log, after the view (and any transaction of it) has ended."""
 
 from sendreform.accounts.services import AUDIT_REFUSED, ReadRefused, audit_record
 

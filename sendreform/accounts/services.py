@@ -58,8 +58,8 @@ def audit_record(*, user, action: str, person_id: str = "", page: str = "", deta
 
 
 class ReadRefused(Http404):
-    """A child-level read refused as "not found", alike for out of scope and unknown. The request's transaction
-    rolls back with it, so `RefusedReadAuditMiddleware` records the refusal after the rollback."""
+    """A child-level read refused as "not found", alike for out of scope and unknown; `RefusedReadAuditMiddleware`
+    records the refusal (outside any transaction of the request, so a rolled-back write cannot take it along)."""
 
     def __init__(self, message: str, *, user, asked_for: str, page: str):
         super().__init__(message)
