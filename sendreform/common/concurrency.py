@@ -10,7 +10,7 @@ the page answers 409 with the stored state and the person's own values kept in t
 Busy database: on SQLite only one connection writes at a time. `when_busy_retry` runs a short write in its own
 transaction (BEGIN IMMEDIATE on SQLite, which waits for the write lock for the busy timeout) and tries again,
 with a growing pause, while the database answers "locked"; when it never gets through it raises
-`DatabaseBusy`, which `DatabaseBusyMiddleware` shows as a 503 "try again" page rather than a 500.
+`DatabaseBusy`, which `RequestLimitsMiddleware` (middleware.py) shows as a 503 "try again" page, not a 500.
 """
 
 from __future__ import annotations
@@ -109,15 +109,20 @@ def _shown(field: forms.Field, value) -> str:
     return str(choices.get(value, choices.get(str(value), value)))
 
 
-def edit_conflict(*, form: forms.Form, versions: dict[str, int], stored: dict[str, object], what: str,
-                  by: str = "") -> dict:
+def edit_conflict(*, form: forms.Form, what: str, current: Model | None = None, versions: dict[str, int] | None = None,
+                  stored: dict[str, object] | None = None, by: str = "") -> dict:
     """The context of `includes/conflict.html` for a valid `form` whose save met EditConflict.
 
-    `stored` holds the form's fields as they are stored now (in the shape of the form's cleaned data), to show
-    beside what this person entered; the person's entries stay in the form, and its hidden version fields
-    (`versions`, field name to the version stored now) move on, so that saving again knowingly replaces what
-    is stored. `by` names who saved it, where known. The page answers with status 409.
+    Each field of the form is shown as stored now beside what this person entered: by default the attribute of
+    the same name of `current` (the item as stored now), or `stored` for a form shaped otherwise. The person's
+    entries stay in the form, and its hidden version field moves on to `current.version` (or each field of
+    `versions` to its version), so that saving again knowingly replaces what is stored. `by` names who saved
+    it, where known. The page answers with status 409.
     """
+    if versions is None:
+        versions = {"version": current.version}
+    if stored is None:
+        stored = {name: getattr(current, name) for name in form.fields if name not in versions}
     data = form.data.copy()
     for name, version in versions.items():
         data[form.add_prefix(name)] = str(version)

@@ -393,8 +393,7 @@ def scenario_edit(request, pk=None):
                 return redirect("forecasting:scenario", pk=scenario.pk)
             except EditConflict as exc:
                 scenario = exc.current
-                conflict = edit_conflict(form=form, what="scenario", versions={"version": scenario.version},
-                                         stored={"text": scenario.text})
+                conflict = edit_conflict(form=form, what="scenario", current=scenario)
     else:
         form = ScenarioForm(initial={"text": scenario.text if scenario else NEW_SCENARIO,
                                      "version": scenario.version if scenario else None}, scenario=scenario)

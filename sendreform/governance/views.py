@@ -189,8 +189,7 @@ def decision(request, pk):
                 return redirect("governance:decision", pk=item.pk)
             except EditConflict:
                 item = Decision.objects.select_related("meeting__board").get(pk=pk)
-                conflict = edit_conflict(form=form, what="decision", versions={"version": item.version},
-                                         stored={"text": item.text, "status": item.status})
+                conflict = edit_conflict(form=form, what="decision", current=item)
     return render(request, "governance/decision.html", {
         "decision": item, "status": DECISION_STATUSES[item.status], "form": form, **conflict,
         "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="decision", subject_id=item.pk)},
@@ -212,8 +211,7 @@ def action(request, pk):
                 return redirect("governance:action", pk=item.pk)
             except EditConflict:
                 item = Action.objects.select_related("meeting__board").get(pk=pk)
-                conflict = edit_conflict(form=form, what="action", versions={"version": item.version}, stored={
-                    "text": item.text, "owner": item.owner, "due": item.due, "status": item.status})
+                conflict = edit_conflict(form=form, what="action", current=item)
     return render(request, "governance/action.html", {
         "action": item, "status": ACTION_STATUSES[item.status], "form": form, **conflict,
         "overdue": gov.action_is_overdue(item, today=_today()),
@@ -276,10 +274,7 @@ def risk(request, pk):
                 return redirect("governance:risk", pk=item.pk)
             except EditConflict:
                 item = Risk.objects.select_related("escalates_to").get(pk=pk)
-                conflict = edit_conflict(form=form, what="risk", versions={"version": item.version}, stored={
-                    name: getattr(item, name) for name in (
-                        "inherent_impact", "inherent_likelihood", "residual_impact", "residual_likelihood",
-                        "mitigations", "owner", "review_date", "escalates_to")})
+                conflict = edit_conflict(form=form, what="risk", current=item)
     return render(request, "governance/risk.html", {
         "risk": item, "rating": gov.risk_rating(item, today=_today()), "form": form, **conflict,
         "impacts": IMPACTS, "likelihoods": LIKELIHOODS,

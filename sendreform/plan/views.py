@@ -209,8 +209,7 @@ def workstream(request, key):
                 return redirect("plan:workstream", key=ws.key)
             except EditConflict as exc:
                 ws = exc.current
-                conflict = edit_conflict(form=form, what="workstream", versions={"version": ws.version}, stored={
-                    "outcome": ws.outcome, "success_measures": ws.success_measures, "lead": ws.lead})
+                conflict = edit_conflict(form=form, what="workstream", current=ws)
     quarters = {}
     for m in ws.milestones.all():
         quarters.setdefault(m.quarter, {"quarter": m.quarter, "milestones": [], "trajectory": []})["milestones"].append(m)
@@ -245,9 +244,7 @@ def milestone(request, pk):
                 return redirect("plan:milestone", pk=item.pk)
             except EditConflict as exc:
                 item = Milestone.objects.select_related("workstream__plan").get(pk=exc.current.pk)
-                conflict = edit_conflict(form=form, what="milestone", versions={"version": item.version}, stored={
-                    "text": item.text, "quarter": item.quarter, "status": item.status, "evidence": item.evidence,
-                    "links": item.links})
+                conflict = edit_conflict(form=form, what="milestone", current=item)
     else:
         form = MilestoneForm(quarters=quarters, initial={
             "text": item.text, "quarter": item.quarter, "status": item.status, "evidence": item.evidence,
