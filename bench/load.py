@@ -122,6 +122,20 @@ def serve(database: Path, log: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("the server did not answer within 60 s")
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master `pid` and its workers (from /proc): what the server itself
+    spent, whatever else the shared machine is doing."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers: the group this script started
     try:
@@ -232,7 +246,7 @@ def warm_up(roles: list[str], browsers: list[Browser], targets: dict) -> float:
 
 
 def run(roles: list[str], browsers: list[Browser], targets: dict, *, seconds: float, think: float,
-        indicators: bool = True) -> dict:
+        server: int, indicators: bool = True) -> dict:
     times: dict[str, list[float]] = {page: [] for page in READS + WRITES}
     errors: dict[str, list[str]] = {page: [] for page in READS + WRITES}
     lock = threading.Lock()
@@ -265,13 +279,13 @@ def run(roles: list[str], browsers: list[Browser], targets: dict, *, seconds: fl
 
     threads = [threading.Thread(target=person, args=(i, role, b), daemon=True)
                for i, (role, b) in enumerate(zip(roles, browsers, strict=True))]
-    began = time.monotonic()
+    began, cpu = time.monotonic(), server_cpu(server)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + TIMEOUT + 10)
     elapsed = time.monotonic() - began
-    return {"times": times, "errors": errors, "elapsed": elapsed, "roles": roles}
+    return {"times": times, "errors": errors, "elapsed": elapsed, "roles": roles, "cpu": server_cpu(server) - cpu}
 
 
 def first_dashboards(port: int) -> list[float]:
@@ -325,7 +339,7 @@ def _table(result: dict) -> tuple[list[str], list[str], int, int]:
 
 
 def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, targets: dict, users: int,
-           seconds: float, think: float, server_errors: int, load: tuple[float, float, float]) -> str:
+           seconds: float, think: float, server_errors: int, restarts: int, load: tuple[float, float, float]) -> str:
     roles = runs[0][1]["roles"]
     pause = (f"a think time of {think * 0.5:g} to {think * 1.5:g} s between a person's requests" if think
              else "no think time (a closed loop: each person asks again as soon as it is answered)")
@@ -351,7 +365,9 @@ def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, tar
             "",
             f"### {title}",
             "",
-            f"**{failed} errors in {total:,} requests** ({total / result['elapsed']:,.1f} a second). Aims: 0 errors "
+            f"**{failed} errors in {total:,} requests** ({total / result['elapsed']:,.1f} a second; the server "
+            f"used {result['cpu']:,.0f} CPU seconds in {result['elapsed']:,.0f} s, "
+            f"{1000 * result['cpu'] / max(total, 1):,.0f} ms a request). Aims: 0 errors "
             f"**{'met' if failed == 0 else 'missed'}**; p95 ≤ {READ_AIM_MS} ms for every read "
             f"**{'met' if not misses else 'missed'}**" + (f" ({'; '.join(misses)})" if misses else "") + ".",
             "",
@@ -364,7 +380,8 @@ def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, tar
             lines += ["", "First errors: " + "; ".join(sample) + "."]
     lines += [
         "",
-        f"Tracebacks in the server's log over both runs: {server_errors}.",
+        f"In the server's log over both runs: {server_errors} tracebacks, {restarts} workers restarted by "
+        "gunicorn's timeout.",
         "",
         "On this branch each gunicorn worker computes the dashboard's and indicator pages' figures itself, in "
         "memory, the first time they are asked for after the data changed (every referral submitted changes "
@@ -405,15 +422,16 @@ def main() -> None:
             for title, indicators in (("Every page", True), ("Without the dashboard and indicator pages", False)):
                 print(f"{title}: {args.seconds:g} s ...", file=sys.stderr, flush=True)
                 runs.append((title, run(roles, browsers, targets, seconds=args.seconds, think=args.think,
-                                        indicators=indicators)))
+                                        server=server.pid, indicators=indicators)))
         finally:
             stop(server)
         text = log.read_text(errors="replace")
         server_errors = text.count("Traceback (most recent call last)")
-        if server_errors:
+        restarts = text.count("WORKER TIMEOUT")
+        if server_errors or restarts:
             (ROOT / "var" / "bench" / "load" / "server.log").write_text(text)
     section = report(runs, first=first, warm=warm, targets=targets, users=args.users, seconds=args.seconds,
-                     think=args.think, server_errors=server_errors, load=load)
+                     think=args.think, server_errors=server_errors, restarts=restarts, load=load)
     print(section)
     if not args.no_write:
         section_write(SECTION, section)
