@@ -98,6 +98,7 @@ def scenarios_demo_ensure(*, folder: Path | None = None) -> list[str]:
     return loaded
 
 
+@transaction.atomic  # the run and its job are committed together before the job starts
 def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, seed: int = 870,
                        half_life: float | None = None, as_at: dt.date | None = None):
     """Record a run and start it as a background job; returns the job (whose page follows it). Without a
@@ -190,6 +191,7 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
 # ------------------------------------------------------------------------------------------ backtests
 
 
+@transaction.atomic  # the run and its job are committed together before the job starts
 def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float | None = None,
                             as_at: dt.date | None = None):
     """Record a backtest and start it as a background job; returns the job (whose page follows it). Without a

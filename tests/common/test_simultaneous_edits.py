@@ -50,9 +50,10 @@ def _two_saves(simultaneous, user_a, user_b, url, data_a, data_b):
     return responses
 
 
-def _one_saved_one_refused(responses, submitted, stored, *, what):
+def _one_saved_one_refused(responses, submitted, stored, *, what, version="version"):
     """Exactly one save went through and the other got the 409 page; the stored value is the winner's, and the
-    loser's page keeps the loser's entry in its form. Returns (winner, loser) indexes."""
+    loser's page keeps the loser's entry in its form, whose `version` field has moved on to the stored version
+    (so that saving again goes through). Returns (winner, loser) indexes."""
     codes = [r.status_code for r in responses]
     assert sorted(codes) == [302, 409], codes
     winner, loser = codes.index(302), codes.index(409)
@@ -60,6 +61,7 @@ def _one_saved_one_refused(responses, submitted, stored, *, what):
     page = responses[loser].content.decode()
     assert f"changed this {what} while you were editing it" in page
     assert html.escape(str(submitted[loser]), quote=True) in page
+    assert f'name="{version}" value="1"' in page
     return winner, loser
 
 
@@ -100,7 +102,7 @@ def test_two_simultaneous_spend_records_give_one_save_and_one_409(reading_plan, 
                            versions | {f"actual_{line.pk}": "1250.00"}, versions | {f"actual_{line.pk}": "990.50"})
     line.refresh_from_db()
     winner, loser = _one_saved_one_refused(responses, ["1250.00", "990.50"], f"{line.actual_pence / 100:.2f}",
-                                           what="investment plan")
+                                           what="investment plan", version=f"version_{line.pk}")
     # The 409 page says what is saved and what the loser entered, in pounds.
     assert ["£1,250.00", "£990.50"][loser] in responses[loser].content.decode()
     assert ChangeEntry.objects.filter(subject_kind="investment").count() == 1
@@ -161,6 +163,7 @@ def test_two_simultaneous_scenario_edits_give_one_save_and_one_409(simultaneous)
     assert scenario.text == texts[winner] and scenario.edits.count() == 2  # created, then the winner's edit
     page = responses[loser].content.decode()
     assert "changed this scenario while you were editing it" in page and "factor: " + ["0.8", "0.7"][loser] in page
+    assert 'name="version" value="1"' in page
 
 
 def test_two_leads_triaging_at_the_same_moment_give_one_save_and_one_409(area, simultaneous):  # noqa: F811
