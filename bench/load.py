@@ -366,8 +366,9 @@ def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, tar
             f"### {title}",
             "",
             f"**{failed} errors in {total:,} requests** ({total / result['elapsed']:,.1f} a second; the server "
-            f"used {result['cpu']:,.0f} CPU seconds in {result['elapsed']:,.0f} s, "
-            f"{1000 * result['cpu'] / max(total, 1):,.0f} ms a request). Aims: 0 errors "
+            f"used {result['cpu']:,.0f} CPU seconds in {result['elapsed']:,.0f} s, {result['cpu'] / result['elapsed']:.2f} "
+            f"of the machine's {os.cpu_count()} CPUs, {1000 * result['cpu'] / max(total, 1):,.0f} ms a request). "
+            "Aims: 0 errors "
             f"**{'met' if failed == 0 else 'missed'}**; p95 ≤ {READ_AIM_MS} ms for every read "
             f"**{'met' if not misses else 'missed'}**" + (f" ({'; '.join(misses)})" if misses else "") + ".",
             "",
@@ -382,6 +383,9 @@ def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, tar
         "",
         f"In the server's log over both runs: {server_errors} tracebacks, {restarts} workers restarted by "
         "gunicorn's timeout.",
+        *(["", f"The load average was {load[0]:.0f} on {os.cpu_count()} CPUs: the latencies above are mostly "
+               "time spent waiting for a CPU, not working; the server's own CPU a request is the figure that "
+               "compares between runs on a busy machine."] if load[0] > (os.cpu_count() or 1) else []),
         "",
         "On this branch each gunicorn worker computes the dashboard's and indicator pages' figures itself, in "
         "memory, the first time they are asked for after the data changed (every referral submitted changes "
