@@ -1,5 +1,5 @@
-"""Two-factor sign-in before any page, and refused child-level reads recorded in the audit log once the
-request's own transaction has rolled back."""
+"""Two-factor sign-in before any page, and refused child-level reads recorded in the audit log after the view
+(and any transaction of it) has ended."""
 
 from urllib.parse import urlencode
 

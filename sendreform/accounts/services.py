@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sendreform.accounts import roles
 from sendreform.accounts.models import AuditEntry, SignInThrottle, User
 from sendreform.accounts.signals import sign_in_delayed
+from sendreform.common.concurrency import when_busy_retry
 from sendreform.web.edge import client_address
 
 # Audit actions: what kind of child-level read (or export) an entry records.
@@ -65,16 +66,18 @@ def audit_record(*, user, action: str, person_id: str = "", page: str = "", deta
     """Record one read or export of child-level data: who, when, which child, which page.
 
     This is the only place single audit entries are written, so every selector that reads a child calls it.
-    `username` names who acted when there is no user (a failed sign-in, the command line).
+    `username` names who acted when there is no user (a failed sign-in, the command line). A busy database is
+    waited for and tried again (ADR 13); if it never takes the entry, DatabaseBusy is raised and the page answers
+    503, so nothing is shown that was not recorded.
     """
-    return AuditEntry.objects.create(
+    return when_busy_retry(lambda: AuditEntry.objects.create(
         user=user if getattr(user, "pk", None) else None,
         username=(username or getattr(user, "username", "") or "")[:150],
         action=action,
         person_id=str(person_id or "")[:40],
         page=(page or "")[:300],
         detail=(detail or "")[:300],
-    )
+    ))
 
 
 def audit_record_children(*, user, action: str, person_ids, page: str = "", detail: str = "") -> int:
@@ -85,11 +88,11 @@ def audit_record_children(*, user, action: str, person_ids, page: str = "", deta
         audit_record(user=user, action=action, page=page, detail=detail)
         return 0
     who = user if getattr(user, "pk", None) else None
-    AuditEntry.objects.bulk_create([
+    when_busy_retry(lambda: AuditEntry.objects.bulk_create([
         AuditEntry(user=who, username=(getattr(user, "username", "") or "")[:150], action=action, person_id=pid,
                    page=(page or "")[:300], detail=(detail or "")[:300])
         for pid in ids
-    ])
+    ]))
     return len(ids)
 
 
@@ -134,8 +137,8 @@ def audit_sign_in_delayed(sender, request, username, until, **kwargs) -> None:
 
 
 class ReadRefused(Http404):
-    """A child-level read refused as "not found", alike for out of scope and unknown. The request's transaction
-    rolls back with it, so `RefusedReadAuditMiddleware` records the refusal after the rollback."""
+    """A child-level read refused as "not found", alike for out of scope and unknown; `RefusedReadAuditMiddleware`
+    records the refusal (outside any transaction of the request, so a rolled-back write cannot take it along)."""
 
     def __init__(self, message: str, *, user, asked_for: str, page: str):
         super().__init__(message)

@@ -241,9 +241,9 @@ addresses in FORWARDED_ALLOW_IPS.""",
         "--workers", type=_positive, default=2, metavar="N", help="gunicorn worker processes (default 2)"
     )
     p.add_argument(
-        "--timeout", type=_positive, default=120, metavar="SECONDS",
-        help="seconds a request may take before its worker is restarted (default 120: a board pack or the "
-        "first dashboard after new data takes tens of seconds)",
+        "--timeout", type=_positive, default=60, metavar="SECONDS",
+        help="seconds a request may take before its worker is restarted (default 60; a page's database work "
+        "stops sooner, at SENDREFORM_REQUEST_TIME_LIMIT_SECONDS: ADR 13)",
     )
     p.set_defaults(run=_serve)
 

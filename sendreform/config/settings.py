@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sendreform.common.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,10 +87,18 @@ TEMPLATES = [
 if "DATABASE_URL" not in env:
     (BASE_DIR / "var").mkdir(exist_ok=True)  # the default SQLite database lives in var/, which git ignores
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'sendreform.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Requests are not one transaction each: a page reads in autocommit, and every write is a short transaction of
+# its own in a service (ADR 13), so no request holds the write lock while it computes.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Background jobs write progress while requests write too: wait for the lock rather than fail at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # SQLite as an embedded database for many users (ADR 13): readers never block the writer (WAL); a write
+    # transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to the busy timeout for
+    # it, instead of failing with "database is locked" when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": env.float("SENDREFORM_SQLITE_BUSY_TIMEOUT_SECONDS", default=5),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -178,6 +187,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+
+# An audit entry (or another short write that must not fail a page) that meets a busy database tries again for at
+# most this long before the page answers 503 "busy" (ADR 13).
+SENDREFORM_BUSY_RETRY_SECONDS = env.float("SENDREFORM_BUSY_RETRY_SECONDS", default=10)
+
+# A page request's database work is stopped after this many seconds (SQLite: a progress handler; PostgreSQL:
+# statement_timeout) and answered with a 503 page; gunicorn's --timeout (sendreform serve) is the backstop.
+# 0 turns it off. Background jobs and commands are not limited (ADR 13).
+SENDREFORM_REQUEST_TIME_LIMIT_SECONDS = env.float("SENDREFORM_REQUEST_TIME_LIMIT_SECONDS", default=20)
 
 # The dashboard's in-memory copy of the data is remade at least this often (and whenever row counts change).
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=600)

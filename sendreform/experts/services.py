@@ -16,12 +16,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
+from sendreform.common.concurrency import EditConflict, version_update
 from sendreform.experts import selectors
 from sendreform.experts.models import (
     CONTACT_KINDS,
@@ -58,13 +59,13 @@ NOTIFY_TRIAGE_OVERDUE = "TRIAGE_OVERDUE"
 NOTIFY_SUPPORT_OVERDUE = "SUPPORT_OVERDUE"
 
 
-class ReferralChanged(Exception):
-    """The referral was changed by someone else after this form was shown (optimistic locking)."""
+class ReferralChanged(EditConflict):
+    """The referral was changed by someone else after this form was shown (optimistic locking, ADR 13)."""
 
     def __init__(self, referral: EahReferral, detail: EahReferralDetail):
+        super().__init__(detail)
         who = detail.updated_by
         by = (who.get_full_name() or who.username) if who else ""
-        super().__init__(f"Referral {referral.referral_id} was changed{f' by {by}' if by else ''}")
         self.referral, self.detail, self.version, self.changed_by = referral, detail, detail.version, by
 
 
@@ -86,18 +87,16 @@ def _bump(
     `version` None is for writes that add to a referral rather than change what a form showed."""
     detail = _detail(referral_id)
     current = detail.version if version is None else version
-    # One conditional UPDATE: of two writers at the same version, the database lets exactly one through.
-    updated = EahReferralDetail.objects.filter(pk=referral_id, version=current).update(
-        version=F("version") + 1,
-        updated_by=by,
-        updated_at=timezone.now(),
-        **(detail_changes or {}),
-    )
-    referral = EahReferral.objects.select_related("establishment").get(pk=referral_id)
-    if not updated:
+    for name, value in {"updated_by": by, "updated_at": timezone.now(), **(detail_changes or {})}.items():
+        setattr(detail, name, value)
+    try:
+        version_update(detail, version=current, fields=["updated_by", "updated_at", *(detail_changes or {})])
+    except EditConflict:
         raise ReferralChanged(
-            referral, EahReferralDetail.objects.select_related("updated_by").get(pk=referral_id)
-        )
+            EahReferral.objects.select_related("establishment").get(pk=referral_id),
+            EahReferralDetail.objects.select_related("updated_by").get(pk=referral_id),
+        ) from None
+    referral = EahReferral.objects.select_related("establishment").get(pk=referral_id)
     if changes:
         EahReferral.objects.filter(pk=referral_id).update(**changes)
         referral.refresh_from_db()

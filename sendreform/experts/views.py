@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.services import AUDIT_EXPORT, audit_record
+from sendreform.common.concurrency import edit_conflict
 from sendreform.experts import charts, selectors, services
 from sendreform.experts.forms import (
     ActionForm,
@@ -512,7 +513,7 @@ def referral_triage(request, referral_id):
         "note": detail.triage_note,
     }
     form = TriageForm(request.POST or None, practitioners=loads, initial=initial)
-    changed = ""
+    conflict = {}
     try:
         triaged = _submit(
             request,
@@ -532,16 +533,13 @@ def referral_triage(request, referral_id):
         # Keep what this lead chose, but against the new version: they see the new state above the form
         # and can submit again knowingly; nothing they typed is lost.
         triaged = None
-        referral = exc.referral
-        post = request.POST.copy()
-        post["version"] = str(exc.version)
-        form = TriageForm(post, practitioners=loads)
-        form.is_valid()
-        changed = (
-            f"This referral was changed{f' by {exc.changed_by}' if exc.changed_by else ''} while you "
-            "were triaging it. Check its details as they are now; your choices are kept below. Submit "
-            "again to apply them."
-        )
+        referral, detail = exc.referral, exc.detail
+        conflict = edit_conflict(form=form, what="referral", versions={"version": exc.version}, by=exc.changed_by,
+                                 stored={"tier": referral.tier,
+                                         "disciplines": [d for d in detail.disciplines.split(",") if d],
+                                         "practitioner_ids": sorted(referral.involvements.filter(
+                                             end_date__isnull=True).values_list("practitioner_id", flat=True)),
+                                         "note": detail.triage_note})
     if triaged is not None:
         return redirect("experts:referral-detail", referral_id=referral.referral_id)
     context = _referral_context(request, referral)
@@ -552,9 +550,9 @@ def referral_triage(request, referral_id):
         button="Save triage and allocation",
         caption=referral.establishment.name,
         intro_rows=context["rows"],
-        changed=changed,
         warn=form.over_capacity,
-        status=409 if changed else 200,
+        status=409 if conflict else 200,
+        **conflict,
         fields=[
             ("radios", "tier"),
             ("checkboxes", "disciplines"),

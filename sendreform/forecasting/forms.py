@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django import forms
 
+from sendreform.common.concurrency import version_field
 from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecast.scenarios import ScenarioError
 from sendreform.forecasting.services import (
@@ -77,6 +78,7 @@ class ScenarioForm(forms.Form):
     text = forms.CharField(label="Scenario (YAML)", widget=forms.Textarea, strip=False, max_length=50_000,
                            error_messages={"required": "Enter the scenario as YAML",
                                            "max_length": "The scenario must be 50,000 characters or fewer"})
+    version = version_field(required=False)  # a new scenario has none
 
     def __init__(self, *args, scenario=None, **kwargs):
         super().__init__(*args, **kwargs)

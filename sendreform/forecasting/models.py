@@ -23,6 +23,8 @@ class Scenario(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         db_table = "app_forecast_scenario"

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sendreform.common.concurrency import version_update
 from sendreform.forecast.history import History
 from sendreform.forecast.scenarios import ScenarioError, scenario_parse
 from sendreform.forecasting.models import (
@@ -71,14 +72,15 @@ def scenario_create(*, text: str, by, note: str = "Created") -> Scenario:
 
 
 @transaction.atomic
-def scenario_update(*, scenario: Scenario, text: str, by) -> Scenario:
-    """Save a new version of the scenario; nothing is saved if the text is not a valid scenario."""
+def scenario_update(*, scenario: Scenario, version: int, text: str, by) -> Scenario:
+    """Save a new version of the scenario; nothing is saved if the text is not a valid scenario. Raises
+    EditConflict if the scenario is no longer at `version` (someone else saved it since the form was shown)."""
     parsed = scenario_validate(text=text, scenario=scenario)
     if text == scenario.text:
         return scenario
     scenario.name, scenario.description, scenario.text = parsed.name, parsed.description.strip(), text
-    scenario.updated_by = by
-    scenario.save()
+    scenario.updated_by, scenario.updated = by, timezone.now()
+    version_update(scenario, version=version, fields=["name", "description", "text", "updated_by", "updated"])
     ScenarioEdit.objects.create(scenario=scenario, text=text, by=by, note="Edited")
     return scenario
 
@@ -96,6 +98,7 @@ def scenarios_demo_ensure(*, folder: Path | None = None) -> list[str]:
     return loaded
 
 
+@transaction.atomic  # the run and its job are committed together before the job starts
 def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, seed: int = 870,
                        half_life: float | None = None, as_at: dt.date | None = None):
     """Record a run and start it as a background job; returns the job (whose page follows it). Without a
@@ -188,6 +191,7 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
 # ------------------------------------------------------------------------------------------ backtests
 
 
+@transaction.atomic  # the run and its job are committed together before the job starts
 def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float | None = None,
                             as_at: dt.date | None = None):
     """Record a backtest and start it as a background job; returns the job (whose page follows it). Without a

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.forecasting import selectors
 from sendreform.forecasting.charts import section_chart
 from sendreform.forecasting.forms import BacktestStartForm, PopulationUploadForm, RunStartForm, ScenarioForm
@@ -379,18 +380,25 @@ def scenario_edit(request, pk=None):
     _reader(request)
     _runner(request)
     scenario = _scenario(request, pk) if pk is not None else None
+    conflict = {}
     if request.method == "POST":
         form = ScenarioForm(request.POST, scenario=scenario)
         if form.is_valid():
-            if scenario is None:
-                scenario = scenario_create(text=form.cleaned_data["text"], by=request.user)
-            else:
-                scenario = scenario_update(scenario=scenario, text=form.cleaned_data["text"], by=request.user)
-            return redirect("forecasting:scenario", pk=scenario.pk)
+            try:
+                if scenario is None:
+                    scenario = scenario_create(text=form.cleaned_data["text"], by=request.user)
+                else:
+                    scenario = scenario_update(scenario=scenario, version=form.cleaned_data["version"],
+                                               text=form.cleaned_data["text"], by=request.user)
+                return redirect("forecasting:scenario", pk=scenario.pk)
+            except EditConflict as exc:
+                scenario = exc.current
+                conflict = edit_conflict(form=form, what="scenario", current=scenario)
     else:
-        form = ScenarioForm(initial={"text": scenario.text if scenario else NEW_SCENARIO}, scenario=scenario)
-    return render(request, "forecasting/scenario_edit.html", {"form": form, "scenario": scenario},
-                  status=400 if form.errors else 200)
+        form = ScenarioForm(initial={"text": scenario.text if scenario else NEW_SCENARIO,
+                                     "version": scenario.version if scenario else None}, scenario=scenario)
+    return render(request, "forecasting/scenario_edit.html", {"form": form, "scenario": scenario, **conflict},
+                  status=409 if conflict else 400 if form.errors else 200)
 
 
 NEW_SCENARIO = """\

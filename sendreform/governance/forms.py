@@ -2,6 +2,7 @@
 
 from django import forms
 
+from sendreform.common.concurrency import version_field
 from sendreform.governance.models import ACTION_STATUSES, DECISION_STATUSES, IMPACTS, LIKELIHOODS, Board
 from sendreform.web.forms import GovukDateField
 
@@ -18,6 +19,10 @@ class DecisionForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=DECISION_STATUSES.items())
 
 
+class DecisionEditForm(DecisionForm):
+    version = version_field()
+
+
 class ActionForm(forms.Form):
     text = forms.CharField(label="Action", widget=forms.Textarea, max_length=5000,
                            error_messages={"required": "Enter the action"})
@@ -26,7 +31,12 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=ACTION_STATUSES.items())
 
 
+class ActionEditForm(ActionForm):
+    version = version_field()
+
+
 class RiskForm(forms.Form):
+    version = version_field()
     inherent_impact = forms.ChoiceField(label="Inherent impact", choices=IMPACTS.items())
     inherent_likelihood = forms.ChoiceField(label="Inherent likelihood", choices=LIKELIHOODS.items())
     residual_impact = forms.ChoiceField(label="Residual impact", choices=IMPACTS.items())

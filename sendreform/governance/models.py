@@ -71,6 +71,8 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField()
     status = models.CharField(max_length=20, choices=DECISION_STATUSES.items(), default=AGREED)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["id"]
@@ -85,6 +87,8 @@ class Action(models.Model):
     owner = models.CharField(max_length=200)
     due = models.DateField()
     status = models.CharField(max_length=20, choices=ACTION_STATUSES.items(), default=OPEN)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["due", "id"]
@@ -117,6 +121,8 @@ class Risk(models.Model):
     # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
     # value when the file is imported again (ADR 16)
     imported = models.JSONField(default=dict, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["position"]

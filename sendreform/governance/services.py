@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from sendreform.common.concurrency import version_update
 from sendreform.governance.models import (
     ACTION_STATUSES,
     DECISION_STATUSES,
@@ -109,14 +110,15 @@ def decision_create(*, meeting: Meeting, text: str, status: str, by) -> Decision
     return decision
 
 
-def decision_update(*, decision: Decision, text: str, status: str, by) -> Decision:
+def decision_update(*, decision: Decision, version: int, text: str, status: str, by) -> Decision:
+    """Change a decision's text or status; raises EditConflict if it is no longer at `version`."""
     with transaction.atomic():
         changes = field_changes(item=decision, values={"text": text.strip(), "status": status},
                                 labels={"text": "Decision", "status": "Status"},
                                 shown={"status": lambda v: DECISION_STATUSES.get(v, v)})
         if changes:
             decision.full_clean()
-            decision.save()
+            version_update(decision, version=version, fields=["text", "status"])
             change_record(subject_kind="decision", subject_id=decision.pk, by=by, summary="Decision updated",
                           changes=changes)
     return decision
@@ -135,7 +137,9 @@ def action_create(*, meeting: Meeting, text: str, owner: str, due: dt.date, stat
     return action
 
 
-def action_update(*, action: Action, text: str, owner: str, due: dt.date, status: str, by) -> Action:
+def action_update(*, action: Action, version: int, text: str, owner: str, due: dt.date, status: str,
+                  by) -> Action:
+    """Change an action's text, owner, due date or status; raises EditConflict if it is no longer at `version`."""
     with transaction.atomic():
         changes = field_changes(
             item=action, values={"text": text.strip(), "owner": owner.strip(), "due": due, "status": status},
@@ -143,16 +147,17 @@ def action_update(*, action: Action, text: str, owner: str, due: dt.date, status
             shown={"status": lambda v: ACTION_STATUSES.get(v, v), "due": _dated})
         if changes:
             action.full_clean()
-            action.save()
+            version_update(action, version=version, fields=["text", "owner", "due", "status"])
             change_record(subject_kind="action", subject_id=action.pk, by=by, summary="Action updated",
                           changes=changes)
     return action
 
 
-def risk_update(*, risk: Risk, by, inherent_impact: str, inherent_likelihood: str, residual_impact: str,
+def risk_update(*, risk: Risk, version: int, by, inherent_impact: str, inherent_likelihood: str, residual_impact: str,
                 residual_likelihood: str, mitigations: list[str], owner: str, review_date: dt.date,
                 escalates_to: Board | None) -> Risk:
-    """Re-rate a risk or change its mitigations, owner, review date or escalation board."""
+    """Re-rate a risk or change its mitigations, owner, review date or escalation board. Raises EditConflict if
+    the risk is no longer at `version` (someone else saved it since the form was shown)."""
     with transaction.atomic():
         changes = field_changes(
             item=risk,
@@ -171,7 +176,9 @@ def risk_update(*, risk: Risk, by, inherent_impact: str, inherent_likelihood: st
                    "escalates_to": lambda v: v.name if v else ""})
         if changes:
             risk.full_clean()
-            risk.save()
+            version_update(risk, version=version, fields=[
+                "inherent_impact", "inherent_likelihood", "residual_impact", "residual_likelihood", "mitigations",
+                "owner", "review_date", "escalates_to"])
             change_record(subject_kind="risk", subject_id=risk.pk, by=by, summary="Risk updated", changes=changes)
     return risk
 

@@ -14,9 +14,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.governance import selectors as gov
 from sendreform.governance.boardpack import board_pack_content
-from sendreform.governance.forms import ActionForm, DecisionForm, MeetingForm, RiskForm
+from sendreform.governance.forms import (
+    ActionEditForm,
+    ActionForm,
+    DecisionEditForm,
+    DecisionForm,
+    MeetingForm,
+    RiskForm,
+)
 from sendreform.governance.models import (
     ACTION_STATUSES,
     DECISION_STATUSES,
@@ -171,33 +179,44 @@ def meeting(request, pk):
 def decision(request, pk):
     _reader(request)
     item = get_object_or_404(Decision.objects.select_related("meeting__board"), pk=pk)
-    form = DecisionForm(initial={"text": item.text, "status": item.status})
+    form, conflict = DecisionEditForm(initial={"text": item.text, "status": item.status, "version": item.version}), {}
     if request.method == "POST":
         _editor(request)
-        form = DecisionForm(request.POST)
+        form = DecisionEditForm(request.POST)
         if form.is_valid():
-            decision_update(decision=item, by=request.user, **form.cleaned_data)
-            return redirect("governance:decision", pk=item.pk)
+            try:
+                decision_update(decision=item, by=request.user, **form.cleaned_data)
+                return redirect("governance:decision", pk=item.pk)
+            except EditConflict:
+                item = Decision.objects.select_related("meeting__board").get(pk=pk)
+                conflict = edit_conflict(form=form, what="decision", current=item)
     return render(request, "governance/decision.html", {
-        "decision": item, "status": DECISION_STATUSES[item.status], "form": form,
-        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="decision", subject_id=item.pk)})
+        "decision": item, "status": DECISION_STATUSES[item.status], "form": form, **conflict,
+        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="decision", subject_id=item.pk)},
+        status=409 if conflict else 200)
 
 
 @login_required
 def action(request, pk):
     _reader(request)
     item = get_object_or_404(Action.objects.select_related("meeting__board"), pk=pk)
-    form = ActionForm(initial={"text": item.text, "owner": item.owner, "due": item.due, "status": item.status})
+    form, conflict = ActionEditForm(initial={"text": item.text, "owner": item.owner, "due": item.due,
+                                             "status": item.status, "version": item.version}), {}
     if request.method == "POST":
         _editor(request)
-        form = ActionForm(request.POST)
+        form = ActionEditForm(request.POST)
         if form.is_valid():
-            action_update(action=item, by=request.user, **form.cleaned_data)
-            return redirect("governance:action", pk=item.pk)
+            try:
+                action_update(action=item, by=request.user, **form.cleaned_data)
+                return redirect("governance:action", pk=item.pk)
+            except EditConflict:
+                item = Action.objects.select_related("meeting__board").get(pk=pk)
+                conflict = edit_conflict(form=form, what="action", current=item)
     return render(request, "governance/action.html", {
-        "action": item, "status": ACTION_STATUSES[item.status], "form": form,
+        "action": item, "status": ACTION_STATUSES[item.status], "form": form, **conflict,
         "overdue": gov.action_is_overdue(item, today=_today()),
-        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="action", subject_id=item.pk)})
+        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="action", subject_id=item.pk)},
+        status=409 if conflict else 200)
 
 
 def _risk_table(ratings) -> Table:
@@ -244,14 +263,20 @@ def risk(request, pk):
         "inherent_impact": item.inherent_impact, "inherent_likelihood": item.inherent_likelihood,
         "residual_impact": item.residual_impact, "residual_likelihood": item.residual_likelihood,
         "mitigations": "\n".join(item.mitigations), "owner": item.owner, "review_date": item.review_date,
-        "escalates_to": str(item.escalates_to_id or "")})
+        "escalates_to": str(item.escalates_to_id or ""), "version": item.version})
+    conflict = {}
     if request.method == "POST":
         _editor(request)
         form = RiskForm(request.POST)
         if form.is_valid():
-            risk_update(risk=item, by=request.user, **form.cleaned_data)
-            return redirect("governance:risk", pk=item.pk)
+            try:
+                risk_update(risk=item, by=request.user, **form.cleaned_data)
+                return redirect("governance:risk", pk=item.pk)
+            except EditConflict:
+                item = Risk.objects.select_related("escalates_to").get(pk=pk)
+                conflict = edit_conflict(form=form, what="risk", current=item)
     return render(request, "governance/risk.html", {
-        "risk": item, "rating": gov.risk_rating(item, today=_today()), "form": form,
+        "risk": item, "rating": gov.risk_rating(item, today=_today()), "form": form, **conflict,
         "impacts": IMPACTS, "likelihoods": LIKELIHOODS,
-        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="risk", subject_id=item.pk)})
+        "can_edit": plan_can_edit(user=request.user), "history": history_for(subject_kind="risk", subject_id=item.pk)},
+        status=409 if conflict else 200)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from sendreform.common.concurrency import version_field
 from sendreform.plan.models import INVESTMENT_CATEGORIES, MILESTONE_STATUSES
 from sendreform.standards.links import link_problem
 
@@ -16,6 +17,7 @@ def _lines(text: str) -> list[str]:
 
 
 class MilestoneForm(forms.Form):
+    version = version_field()
     text = forms.CharField(label="Milestone", widget=forms.Textarea, max_length=5000,
                            error_messages={"required": "Enter the milestone"})
     quarter = forms.ChoiceField(label="Quarter due", help_text="The milestone is due at the end of its quarter",
@@ -41,6 +43,7 @@ class MilestoneForm(forms.Form):
 
 
 class WorkstreamForm(forms.Form):
+    version = version_field()
     outcome = forms.CharField(label="Outcome", widget=forms.Textarea, max_length=10000,
                               help_text="One paragraph a line", error_messages={"required": "Enter the outcome"})
     success_measures = forms.CharField(label="Success measures", widget=forms.Textarea, max_length=10000,
@@ -74,6 +77,10 @@ class PoundsField(forms.Field):
             raise forms.ValidationError(f"Enter {self.name[0].lower()}{self.name[1:]} in pounds, like 12500.50")
         return int(Decimal(text) * 100)
 
+    def shown(self, pence: int) -> str:
+        """An amount as a page shows it (the 409 page's "saved now" beside "you entered")."""
+        return f"£{pence / 100:,.2f}"
+
 
 class InvestmentSpendForm(forms.Form):
     """Planned and actual spend of every investment line: fields planned_<id> and actual_<id>."""
@@ -88,11 +95,17 @@ class InvestmentSpendForm(forms.Form):
                 self.fields[f"{kind}_{line.pk}"] = PoundsField(name=name, label=name)
                 if value is not None:
                     self.initial[f"{kind}_{line.pk}"] = f"{value / 100:.2f}"
+            self.fields[f"version_{line.pk}"] = version_field()
+            self.initial[f"version_{line.pk}"] = line.version
 
     def rows(self):
         """Each line with its two bound fields, for the table the form is laid out in."""
         return [{"line": line, "planned": self[f"planned_{line.pk}"], "actual": self[f"actual_{line.pk}"]}
                 for line in self.lines]
+
+    def versions(self) -> dict[int, int]:
+        """The version each line was shown at."""
+        return {line.pk: self.cleaned_data[f"version_{line.pk}"] for line in self.lines}
 
     def amounts(self) -> dict[int, tuple[int | None, int | None]]:
         return {line.pk: (self.cleaned_data[f"planned_{line.pk}"], self.cleaned_data[f"actual_{line.pk}"])

@@ -118,6 +118,8 @@ class Workstream(models.Model):
     # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
     # value when the file is imported again (ADR 16)
     imported = models.JSONField(default=dict, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["position"]
@@ -141,6 +143,8 @@ class Milestone(models.Model):
     # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
     # value when the file is imported again (ADR 16)
     imported = models.JSONField(default=dict, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["workstream__position", "due", "position"]
@@ -202,6 +206,8 @@ class InvestmentLine(models.Model):
     # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
     # value when the file is imported again (ADR 16)
     imported = models.JSONField(default=dict, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Moves on at every edit; an edit shown at an older one is refused (ADR 13).")
 
     class Meta:
         ordering = ["position"]

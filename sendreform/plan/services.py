@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sendreform.accounts.services import AUDIT_IMPORT, audit_record, command_line_username
+from sendreform.common.concurrency import version_update
 from sendreform.plan.merge import PlanImportReport, fields_merge, file_shortfall, plain
 from sendreform.plan.models import (
     INVESTMENT_CATEGORIES,
@@ -49,10 +50,11 @@ def field_changes(*, item, values: dict, labels: dict, shown=None) -> list[dict]
     return out
 
 
-def milestone_update(*, milestone: Milestone, by, status: str, evidence: str, links: list[str],
+def milestone_update(*, milestone: Milestone, version: int, by, status: str, evidence: str, links: list[str],
                      text: str | None = None, quarter: str | None = None) -> Milestone:
     """Change a milestone's text, quarter (and so its due date), status, evidence or links (a text or quarter of
-    None is left as it is); the history keeps who, when and what changed."""
+    None is left as it is); the history keeps who, when and what changed. Raises EditConflict if the milestone
+    is no longer at `version` (someone else saved it since the form was shown)."""
     if status not in MILESTONE_STATUSES:
         raise ValueError(f"{status!r} is not a milestone status")
     values = {}
@@ -75,15 +77,16 @@ def milestone_update(*, milestone: Milestone, by, status: str, evidence: str, li
         if changes:
             milestone.due = quarter_end(milestone.quarter)
             milestone.full_clean()
-            milestone.save()
+            version_update(milestone, version=version, fields=[*values, "due"])
             change_record(subject_kind="milestone", subject_id=milestone.pk, by=by,
                           summary="Milestone updated", changes=changes)
     return milestone
 
 
-def workstream_update(*, workstream: Workstream, by, outcome: list[str], success_measures: list[str],
+def workstream_update(*, workstream: Workstream, version: int, by, outcome: list[str], success_measures: list[str],
                       lead: str) -> Workstream:
-    """Change a workstream's outcome, success measures or accountable lead; the history keeps the change."""
+    """Change a workstream's outcome, success measures or accountable lead; the history keeps the change.
+    Raises EditConflict if the workstream is no longer at `version`."""
     with transaction.atomic():
         changes = field_changes(
             item=workstream,
@@ -94,7 +97,7 @@ def workstream_update(*, workstream: Workstream, by, outcome: list[str], success
         )
         if changes:
             workstream.full_clean()
-            workstream.save()
+            version_update(workstream, version=version, fields=["outcome", "success_measures", "lead"])
             change_record(subject_kind="workstream", subject_id=workstream.pk, by=by,
                           summary="Workstream updated", changes=changes)
     return workstream
@@ -112,9 +115,11 @@ def variance_text(pence: int | None) -> str:
     return "As planned" if pence == 0 else f"{pounds_text(abs(pence))} {'over' if pence > 0 else 'under'} the plan"
 
 
-def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | None, int | None]]) -> int:
+def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | None, int | None]],
+                            versions: dict[int, int]) -> int:
     """Record the planned and actual spend (whole pence, None: not known) of investment lines by their id; each
-    line that changes gets its own history entry. Returns how many lines changed."""
+    line that changes gets its own history entry. Returns how many lines changed. Raises EditConflict, saving
+    nothing, if a line this changes is no longer at its version in `versions` (the form's)."""
     lines = {line.pk: line for line in plan.investment.all()}
     unknown = set(amounts) - set(lines)
     if unknown:
@@ -130,7 +135,7 @@ def investment_spend_record(*, plan: Plan, by, amounts: dict[int, tuple[int | No
                                     labels={"planned_pence": "Planned spend", "actual_pence": "Actual spend"},
                                     shown={"planned_pence": pounds_text, "actual_pence": pounds_text})
             if changes:
-                line.save()
+                version_update(line, version=versions[pk], fields=["planned_pence", "actual_pence"])
                 change_record(subject_kind="investment", subject_id=line.pk, by=by,
                               summary=f"Spend recorded: {INVESTMENT_CATEGORIES[line.category]}, {line.quarter}",
                               changes=changes)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.metrics.catalogue import CATALOGUE
 from sendreform.plan import selectors
 from sendreform.plan.forms import InvestmentSpendForm, MilestoneForm, WorkstreamForm
@@ -168,21 +169,28 @@ def investment(request):
         return render(request, "plan/no_plan.html")
     can_edit = selectors.plan_can_edit(user=request.user)
     lines = list(plan.investment.all())
-    form = InvestmentSpendForm(lines=lines)
+    form, conflict = InvestmentSpendForm(lines=lines), {}
     if request.method == "POST":
         _editor(request)
         form = InvestmentSpendForm(request.POST, lines=lines)
         if form.is_valid():
-            investment_spend_record(plan=plan, by=request.user, amounts=form.amounts())
-            return redirect("plan:investment")
+            try:
+                investment_spend_record(plan=plan, by=request.user, amounts=form.amounts(), versions=form.versions())
+                return redirect("plan:investment")
+            except EditConflict:
+                stored = list(plan.investment.all())
+                conflict = edit_conflict(
+                    form=form, what="investment plan", versions={f"version_{s.pk}": s.version for s in stored},
+                    stored={f"{kind}_{s.pk}": value for s in stored
+                            for kind, value in (("planned", s.planned_pence), ("actual", s.actual_pence))})
     summary = selectors.investment_summary(plan=plan)
     total = summary["total"]
     return render(request, "plan/investment.html", {
         "plan": plan, "summary": summary,
         "totals": {"planned": pounds_text(total.planned_pence), "actual": pounds_text(total.actual_pence),
                    "variance": variance_text(total.variance_pence)}, "tables": _investment_tables(plan), "form": form, "can_edit": can_edit,
-        "history": selectors.history_for(subject_kind="investment"),
-    })
+        "history": selectors.history_for(subject_kind="investment"), **conflict,
+    }, status=409 if conflict else 200)
 
 
 @login_required
@@ -190,14 +198,18 @@ def workstream(request, key):
     _reader(request)
     ws = get_object_or_404(Workstream.objects.select_related("block"), key=key)
     can_edit = selectors.plan_can_edit(user=request.user)
-    form = WorkstreamForm(initial={"outcome": "\n".join(ws.outcome), "lead": ws.lead,
-                                   "success_measures": "\n".join(ws.success_measures)})
+    form, conflict = WorkstreamForm(initial={"outcome": "\n".join(ws.outcome), "lead": ws.lead, "version": ws.version,
+                                             "success_measures": "\n".join(ws.success_measures)}), {}
     if request.method == "POST":
         _editor(request)
         form = WorkstreamForm(request.POST)
         if form.is_valid():
-            workstream_update(workstream=ws, by=request.user, **form.cleaned_data)
-            return redirect("plan:workstream", key=ws.key)
+            try:
+                workstream_update(workstream=ws, by=request.user, **form.cleaned_data)
+                return redirect("plan:workstream", key=ws.key)
+            except EditConflict as exc:
+                ws = exc.current
+                conflict = edit_conflict(form=form, what="workstream", current=ws)
     quarters = {}
     for m in ws.milestones.all():
         quarters.setdefault(m.quarter, {"quarter": m.quarter, "milestones": [], "trajectory": []})["milestones"].append(m)
@@ -206,8 +218,8 @@ def workstream(request, key):
             {"text": t.text, "indicators": [(i, CATALOGUE[i].title) for i in t.indicator_ids]})
     return render(request, "plan/workstream.html", {
         "workstream": ws, "quarters": [quarters[q] for q in sorted(quarters)], "statuses": MILESTONE_STATUSES,
-        "vision": _vision(ws.block), "form": form, "can_edit": can_edit,
-        "history": selectors.history_for(subject_kind="workstream", subject_id=ws.pk)})
+        "vision": _vision(ws.block), "form": form, "can_edit": can_edit, **conflict,
+        "history": selectors.history_for(subject_kind="workstream", subject_id=ws.pk)}, status=409 if conflict else 200)
 
 
 def _milestone_quarters(milestone: Milestone) -> list[str]:
@@ -222,17 +234,22 @@ def milestone(request, pk):
     item = get_object_or_404(Milestone.objects.select_related("workstream__plan"), pk=pk)
     can_edit = selectors.plan_can_edit(user=request.user)
     quarters = _milestone_quarters(item)
+    conflict = {}
     if request.method == "POST":
         _editor(request)
         form = MilestoneForm(request.POST, quarters=quarters)
         if form.is_valid():
-            milestone_update(milestone=item, by=request.user, **form.cleaned_data)
-            return redirect("plan:milestone", pk=item.pk)
+            try:
+                milestone_update(milestone=item, by=request.user, **form.cleaned_data)
+                return redirect("plan:milestone", pk=item.pk)
+            except EditConflict as exc:
+                item = Milestone.objects.select_related("workstream__plan").get(pk=exc.current.pk)
+                conflict = edit_conflict(form=form, what="milestone", current=item)
     else:
         form = MilestoneForm(quarters=quarters, initial={
             "text": item.text, "quarter": item.quarter, "status": item.status, "evidence": item.evidence,
-            "links": "\n".join(item.links)})
+            "links": "\n".join(item.links), "version": item.version})
     return render(request, "plan/milestone.html", {
         "milestone": item, "status": MILESTONE_STATUSES[item.status], "form": form, "can_edit": can_edit,
-        "history": selectors.history_for(subject_kind="milestone", subject_id=item.pk),
-    })
+        "history": selectors.history_for(subject_kind="milestone", subject_id=item.pk), **conflict,
+    }, status=409 if conflict else 200)

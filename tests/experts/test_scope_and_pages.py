@@ -140,7 +140,7 @@ def test_the_second_lead_triaging_a_changed_referral_gets_a_clear_message(area, 
     page = second.post("/experts/referrals/R-OAK/triage/", form | {"tier": "UNIVERSAL"})
     html = page.content.decode()
     assert page.status_code == 409
-    assert "This referral was changed by Lee Second while you were triaging it" in html
+    assert "Lee Second changed this referral while you were editing it" in html
     # The new state is shown, and the second lead's choice is still selected in the form.
     assert "Targeted" in html and 'value="UNIVERSAL" checked' in html and 'name="version" value="1"' in html
     referral = EahReferral.objects.get(pk="R-OAK")

@@ -115,9 +115,9 @@ def test_a_scenario_error_names_the_line_and_nothing_is_saved():
 def test_an_edit_keeps_the_history_and_a_bad_edit_changes_nothing():
     officer, analyst = UserFactory(username="olu"), UserFactory(username="ana", role="ANALYST")
     scenario = scenario_create(text=CUT.format(date="2027-09-01"), by=officer)
-    scenario_update(scenario=scenario, text=CUT.format(date="2028-09-01"), by=analyst)
+    scenario_update(scenario=scenario, version=0, text=CUT.format(date="2028-09-01"), by=analyst)
     with pytest.raises(ScenarioError) as error:
-        scenario_update(scenario=scenario, text=CUT.format(date="next year"), by=analyst)
+        scenario_update(scenario=scenario, version=1, text=CUT.format(date="next year"), by=analyst)
     assert error.value.line == 7 and "from must be a date" in error.value.message
     scenario.refresh_from_db()
     assert "2028-09-01" in scenario.text and scenario.updated_by == analyst

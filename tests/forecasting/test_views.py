@@ -239,7 +239,7 @@ def test_a_scenario_is_created_edited_and_its_history_shown(client):
     scenario = Scenario.objects.get()
     assert response["Location"] == f"/forecasts/scenarios/{scenario.pk}/"
     _client(client, roles.ANALYST, username="ana")
-    client.post(f"/forecasts/scenarios/{scenario.pk}/edit/", {"text": BAD.replace("flying", "leaving")})
+    client.post(f"/forecasts/scenarios/{scenario.pk}/edit/", {"text": BAD.replace("flying", "leaving"), "version": "0"})
     page = client.get(f"/forecasts/scenarios/{scenario.pk}/")
     assert "transition: leaving" in page.content.decode()
     history = page_tables(page)["History of changes"]

@@ -45,7 +45,8 @@ def test_a_milestones_new_status_shows_in_the_next_pack(reading_plan, users):
     board = Board.objects.get(key="send-reform-programme-board")
     board_pack_generate(board=board, as_at=AS_AT, by=users["OFFICER"])
     milestone = Milestone.objects.filter(quarter="2026-27 Q2").order_by("workstream__position", "position").first()
-    milestone_update(milestone=milestone, by=users["OFFICER"], status="off_track", evidence="", links=[])
+    milestone_update(milestone=milestone, version=milestone.version, by=users["OFFICER"], status="off_track",
+                     evidence="", links=[])
     content = board_pack_content(board=board, as_at=AS_AT)
     change = f"Milestone “{milestone.text[:120]}”: Not started to Off track"
     assert change in content["changes"]
@@ -119,13 +120,14 @@ def test_the_next_pack_shows_edits_to_workstreams_and_milestones_and_the_spend(r
     board_pack_generate(board=board, as_at=AS_AT, by=users["OFFICER"])
     # When an officer changes a workstream's lead, rewords a milestone and records £1,500 of actual spend
     ws = Workstream.objects.get(key="inclusion-in-settings")
-    workstream_update(workstream=ws, by=users["OFFICER"], outcome=ws.outcome, success_measures=ws.success_measures,
+    workstream_update(workstream=ws, version=ws.version, by=users["OFFICER"], outcome=ws.outcome, success_measures=ws.success_measures,
                       lead="Head of Inclusion (Accountable)")
     milestone = Milestone.objects.filter(workstream=ws).order_by("due", "position").first()
-    milestone_update(milestone=milestone, by=users["OFFICER"], text="Agree the inclusion framework",
+    milestone_update(milestone=milestone, version=milestone.version, by=users["OFFICER"], text="Agree the inclusion framework",
                      quarter=milestone.quarter, status=milestone.status, evidence="", links=[])
     line = InvestmentLine.objects.get(category="data_digital", quarter="2026-27 Q2")
-    investment_spend_record(plan=reading_plan, by=users["OFFICER"], amounts={line.pk: (None, 150_000)})
+    investment_spend_record(plan=reading_plan, by=users["OFFICER"], amounts={line.pk: (None, 150_000)},
+                            versions={line.pk: line.version})
     # Then the next pack lists each edit with who made it, and the investment table holds the spend
     content = board_pack_content(board=board, as_at=AS_AT)
     items = [e["item"] for e in content["edits"]]

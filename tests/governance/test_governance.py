@@ -53,7 +53,7 @@ def test_an_officer_edits_a_milestone_and_its_history_shows_who_and_what(reading
     c = _client(client, users[roles.OFFICER])
     url = reverse("plan:milestone", args=[milestone.pk])
     response = c.post(url, {"text": milestone.text, "quarter": milestone.quarter, "status": "at_risk",
-                            "evidence": "Venue booking slipped", "links": ""})
+                            "evidence": "Venue booking slipped", "links": "", "version": "0"})
     assert response.status_code == 302
     page = c.get(url).content.decode()
     assert "“Not started” to “At risk”" in page
@@ -70,7 +70,7 @@ def test_bad_input_shows_the_error_summary_and_changes_nothing(reading_plan, use
     c = _client(client, users[roles.ADMIN])
     response = c.post(reverse("plan:milestone", args=[milestone.pk]),
                       {"text": milestone.text, "quarter": milestone.quarter, "status": "done", "evidence": "",
-                       "links": "not a link"})
+                       "links": "not a link", "version": "0"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
     milestone.refresh_from_db()
@@ -105,7 +105,7 @@ def test_a_residual_red_risk_shows_the_board_it_escalates_to_and_its_history(rea
     data = {"inherent_impact": "critical", "inherent_likelihood": "possible", "residual_impact": "critical",
             "residual_likelihood": "likely", "mitigations": "Weekly sufficiency review", "owner": "SEND Strategic Lead",
             "review_date_day": "1", "review_date_month": "10", "review_date_year": "2026",
-            "escalates_to": str(risk.escalates_to_id)}
+            "escalates_to": str(risk.escalates_to_id), "version": "0"}
     assert c.post(url, data).status_code == 302
     page = c.get(url).content.decode()
     assert "this risk escalates to the" in page and "SEND Strategic Partnership Board" in page
@@ -134,7 +134,7 @@ def test_decisions_and_actions_keep_history_and_overdue_actions_stand_out(readin
     assert "Approve EAH budget" in board_page and "Overdue" in board_page
     c.post(reverse("governance:action", args=[action.pk]), {
         "text": "Map the workforce", "owner": "RISE Service Lead", "due_day": "1", "due_month": "8",
-        "due_year": "2020", "status": "complete"})
+        "due_year": "2020", "status": "complete", "version": "0"})
     action_page = c.get(reverse("governance:action", args=[action.pk])).content.decode()
     assert "“Open” to “Complete”" in action_page and "Overdue" not in action_page
     assert ChangeEntry.objects.filter(subject_kind="decision").count() == 1
@@ -154,7 +154,7 @@ def test_an_editor_sets_a_risks_owner_and_review_date_and_a_review_due_stands_ou
             "residual_impact": risk.residual_impact, "residual_likelihood": risk.residual_likelihood,
             "mitigations": "\n".join(risk.mitigations), "owner": "Parent Carer Forum Lead",
             "review_date_day": "1", "review_date_month": "6", "review_date_year": "2020",
-            "escalates_to": str(risk.escalates_to_id)}
+            "escalates_to": str(risk.escalates_to_id), "version": "0"}
     assert c.post(url, data).status_code == 302
     # Then the history keeps both changes, and the review is shown as due on the risk and on the register
     risk.refresh_from_db()

@@ -24,13 +24,18 @@ def _line(category: str, quarter: str) -> InvestmentLine:
     return InvestmentLine.objects.get(category=category, quarter=quarter)
 
 
+def _versions(plan) -> dict[str, str]:
+    """The hidden version fields of the spend form, as the page gives them."""
+    return {f"version_{line.pk}": str(line.version) for line in plan.investment.all()}
+
+
 def test_an_officer_edits_a_workstream_and_its_history_shows_what_changed(reading_plan, users, client):
     # Given an officer on a workstream's page
     ws = Workstream.objects.get(key="inclusion-in-settings")
     c = _client(client, users["OFFICER"])
     url = reverse("plan:workstream", args=[ws.key])
     # When they change its accountable lead and add a success measure
-    response = c.post(url, {"outcome": "\n".join(ws.outcome), "lead": "Head of Inclusion (Accountable)",
+    response = c.post(url, {"outcome": "\n".join(ws.outcome), "lead": "Head of Inclusion (Accountable)", "version": "0",
                             "success_measures": "\n".join([*ws.success_measures, "Every SENCo trained"])})
     # Then the workstream is saved and its page shows the change, who made it and the new lead
     assert response.status_code == 302
@@ -46,7 +51,8 @@ def test_an_officer_edits_a_workstream_and_its_history_shows_what_changed(readin
 def test_a_workstream_without_a_lead_is_refused_with_the_error_summary(reading_plan, users, client):
     ws = Workstream.objects.get(key="inclusion-in-settings")
     response = _client(client, users["ADMIN"]).post(reverse("plan:workstream", args=[ws.key]),
-                                                    {"outcome": "An outcome", "success_measures": "", "lead": ""})
+                                                    {"outcome": "An outcome", "success_measures": "", "lead": "",
+                                                     "version": "0"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page and "Enter the accountable lead" in page
@@ -63,7 +69,7 @@ def test_an_officer_moves_a_milestone_to_the_next_quarter_and_rewords_it(reading
     url = reverse("plan:milestone", args=[milestone.pk])
     # When an officer rewords it and moves it to Q3
     response = c.post(url, {"text": "Commission the screening tool", "quarter": "2026-27 Q3", "status": "on_track",
-                            "evidence": "", "links": ""})
+                            "evidence": "", "links": "", "version": "0"})
     # Then it is due at the end of December 2026, and the history keeps the old and new text and quarter
     assert response.status_code == 302
     milestone.refresh_from_db()
@@ -79,7 +85,7 @@ def test_a_milestone_with_no_text_or_a_quarter_outside_the_roadmap_is_refused(re
     milestone = Milestone.objects.first()
     response = _client(client, users["OFFICER"]).post(
         reverse("plan:milestone", args=[milestone.pk]),
-        {"text": " ", "quarter": "2031-32 Q1", "status": "done", "evidence": "", "links": ""})
+        {"text": " ", "quarter": "2031-32 Q1", "status": "done", "evidence": "", "links": "", "version": "0"})
     page = response.content.decode()
     assert "There is a problem" in page and "Enter the milestone" in page
     assert "Select the quarter the milestone is due" in page
@@ -117,7 +123,7 @@ def test_an_officer_records_spend_and_the_totals_and_variance_add_up(reading_pla
     response = c.post(reverse("plan:investment"), {
         f"planned_{oversight_q2.pk}": "10,000", f"actual_{oversight_q2.pk}": "£12,500.50",
         f"planned_{oversight_q3.pk}": "20000", f"actual_{oversight_q3.pk}": "18000.00",
-        f"actual_{recruitment_q2.pk}": "5000"})
+        f"actual_{recruitment_q2.pk}": "5000", **_versions(reading_plan)})
     assert response.status_code == 302
     # Then, by hand: programme oversight planned £10,000 + £20,000 = £30,000; actual £12,500.50 + £18,000 =
     # £30,500.50; variance (+£2,500.50) + (−£2,000) = +£500.50. Recruitment has actual £5,000 and no plan.
@@ -151,7 +157,8 @@ def test_an_officer_records_spend_and_the_totals_and_variance_add_up(reading_pla
 def test_bad_amounts_are_refused_with_the_error_summary_and_nothing_is_saved(reading_plan, users, client):
     line, other = _line("data_digital", "2026-27 Q4"), _line("data_digital", "2026-27 Q3")
     response = _client(client, users["OFFICER"]).post(reverse("plan:investment"), {
-        f"actual_{line.pk}": "twelve pounds", f"planned_{line.pk}": "-5", f"actual_{other.pk}": "100"})
+        f"actual_{line.pk}": "twelve pounds", f"planned_{line.pk}": "-5", f"actual_{other.pk}": "100",
+        **_versions(line.plan)})
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page
     assert "Enter actual spend on data and digital, 2026-27 Q4 in pounds, like 12500.50" in page
@@ -163,7 +170,8 @@ def test_bad_amounts_are_refused_with_the_error_summary_and_nothing_is_saved(rea
 def test_recorded_spend_round_trips_through_the_plan_file(reading_plan, users):
     # Given actual spend recorded against Reading's plan
     line = _line("workforce_training", "2026-27 Q3")
-    investment_spend_record(plan=reading_plan, by=users["OFFICER"], amounts={line.pk: (None, 1_234_567)})
+    investment_spend_record(plan=reading_plan, by=users["OFFICER"], amounts={line.pk: (None, 1_234_567)},
+                            versions={line.pk: line.version})
     text = plan_export_text()
     assert "          actual_pence: 1234567\n" in text
     # When the exported file is imported again and exported

@@ -29,7 +29,7 @@ def _recorded_in_the_app(officer):
     action_create(meeting=meeting, text="Circulate the toolkit", owner="Head of Inclusion", due=dt.date(2026, 11, 1),
                   status="open", by=officer)
     milestone = Milestone.objects.filter(workstream__key="inclusion-in-settings").order_by("due", "position")[0]
-    milestone_update(milestone=milestone, by=officer, status="done", evidence="Offer mapped in September",
+    milestone_update(milestone=milestone, version=milestone.version, by=officer, status="done", evidence="Offer mapped in September",
                      links=[])
     board_pack_store(board=board, as_at=dt.date(2026, 9, 30), content_hash="sha256:abc", state={}, pdf=b"%PDF-1.7",
                      by=officer)

@@ -58,7 +58,8 @@ def test_the_milestone_form_refuses_a_javascript_link_and_keeps_a_mailto_one(rea
     milestone = Milestone.objects.first()
     client.login(username=users["OFFICER"].username, password=PASSWORD)
     url = reverse("plan:milestone", args=[milestone.pk])
-    fields = {"text": milestone.text, "quarter": milestone.quarter, "status": "on_track", "evidence": ""}
+    fields = {"text": milestone.text, "quarter": milestone.quarter, "status": "on_track", "evidence": "",
+              "version": milestone.version}
     before = plan_export_text()
 
     refused = client.post(url, {**fields, "links": "https://example.org/a\njavascript:alert(1)"})
