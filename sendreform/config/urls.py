@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("sendreform.experts.urls")),
     path("", include("sendreform.jobs.urls")),
     path("", include("sendreform.forecasting.urls")),
+    path("", include("sendreform.published.urls")),
     path("", include("sendreform.web.urls")),
 ]
 
