@@ -1,7 +1,7 @@
 """A subset of the shipped DfE extract, loaded once per module: England, the nine regions, Reading and its ten
 statistical neighbours, Birmingham and its ten, and the Yorkshire and the Humber area Barnsley, from the files
 the benchmarking page reads (the 2022 release's setting file, the largest, is left out). Ranks are therefore
-among the 23 local authorities loaded."""
+among the 22 local authorities loaded (Southampton is a neighbour of both)."""
 
 import csv
 import gzip
