@@ -103,3 +103,16 @@ def test_signed_out_is_sent_to_sign_in_and_an_unknown_area_is_not_found(loaded, 
     assert client.get("/benchmarking/").status_code == 302
     client.force_login(UserFactory())
     assert client.get("/benchmarking/?area=E99999999").status_code == 404
+
+
+def test_the_regional_analyst_sees_every_areas_published_figures_and_nothing_of_the_areas_own(loaded, client):
+    client.force_login(UserFactory(role=roles.REGIONAL_ANALYST))
+    assert client.get("/benchmarking/?area=E08000025").status_code == 200
+    assert client.get("/benchmarking/download.csv?area=E06000038&measure=plans").status_code == 200
+    for url in ("/indicators/", "/plan/", "/forecasts/"):
+        assert client.get(url).status_code == 403, url
+    from sendreform.people.selectors import user_sees_children
+
+    assert not user_sees_children(user=UserFactory(role=roles.REGIONAL_ANALYST))
+    home = client.get("/").content.decode()
+    assert "Regional or national analyst" in home and "/benchmarking/" in home and "Find a child" not in home
