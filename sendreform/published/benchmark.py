@@ -67,6 +67,10 @@ MEASURES = (
             "plans issued.",
             (Source("timeliness_20_week.csv", "PC_plans_issued_20_weeks_ex", "All EHC plans issued"),
              Source("sen2_mi.csv", "NoExc20weekRate", "Total")), section="The EHC pipeline"),
+    Measure("decisions_6w", "Decisions to assess made within 6 weeks", "percent", "calendar year",
+            "Requests for an EHC needs assessment decided within 6 weeks, as a percentage of those decided.",
+            (Source("requests.csv", "request_outcome_six_weeks_pc", "All requests for EHC needs assessments"),),
+            section="The EHC pipeline"),
     Measure("ceased", "EHC plans ceased", "count", "calendar year",
             "EHC plans that ended in the calendar year, for any reason.",
             (Source("ceased_plans.csv", "total_ceased", "All ceased EHC plans"),), section="The EHC pipeline"),
@@ -80,6 +84,9 @@ MEASURES = (
       for column, label in NEEDS),
 )
 BY_KEY = {m.key: m for m in MEASURES}
+# The plan's indicators (sendreform.metrics.catalogue) with a published equivalent, and that measure.
+INDICATOR_EQUIVALENTS = {"ehcp_total": "plans", "ehcp_growth_12m": "growth", "ehcna_requests": "requests",
+                         "ehcp_issued_20w_pct": "timeliness", "ehcna_decision_6w_pct": "decisions_6w"}
 
 
 @dataclass

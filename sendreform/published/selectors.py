@@ -11,7 +11,17 @@ from django.conf import settings
 from django.db.models import Sum
 
 from sendreform.interchange.published import BOUNDARY_CHANGES, CODE_CHANGES, SMALL_AREAS, neighbours_read
-from sendreform.published.benchmark import BY_KEY, Measure, Point, Series, growth_series
+from sendreform.published.benchmark import (
+    BY_KEY,
+    INDICATOR_EQUIVALENTS,
+    Measure,
+    Point,
+    Series,
+    compare,
+    growth_series,
+    number_text,
+    value_text,
+)
 from sendreform.published.models import Area, Figure, Release
 
 NEIGHBOURS_FILE = Path(__file__).resolve().parent / "data" / "statistical_neighbours_2025.csv"
@@ -130,3 +140,22 @@ def boundary_notes(*, area: Area) -> list[str]:
         notes.append(f"{area.name} has so few plans that it is not ranked and its cells are often suppressed")
     return notes
 
+
+
+def published_beside(*, indicator_id: str) -> dict | None:
+    """For an indicator of the plan with a published equivalent: the local area's latest published figure beside
+    England's and its neighbours' median, with the release it comes from. None without an equivalent or data."""
+    key = INDICATOR_EQUIVALENTS.get(indicator_id)
+    area = area_find(code=own_area_code()) if key else None
+    if area is None:
+        return None
+    bench, measure = benchmark_for(area=area), BY_KEY[key]
+    rows = compare(series_for(measure=measure), area=key_of(area), neighbours=[key_of(a) for a in bench.neighbours],
+                   region=area.region_code, england=ENGLAND)
+    row = next((r for r in reversed(rows) if r.area is not None), None)
+    if row is None:
+        return None
+    return {"measure": measure, "year": row.year, "area_name": area.name, "area": value_text(row.area, measure.unit),
+            "england": value_text(row.england, measure.unit), "median": number_text(row.neighbours_median, measure.unit),
+            "region_name": bench.region.name if bench.region else "", "region": value_text(row.region, measure.unit),
+            "source": row.source.split("/data/")[0], "code": area.code}

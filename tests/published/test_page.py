@@ -116,3 +116,13 @@ def test_the_regional_analyst_sees_every_areas_published_figures_and_nothing_of_
     assert not user_sees_children(user=UserFactory(role=roles.REGIONAL_ANALYST))
     home = client.get("/").content.decode()
     assert "Regional or national analyst" in home and "/benchmarking/" in home and "Find a child" not in home
+
+
+def test_an_indicator_page_shows_the_latest_published_figure_beside_england_and_the_neighbours(loaded, client):
+    html = _get(client, "/indicators/ehcp_issued_20w_pct/").content.decode()
+    # timeliness_20_week.csv 2024: Reading 59.1, South East 38.2, England 46.4
+    assert "Published by the DfE" in html
+    assert "calendar year 2024: Reading 59.1%; South East 38.2%; England 46.4%" in html
+    assert "From the DfE release education-health-and-care-plans_2025" in html
+    # An indicator with no published equivalent says nothing of it
+    assert "Published by the DfE" not in _get(client, "/indicators/eah_settings_engaged_pct/").content.decode()
