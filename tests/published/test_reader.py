@@ -63,20 +63,13 @@ def test_a_later_release_with_an_unknown_column_is_read_and_the_column_named(tmp
     assert {v.text for v in release.values if v.measure == "requests_new_measure"} == {"z"}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda line: line.replace(",Reading,", ",Reading,").replace("All requests for EHC needs assessments,All "
-                                                                 "requests for EHC needs assessments,", "All "
-                                                                 "requests for EHC needs assessments,All requests "
-                                                                 "for EHC needs assessments,many,", 1),
-     "cells where the header has"),
-])
-def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path, change, message):
+def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path):
     subset_write(tmp_path, files=("requests",), codes={"E06000038"})
     path = tmp_path / "education-health-and-care-plans_2025" / "data" / "requests.csv"
     lines = path.read_text().splitlines()
-    lines[3] = change(lines[3])
+    lines[3] += ",12"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(PublishedDataError, match=f"requests.csv, row 4: .*{message}"):
+    with pytest.raises(PublishedDataError, match="requests.csv, row 4: 30 cells where the header has 29"):
         published_read(folder=tmp_path)
 
 
