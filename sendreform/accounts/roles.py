@@ -12,6 +12,7 @@ HEALTH = "HEALTH"
 BOARD_MEMBER = "BOARD_MEMBER"
 PCF_REP = "PCF_REP"
 ADMIN = "ADMIN"
+REGIONAL_ANALYST = "REGIONAL_ANALYST"
 
 ROLES = MappingProxyType(
     {
@@ -25,8 +26,15 @@ ROLES = MappingProxyType(
         BOARD_MEMBER: "Board member",
         PCF_REP: "Parent carer forum representative",
         ADMIN: "Administrator",
+        REGIONAL_ANALYST: "Regional or national analyst",
     }
 )
+
+# The regional or national analyst sees every area's published statistics (benchmarking) and nothing of the
+# local area's own records: no child-level data and none of its own figures.
+
+# Roles of people in the local area, who may read its plan and forecasts (aggregates of its own records).
+LOCAL_AREA_ROLES = frozenset(ROLES) - {REGIONAL_ANALYST}
 
 # Roles that may see any child-level data at all (subject to their scope).
 CHILD_LEVEL_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, EAH_PRACTITIONER, SENCO, CLUSTER_LEAD, HEALTH, ADMIN})

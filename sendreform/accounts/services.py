@@ -285,6 +285,7 @@ DEMO_USERS = (
     ("board", roles.BOARD_MEMBER, "Bola", "Ahmed"),
     ("pcf", roles.PCF_REP, "Pat", "Evans"),
     ("admin", roles.ADMIN, "Alex", "Turner"),
+    ("regional", roles.REGIONAL_ANALYST, "Rhys", "Gallagher"),
 )
 
 

@@ -74,6 +74,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import backup
 
     backup.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import published
+
+    published.add_parser(commands, _subcommand, _date)
     return parser
 
 

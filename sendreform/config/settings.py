@@ -18,6 +18,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 SERVICE_NAME = env("SENDREFORM_SERVICE_NAME", default="sendreform")
 LOCAL_AREA_NAME = env("SENDREFORM_LOCAL_AREA", default="Reading")
+# The benchmarking page's own area when no plan is loaded, and its own comparators (nine-character codes, comma
+# separated) in place of the DfE's statistical neighbours; empty keeps the DfE's list.
+BENCHMARK_AREA = env("SENDREFORM_AREA_CODE", default="E06000038")
+BENCHMARK_COMPARATORS = {BENCHMARK_AREA: [c.strip() for c in env("SENDREFORM_COMPARATORS", default="").split(",")
+                                          if c.strip()]}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
     "sendreform.jobs",
     "sendreform.forecasting",
     "sendreform.imports",
+    "sendreform.published",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sendreform.jobs.urls")),
     path("", include("sendreform.forecasting.urls")),
     path("", include("sendreform.imports.urls")),
+    path("", include("sendreform.published.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

@@ -17,7 +17,7 @@ RUN_ROLES = frozenset({roles.OFFICER, roles.ANALYST, roles.ADMIN})
 
 
 def forecast_can_read(*, user) -> bool:
-    return getattr(user, "role", None) in roles.ROLES
+    return getattr(user, "role", None) in roles.LOCAL_AREA_ROLES
 
 
 def forecast_can_run(*, user) -> bool:

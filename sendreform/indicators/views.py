@@ -16,6 +16,7 @@ from sendreform.indicators.forms import IndicatorFilterForm
 from sendreform.indicators.tables import breakdown_tables, overview_tables, quarter_table, tables_csv_response
 from sendreform.metrics.catalogue import BLOCKS, CATALOGUE
 from sendreform.people.selectors import clusters_list
+from sendreform.published.selectors import published_beside
 from sendreform.web.tables import Column, Table, table_csv_response
 
 QUERY_KEYS = ("as_at_day", "as_at_month", "as_at_year", "cluster", "phase", "primary_need")
@@ -144,6 +145,7 @@ def detail(request, indicator_id):
         "overview_url": _with_query(reverse("indicators:overview"), query),
         "better": display.BETTER.get(ind.better, ""), "unit": display.UNITS.get(ind.unit, ind.unit),
         **(_plan_texts(figures) if figures else {}),
+        "published": published_beside(indicator_id=indicator_id),
     })
 
 

@@ -32,7 +32,7 @@ def plan_can_edit(*, user) -> bool:
 
 
 def plan_can_read(*, user) -> bool:
-    return getattr(user, "role", None) in roles.ROLES
+    return getattr(user, "role", None) in roles.LOCAL_AREA_ROLES
 
 
 def plan_current() -> Plan | None:

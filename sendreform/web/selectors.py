@@ -60,6 +60,8 @@ _INTRO = {
     "any individual child's record.",
     roles.PCF_REP: "You can see the local area's settings and figures for the whole area. You cannot see any "
     "individual child's record.",
+    roles.REGIONAL_ANALYST: "You can see every local area's published statistics beside its neighbours, region and "
+    "England. You cannot see any child's record or the local area's own figures.",
     roles.ADMIN: "You can manage users and reference data, read the audit log of who viewed which child's "
     "record, and see every child's record.",
 }
@@ -88,6 +90,9 @@ def home_for(*, user) -> Home:
                                "Each setting's details and the children on its roll."))
     eah_links, home.warning = experts_home_links(user=user, on=on)
     home.tasks.extend(Task(*link) for link in eah_links)
+    home.tasks.append(Task("Benchmarking", reverse("published:benchmarking"),
+                           "Any local area beside its statistical neighbours, region and England, from the DfE's "
+                           "published statistics."))
     home.tasks.append(Task("Settings", reverse("people:establishment-list"),
                            "Schools, colleges, early years settings and alternative providers, with a CSV download."))
     if role == roles.ADMIN:

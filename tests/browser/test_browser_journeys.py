@@ -14,6 +14,7 @@ DEMO_ROLES = [
     ("officer", roles.OFFICER), ("analyst", roles.ANALYST), ("eah-lead", roles.EAH_LEAD),
     ("practitioner", roles.EAH_PRACTITIONER), ("senco", roles.SENCO), ("cluster-lead", roles.CLUSTER_LEAD),
     ("health", roles.HEALTH), ("board", roles.BOARD_MEMBER), ("pcf", roles.PCF_REP), ("admin", roles.ADMIN),
+    ("regional", roles.REGIONAL_ANALYST),
 ]
 
 
