@@ -16,6 +16,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "sendreform.accounts",
     "sendreform.people",
     "sendreform.statutory",
@@ -103,6 +105,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = False
+
+# Background work runs in the worker (`sendreform worker`, which `sendreform serve` starts beside gunicorn),
+# queued in the database by django-tasks (ADR 14). A running job writes its heartbeat every HEARTBEAT seconds;
+# one silent for STALE seconds is marked failed (its worker died) and can be retried.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+SENDREFORM_JOB_HEARTBEAT_SECONDS = env.int("SENDREFORM_JOB_HEARTBEAT_SECONDS", default=15)
+SENDREFORM_JOB_STALE_SECONDS = env.int("SENDREFORM_JOB_STALE_SECONDS", default=120)
 
 # The dashboard's in-memory copy of the data is remade at least this often (and whenever row counts change).
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=600)

@@ -10,3 +10,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = 0
 # The live server of the browser tests serves static files itself; WhiteNoise would want collectstatic.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# A job runs in the thread that queues it (once the request commits); tests of the worker itself, and the
+# browser tests that follow a job, use the database backend with a worker in the test process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
