@@ -11,6 +11,7 @@ demo: setup assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/sendreform demo
+	$(BIN)/sendreform figures
 	$(BIN)/sendreform serve --bind $(ADDRESS)
 
 test: setup assets lint browser-check test-sqlite test-postgres

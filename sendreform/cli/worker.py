@@ -1,5 +1,5 @@
 """`sendreform worker`: run the background jobs and the schedule; `sendreform jobs retry ID`: queue a failed job
-again with the same settings (ADR 14)."""
+again with the same settings (ADR 14); `sendreform figures`: compute the dashboard's figures now (ADR 15)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ def add_parser(commands, subcommand, date_type) -> None:
     retry.add_argument("job", type=int, metavar="ID", help="the job's number (in its page's address)")
     retry.set_defaults(run=_retry)
     actions.add_parser("check", help="mark jobs whose worker stopped answering as failed").set_defaults(run=_check)
+    p = subcommand(commands, "figures", summary="compute the dashboard's figures now, into the shared copy",
+                   description="""\
+Copy the canonical tables into a new shared DuckDB file and compute the dashboard's figures into it, now, in
+this process (ADR 15): what the worker does after each change of data and each night. `make demo` runs it once
+after loading the synthetic area, so the first dashboard opens at once.""", examples="  sendreform figures")
+    p.set_defaults(run=_figures)
 
 
 def _worker(args, parser) -> int:
@@ -76,4 +82,15 @@ def _check(args, parser) -> int:
     from sendreform.jobs.services import jobs_stale_mark
 
     print(f"{jobs_stale_mark()} job(s) whose worker stopped answering marked as failed.")
+    return 0
+
+
+def _figures(args, parser) -> int:
+    from sendreform.cli import main
+
+    main._django_setup()
+    from sendreform.indicators.analytics import analytics_recompute
+
+    copy = analytics_recompute(progress=main.progress_bar())
+    print(f"The dashboard's figures computed in {copy.seconds:.1f} s into {copy.path}")
     return 0

@@ -1,13 +1,19 @@
 """Settings for the test suite: production settings with plain static storage (no collectstatic needed) and
 a fast password hasher. The database still comes from DATABASE_URL, so the suite runs on PostgreSQL too."""
 
+import tempfile
+from pathlib import Path
+
 from sendreform.config.settings import *  # noqa: F403
 
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests change data without changing row counts; every computation reads the data afresh.
+# Tests change data without changing row counts: each page makes a fresh analytics copy itself (in a folder of
+# this run's own) rather than queueing it and showing the last one.
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = 0
+SENDREFORM_ANALYTICS_WAIT = True
+SENDREFORM_ANALYTICS_DIR = Path(tempfile.mkdtemp(prefix="sendreform-test-analytics-"))
 # The live server of the browser tests serves static files itself; WhiteNoise would want collectstatic.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 # A job runs in the thread that queues it (once the request commits); tests of the worker itself, and the

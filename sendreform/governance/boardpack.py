@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from sendreform.common.warehouse import analytics_connection, data_version
 from sendreform.governance import selectors as gov
 from sendreform.governance.models import ACTION_STATUSES, DECISION_STATUSES, Board, BoardPack
 from sendreform.governance.services import board_pack_store
@@ -47,9 +46,11 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def _figures(*, as_at: dt.date) -> dict:
     """The report and quarterly trend of every indicator, and the content hash of the data as it stood."""
-    # The dashboard's DuckDB copy of the live data (the same engine, so the same figures, in a fraction of
-    # the time SQLite takes).
-    con = analytics_connection(version=data_version())
+    # The dashboard's shared DuckDB copy of the live data, made afresh if the data changed since (the same
+    # engine, so the same figures, in a fraction of the time SQLite takes).
+    from sendreform.indicators.analytics import analytics_connection_fresh
+
+    con = analytics_connection_fresh()
     tables = engine.tables_from_connection(con)
     targets = plan_targets()
     rep = report.catalogue_report(tables, as_at=as_at, suppress=SUPPRESS, targets=targets, con=con)

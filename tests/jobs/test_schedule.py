@@ -34,10 +34,11 @@ def test_an_entry_falls_due_at_its_time_on_its_days(now, expected):
     assert [(entry.name, when) for entry, when in due] == [(name, _at(when)) for name, when in expected]
 
 
-def test_the_schedule_names_the_overdue_emails_and_each_entrys_function_exists():
+def test_the_schedule_names_the_overdue_emails_and_the_nightly_figures_and_each_function_exists():
     from sendreform.jobs.services import _function
 
-    assert {(e.name, e.at, e.days) for e in SCHEDULE} == {("eah_overdue", dt.time(7, 0), WORKING_DAYS)}
+    assert {(e.name, e.at, e.days) for e in SCHEDULE} == {
+        ("eah_overdue", dt.time(7, 0), WORKING_DAYS), ("nightly_figures", dt.time(2, 0), "every day")}
     assert all(callable(_function(e.target)) for e in SCHEDULE)
 
 
