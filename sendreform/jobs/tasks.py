@@ -8,7 +8,11 @@ __all__ = ["TaskResultStatus", "job_run"]
 
 @task()
 def job_run(job_id: int) -> str:
-    """Run the job in this worker; returns its final status (the job's row says why)."""
+    """Run the job in this worker; returns its final status (the job's row says why), or "deleted" for a job
+    removed while it waited."""
+    from sendreform.jobs.models import Job
     from sendreform.jobs.services import job_execute
 
+    if not Job.objects.filter(pk=job_id).exists():
+        return "deleted"
     return job_execute(job_id=job_id).status

@@ -256,3 +256,16 @@ def test_the_home_page_lists_the_jobs_a_user_started(client):
     assert f'<a class="govuk-link" href="/jobs/{Job.objects.get(created_by=officer).pk}/">A test job</a>: failed' in html
     assert "Someone else&#x27;s run" not in html and "Someone else's run" not in html
     assert 'href="/jobs/">All background jobs</a>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_deleted_while_it_waited_is_skipped_by_the_worker(queued_for_the_worker):
+    from django_tasks_db.models import DBTaskResult
+
+    job = job_start(kind="test", title="Counting", target="tests.jobs.test_jobs.work_counting",
+                    params={"steps": 1}, by=None)
+    task_id = Job.objects.get(pk=job.pk).task_id
+    Job.objects.filter(pk=job.pk).delete()
+    worker_drain()
+    task = DBTaskResult.objects.get(id=task_id)
+    assert (task.status, task.return_value) == ("SUCCESSFUL", "deleted")
