@@ -9,9 +9,8 @@ from sendreform.config.settings import *  # noqa: F403
 STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests change data without changing row counts: each page makes a fresh analytics copy itself (in a folder of
-# this run's own) rather than queueing it and showing the last one.
-SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = 0
+# A page makes a stale analytics copy afresh itself (in a folder of this run's own) rather than queueing it and
+# showing the last one: tests change data with no worker running.
 SENDREFORM_ANALYTICS_WAIT = True
 SENDREFORM_ANALYTICS_DIR = Path(tempfile.mkdtemp(prefix="sendreform-test-analytics-"))
 # The live server of the browser tests serves static files itself; WhiteNoise would want collectstatic.
