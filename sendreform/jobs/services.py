@@ -42,8 +42,9 @@ def _enqueue(job_id: int) -> None:
     from sendreform.jobs.tasks import job_run
 
     result = job_run.enqueue(job_id=job_id)
-    # (With the test suite's immediate backend the job has already run by now; the id is recorded all the same.)
-    Job.objects.filter(pk=job_id).update(task_id=str(result.id))
+    # A worker may already be writing the job's progress (with the test suite's immediate backend the job has
+    # even finished): the id is recorded through the write that waits out a locked table.
+    _job_update(job_id, task_id=str(result.id))
 
 
 def _function(target: str) -> Callable:
