@@ -25,7 +25,8 @@ indicators and returns. Each subcommand has its own --help.
 _COMMAND_EXAMPLES = """\
 examples:
   sendreform demo                      load the synthetic local area and print the demo sign-ins
-  sendreform serve                     serve the app on http://127.0.0.1:8000
+  sendreform serve                     serve the app on http://127.0.0.1:8000 with its background worker
+  sendreform worker                    run background jobs and the schedule (serve starts one)
   sendreform snapshot --as-at 2026-01-15 --out var/snapshots/2026-01-15
   sendreform check                     data-quality summary of the database
   sendreform metrics --as-at 2026-03-31
@@ -77,6 +78,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import published
 
     published.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import worker
+
+    worker.add_parser(commands, _subcommand, _date)
     return parser
 
 
@@ -218,15 +222,17 @@ def _serve_parser(commands) -> None:
     p = _subcommand(
         commands,
         "serve",
-        summary="serve the app with gunicorn",
+        summary="serve the app with gunicorn, and run its background worker beside it",
         description="""\
-Serve sendreform with gunicorn (sendreform.config.wsgi:application) and WhiteNoise for static files.
-The command becomes the gunicorn process: stop it with Ctrl+C. Without --demo the production settings
-apply (DJANGO_SECRET_KEY and the rest: docs/security.md); gunicorn trusts the proxy headers only from the
-addresses in FORWARDED_ALLOW_IPS.""",
+Serve sendreform with gunicorn (sendreform.config.wsgi:application) and WhiteNoise for static files, and run
+the background worker (`sendreform worker`: jobs and the schedule) beside it. Ctrl+C or SIGTERM stops both;
+if either stops on its own, the other is stopped too and the command ends with its exit status. Without --demo
+the production settings apply (DJANGO_SECRET_KEY and the rest: docs/security.md); gunicorn trusts the proxy
+headers only from the addresses in FORWARDED_ALLOW_IPS.""",
         examples="""\
   sendreform serve --demo
-  sendreform serve --bind 0.0.0.0:8080 --workers 4""",
+  sendreform serve --bind 0.0.0.0:8080 --workers 4
+  sendreform serve --no-worker         the worker runs elsewhere (sendreform worker)""",
     )
     p.add_argument(
         "--demo", action="store_true",
@@ -248,41 +254,69 @@ addresses in FORWARDED_ALLOW_IPS.""",
         help="seconds a request may take before its worker is restarted (default 60; a page's database work "
         "stops sooner, at SENDREFORM_REQUEST_TIME_LIMIT_SECONDS: ADR 13)",
     )
+    p.add_argument("--no-worker", action="store_true",
+                   help="serve only; run `sendreform worker` separately")
     p.set_defaults(run=_serve)
 
 
 def _serve(args, parser) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     if args.demo:
-        os.environ["SENDREFORM_DEMO"] = "true"  # gunicorn's workers inherit it
-    import django
-
-    django.setup()
+        os.environ["SENDREFORM_DEMO"] = "true"  # gunicorn's workers and the task worker inherit it
+    _django_setup()
     from django.conf import settings
 
-    from sendreform.jobs.services import jobs_interrupted_mark
+    from sendreform.jobs.services import jobs_stale_mark
 
-    if interrupted := jobs_interrupted_mark():
-        print(f"{interrupted} background job(s) left unfinished by the last run are marked as failed.", flush=True)
-    print(f"sendreform on http://{args.bind}/ ({args.workers} workers; Ctrl+C stops it)", flush=True)
+    if stale := jobs_stale_mark():
+        print(f"{stale} background job(s) whose worker stopped answering are marked as failed.", flush=True)
+    gunicorn = [sys.executable, "-m", "gunicorn", "sendreform.config.wsgi:application", "--bind", args.bind,
+                "--workers", str(args.workers), "--timeout", str(args.timeout)]
+    if settings.FORWARDED_ALLOW_IPS:  # as Django reads it, from the environment or .env (gunicorn reads no .env)
+        gunicorn += ["--forwarded-allow-ips", ",".join(settings.FORWARDED_ALLOW_IPS)]
+    commands = [gunicorn] if args.no_worker else [gunicorn, [sys.executable, "-m", "sendreform.cli", "worker"]]
+    print(f"sendreform on http://{args.bind}/ ({args.workers} workers"
+          f"{'' if args.no_worker else ' and the background worker'}; Ctrl+C stops it)", flush=True)
     if not settings.TWO_FACTOR_REQUIRED:
         print("Two-factor sign-in is off: for real data leave SENDREFORM_DEMO unset (docs/security.md).", flush=True)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "sendreform.config.wsgi:application",
-        "--bind",
-        args.bind,
-        "--workers",
-        str(args.workers),
-        "--timeout",
-        str(args.timeout),
-    ]
-    if settings.FORWARDED_ALLOW_IPS:  # as Django reads it, from the environment or .env (gunicorn reads no .env)
-        command += ["--forwarded-allow-ips", ",".join(settings.FORWARDED_ALLOW_IPS)]
-    os.execv(sys.executable, command)
-    return 0  # not reached: exec replaces this process
+    return processes_supervise(commands)
+
+
+def processes_supervise(commands: list[list[str]], *, poll: float = 0.5, grace: float = 20.0) -> int:
+    """Run the commands side by side until one ends or SIGINT/SIGTERM arrives; then stop the others (SIGTERM,
+    then SIGKILL after `grace` seconds). Returns the exit status of the one that ended first (0 on a signal)."""
+    import signal
+    import time
+
+    processes = [subprocess.Popen(command) for command in commands]
+    stopping, ended = {"signal": None}, None
+
+    def stop(signum, frame):
+        stopping["signal"] = signum
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while stopping["signal"] is None and all(p.poll() is None for p in processes):
+            time.sleep(poll)
+        ended = next((p for p in processes if p.poll() is not None), None)
+        for p in processes:
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.monotonic() + grace
+        for p in processes:
+            try:
+                p.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if stopping["signal"] is not None or ended is None:
+        return 0
+    print(f"{' '.join(ended.args[1:4])} stopped (exit status {ended.returncode}); the rest were stopped too.",
+          file=sys.stderr, flush=True)
+    return ended.returncode
 
 
 # ------------------------------------------------------------------------------------------ snapshot

@@ -1,8 +1,8 @@
 """The Ibis connection to the live database, built from Django's DATABASES setting.
 
 The pure layers (metrics, snapshots, the data-quality check) take an Ibis connection and never import
-Django; this is where the Django side makes one for them: to the live database itself, or to an in-memory
-DuckDB copy of it for the dashboard's heavy reads. It uses Ibis's own SQLite and PostgreSQL backends:
+Django; this is where the Django side makes one for them: to the live database itself, or to a DuckDB file
+copy of it for the dashboard's heavy reads (`sendreform.indicators.analytics` decides when it is made). It uses Ibis's own SQLite and PostgreSQL backends:
 DuckDB's scanners would need extensions downloaded at run time, which an offline server cannot do.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
+from pathlib import Path
 
 import ibis
 from django.db import connections
@@ -49,34 +49,46 @@ def data_version() -> str:
         return ",".join(str(n) for n in cursor.fetchone())
 
 
-_ANALYTICS: dict = {"version": None, "con": None, "made": 0.0}
-_ANALYTICS_LOCK = threading.Lock()
-
-
-def analytics_connection(*, version: str):
-    """An in-memory DuckDB copy of the canonical tables, made once per data version and kept by the process.
+def analytics_copy_write(*, path: Path):
+    """Copy the canonical tables of the live database into a new DuckDB file; returns its connection (open for
+    writing, so the caller can add what it computes before closing it).
 
     The dashboard and board packs evaluate the whole catalogue over many dates; DuckDB does that in a second
-    where SQLite takes tens of seconds, and the copy costs a few seconds once per change of data (or once
-    per SENDREFORM_ANALYTICS_MAX_AGE_SECONDS). The figures are the same
-    because the same engine runs on both (tests/metrics checks every indicator on each backend).
+    where SQLite takes tens of seconds. The figures are the same because the same engine runs on both
+    (tests/metrics checks every indicator on each backend). One file is shared by every web worker (ADR 15).
     """
-    from django.conf import settings
-
     from sendreform.metrics.engine import tables_from_connection
 
-    # Row counts miss an edit that keeps them, so a copy is also remade once it is older than the limit.
-    max_age = settings.SENDREFORM_ANALYTICS_MAX_AGE_SECONDS
-    with _ANALYTICS_LOCK:
-        if _ANALYTICS["version"] != version or time.monotonic() - _ANALYTICS["made"] >= max_age:
-            live = ibis_connection()
-            try:
-                copy = ibis.duckdb.connect()
-                for name, table in tables_from_connection(live).items():
-                    copy.create_table(name, obj=table.to_pyarrow())
-            finally:
-                live.disconnect()
-            if _ANALYTICS["con"] is not None:
-                _ANALYTICS["con"].disconnect()
-            _ANALYTICS.update(version=version, con=copy, made=time.monotonic())
-        return _ANALYTICS["con"]
+    live = ibis_connection()
+    try:
+        copy = ibis.duckdb.connect(str(path))
+        for name, table in tables_from_connection(live).items():
+            copy.create_table(name, obj=table.to_pyarrow())
+    finally:
+        live.disconnect()
+    return copy
+
+
+_OPEN: dict = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def analytics_open(*, path: Path):
+    """The DuckDB file at `path`, opened read-only once per process (every worker reads the same file; none
+    writes it after it is made). A process keeps only the newest file it was asked for open."""
+    key = str(path)
+    with _OPEN_LOCK:
+        if key not in _OPEN:
+            for old in _OPEN.values():
+                old.disconnect()
+            _OPEN.clear()
+            _OPEN[key] = ibis.duckdb.connect(key, read_only=True)
+        return _OPEN[key]
+
+
+def analytics_close(*, path: Path) -> None:
+    """Close this process's connection to `path`, if it has one (before the file is removed)."""
+    with _OPEN_LOCK:
+        con = _OPEN.pop(str(path), None)
+        if con is not None:
+            con.disconnect()

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sendreform.accounts",
     "sendreform.people",
     "sendreform.statutory",
@@ -207,6 +209,20 @@ SENDREFORM_REQUEST_TIME_LIMIT_SECONDS = env.float("SENDREFORM_REQUEST_TIME_LIMIT
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=600)
 # Where an uploaded file waits between its check and its confirmation (deleted once applied or cancelled).
 SENDREFORM_IMPORT_DIR = env("SENDREFORM_IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
+# Background work runs in the worker (`sendreform worker`, which `sendreform serve` starts beside gunicorn),
+# queued in the database by django-tasks (ADR 14). A running job writes its heartbeat every HEARTBEAT seconds;
+# one silent for STALE seconds is marked failed (its worker died) and can be retried.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+SENDREFORM_JOB_HEARTBEAT_SECONDS = env.int("SENDREFORM_JOB_HEARTBEAT_SECONDS", default=15)
+SENDREFORM_JOB_STALE_SECONDS = env.int("SENDREFORM_JOB_STALE_SECONDS", default=120)
+
+# The dashboard's figures come from one DuckDB file every web worker reads (ADR 15), remade in the background
+# whenever data changes (`sendreform.indicators.analytics.data_changed`, or row counts that moved), each night,
+# and once it is older than MAX_AGE (edits that keep the row counts and call no hook). Pages never compute on
+# the live database; WAIT makes them make the copy themselves instead of queueing it (the tests do).
+SENDREFORM_ANALYTICS_DIR = env.path("SENDREFORM_ANALYTICS_DIR", default=BASE_DIR / "var" / "analytics")
+SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=3600)
+SENDREFORM_ANALYTICS_WAIT = env.bool("SENDREFORM_ANALYTICS_WAIT", default=False)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")

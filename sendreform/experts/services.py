@@ -616,3 +616,12 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
                 f"{clock.support_due:%-d %B %Y} and has had none.",
             )
     return sent
+
+
+def overdue_notify_job(*, params: dict, progress, job=None) -> str:
+    """`overdue_notify` as the scheduled job of each working morning (`sendreform/jobs/schedule.py`); its job
+    page links to the triage queue."""
+    progress("Emailing about referrals gone overdue", 0, 1)
+    sent = overdue_notify()
+    progress(f"{sent} overdue email{'s' if sent != 1 else ''} sent", 1, 1)
+    return reverse("experts:queue")

@@ -7,8 +7,11 @@ import json
 from django.conf import settings
 from django.db import models
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-RUN_STATUSES = {QUEUED: "Waiting to start", RUNNING: "Running", DONE: "Finished", FAILED: "Failed"}
+from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, JobWork
+from sendreform.jobs.models import STATUSES as RUN_STATUSES
+
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "RUN_STATUSES", "ForecastBacktest", "ForecastRun", "Scenario",
+           "ScenarioEdit"]
 
 
 class Scenario(models.Model):
@@ -50,35 +53,6 @@ class ScenarioEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class JobWork(models.Model):
-    """Something computed by a background job: its status, the job, who started it and when, when it finished
-    and why it failed. Its page shows it failed with the job's reason when the job failed before the work could
-    record it (the service was restarted mid-way)."""
-
-    status = models.CharField(max_length=10, choices=list(RUN_STATUSES.items()), default=QUEUED)
-    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def interrupted(self) -> bool:
-        return self.status in (QUEUED, RUNNING) and self.job is not None and self.job.status == FAILED
-
-    @property
-    def status_label(self) -> str:
-        return RUN_STATUSES[FAILED if self.interrupted else self.status]
-
-    @property
-    def failure(self) -> str:
-        return self.job.error if self.interrupted else self.error
 
 
 class ForecastRun(JobWork):

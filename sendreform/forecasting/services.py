@@ -23,9 +23,6 @@ from sendreform.forecast.history import History
 from sendreform.forecast.scenarios import ScenarioError, scenario_parse
 from sendreform.forecasting.models import (
     DONE,
-    FAILED,
-    QUEUED,
-    RUNNING,
     ForecastBacktest,
     ForecastRun,
     Scenario,
@@ -98,7 +95,7 @@ def scenarios_demo_ensure(*, folder: Path | None = None) -> list[str]:
     return loaded
 
 
-@transaction.atomic  # the run and its job are committed together before the job starts
+@transaction.atomic  # the job is queued once the run links to it, so the run always takes the job's status
 def forecast_run_start(*, scenario: Scenario | None, sims: int, years: int, by, seed: int = 870,
                        half_life: float | None = None, as_at: dt.date | None = None):
     """Record a run and start it as a background job; returns the job (whose page follows it). Without a
@@ -137,18 +134,11 @@ def history_read(*, as_at: dt.date, progress: Progress | None = None) -> History
 
 def forecast_run_execute(*, params: dict, progress: Progress, job=None) -> str:
     """The background job: read the history from the live database, run the model, store the results;
-    returns the run's page. A failure is recorded on the run and raised for the job to record too."""
+    returns the run's page. A failure is raised for the job to record, on itself and the run alike."""
     run = ForecastRun.objects.get(pk=params["run_id"])
-    if run.status != QUEUED:
-        return reverse("forecasting:run", args=[run.pk])
-    ForecastRun.objects.filter(pk=run.pk).update(status=RUNNING)
-    try:
+    if not run.summary_json:  # (a retry of a job that stored its results but died before it could say so)
         history = history_read(as_at=run.as_at, progress=progress)
         forecast_run_compute(run=run, history=history, progress=progress)
-    except Exception as error:
-        ForecastRun.objects.filter(pk=run.pk).update(status=FAILED, error=f"{type(error).__name__}: {error}",
-                                                     finished=timezone.now())
-        raise
     return reverse("forecasting:run", args=[run.pk])
 
 
@@ -183,15 +173,23 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
     run.tables = {name: _table_stored(frame) for name, frame in result.tables.items()}
     run.summary_json = summary_json
     run.workbook = workbook
-    run.status, run.finished, run.error = DONE, timezone.now(), ""
-    run.save()
+    _work_store(run, "tables", "summary_json", "workbook")
     return run
+
+
+def _work_store(work, *fields: str) -> None:
+    """Store what was computed; a run or backtest with a job takes its status from the job (which finishes once
+    this returns), and one computed without a job is finished now."""
+    if work.job_id is None:
+        work.status, work.finished, work.error = DONE, timezone.now(), ""
+        fields = (*fields, "status", "finished", "error")
+    work.save(update_fields=fields)
 
 
 # ------------------------------------------------------------------------------------------ backtests
 
 
-@transaction.atomic  # the run and its job are committed together before the job starts
+@transaction.atomic  # (as forecast_run_start)
 def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float | None = None,
                             as_at: dt.date | None = None):
     """Record a backtest and start it as a background job; returns the job (whose page follows it). Without a
@@ -213,21 +211,13 @@ def forecast_backtest_start(*, sims: int, by, seed: int = 870, half_life: float 
 
 def forecast_backtest_execute(*, params: dict, progress: Progress, job=None) -> str:
     """The background job: read the history from the live database as forecast runs do, backtest the model on
-    it, store the results; returns the backtest's page. A failure is recorded on the backtest and raised for the
-    job to record too."""
+    it, store the results; returns the backtest's page. A failure is raised for the job to record, on itself and
+    the backtest alike."""
     backtest = ForecastBacktest.objects.get(pk=params["backtest_id"])
-    url = reverse("forecasting:backtest", args=[backtest.pk])
-    if backtest.status != QUEUED:
-        return url
-    ForecastBacktest.objects.filter(pk=backtest.pk).update(status=RUNNING)
-    try:
+    if not backtest.report:  # (a retry of a job that stored its results but died before it could say so)
         history = history_read(as_at=backtest.as_at, progress=progress)
         forecast_backtest_compute(backtest=backtest, history=history, progress=progress)
-    except Exception as error:
-        ForecastBacktest.objects.filter(pk=backtest.pk).update(
-            status=FAILED, error=f"{type(error).__name__}: {error}", finished=timezone.now())
-        raise
-    return url
+    return reverse("forecasting:backtest", args=[backtest.pk])
 
 
 def forecast_backtest_compute(*, backtest: ForecastBacktest, history: History,
@@ -264,6 +254,5 @@ def forecast_backtest_compute(*, backtest: ForecastBacktest, history: History,
         ("backtest", frame), ("backtest_summary", summary), ("backtest_breakdowns", cells),
         ("breakdown_summary", by), ("history_flows", history_flows(history)))}
     backtest.report = report
-    backtest.status, backtest.finished, backtest.error = DONE, timezone.now(), ""
-    backtest.save()
+    _work_store(backtest, "tables", "report")
     return backtest

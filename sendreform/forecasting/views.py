@@ -218,7 +218,7 @@ def _backtests_table(backtests) -> Table:
                        half_life=lambda b: f"{b.half_life:g}",
                        created_by=lambda b: b.created_by.username if b.created_by else "",
                        created=lambda b: b.created, status=lambda b: b.status_label,
-                       verdict=lambda b: selectors.forecast_backtest_verdict(backtest=b) or b.failure))
+                       verdict=lambda b: selectors.forecast_backtest_verdict(backtest=b) or b.error))
 
 
 @login_required

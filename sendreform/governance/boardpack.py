@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from sendreform.common.warehouse import analytics_connection, data_version
 from sendreform.governance import selectors as gov
 from sendreform.governance.models import ACTION_STATUSES, DECISION_STATUSES, Board, BoardPack
 from sendreform.governance.services import board_pack_store
@@ -49,9 +48,11 @@ def _figures(*, as_at: dt.date) -> dict:
     A pack leaves the council, so its figures are suppressed as the dashboard's are outside the council's own
     view: as at the last quarter end on or before the pack's date, with counts of events for that quarter
     alone (`engine.QUARTER`), so that a pack and the dashboard never count overlapping periods."""
-    # The dashboard's DuckDB copy of the live data (the same engine, so the same figures, in a fraction of
-    # the time SQLite takes).
-    con = analytics_connection(version=data_version())
+    # The dashboard's shared DuckDB copy of the live data, made afresh if the data changed since (the same
+    # engine, so the same figures, in a fraction of the time SQLite takes).
+    from sendreform.indicators.analytics import analytics_connection_fresh
+
+    con = analytics_connection_fresh()
     tables = engine.tables_from_connection(con)
     targets = plan_targets()
     ends = periods.quarter_ends(TREND_START, as_at)

@@ -1,6 +1,8 @@
 """What the inclusion dashboard shows and to whom: one rule for who sees which figures (`indicator_view_for`),
 and the plan's indicators for an as-at date, filters and a scope — the report `sendreform metrics` prints, a
-quarterly time series since April 2023 and the plan's trajectory — computed once and kept in Django's cache.
+quarterly time series since April 2023 and the plan's trajectory — read from the shared analytics copy
+(`analytics.py`, ADR 15): what its job computed beforehand (the dashboard as it first opens), or computed
+on the copy and kept in Django's cache.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from sendreform.accounts import roles
-from sendreform.common.warehouse import analytics_connection, data_version
+from sendreform.common.warehouse import analytics_open
 from sendreform.metrics import engine, report
 from sendreform.metrics.catalogue import BLOCKS, CATALOGUE, Indicator
 from sendreform.metrics.targets import PlanTargets, Trajectory, targets_load
@@ -81,6 +85,52 @@ def indicator_view_for(*, user) -> IndicatorView:
 # ------------------------------------------------------------------------------------------ what is shown
 
 
+@dataclass(frozen=True)
+class Source:
+    """The analytics copy the figures come from: how old they are, and whether the data has changed since."""
+
+    name: str
+    path: str | None
+    as_of: dt.datetime
+    stale: bool = False
+    changed_at: dt.datetime | None = None
+    copy: object = None
+
+
+@dataclass
+class _Precompute:
+    name: str
+    con: object
+    sink: dict
+
+
+_PRECOMPUTE: ContextVar[_Precompute | None] = ContextVar("indicators_precompute", default=None)
+
+
+def _source() -> Source:
+    """The copy this request reads (raises analytics.FiguresNotReady when there is none yet)."""
+    pre = _PRECOMPUTE.get()
+    if pre is not None:
+        return Source(name=pre.name, path=None, as_of=timezone.now())
+    from sendreform.indicators.analytics import analytics_freshness
+
+    fresh = analytics_freshness()
+    return Source(name=Path(fresh.copy.path).name, path=fresh.copy.path, as_of=fresh.as_of, stale=fresh.stale,
+                  changed_at=fresh.changed_at, copy=fresh.copy)
+
+
+def indicators_precompute(*, con, name: str) -> dict:
+    """The dashboard as it first opens (today, the whole area, suppressed and not), computed on the new copy
+    `con` by the analytics job: what it would have kept in the cache, by key, for the job to store in the copy."""
+    token = _PRECOMPUTE.set(_Precompute(name=name, con=con, sink={}))
+    try:
+        for suppress in (False, True):
+            indicators_overview(view=IndicatorView(suppress_area=suppress), as_at=timezone.localdate(), filters={})
+        return _PRECOMPUTE.get().sink
+    finally:
+        _PRECOMPUTE.reset(token)
+
+
 @dataclass
 class OverviewRow:
     indicator: Indicator
@@ -100,7 +150,7 @@ class Overview:
     period: tuple[dt.date, dt.date]
     quarters: list[dt.date]
     blocks: list[tuple[str, str, list[OverviewRow]]]
-    computed_at: dt.datetime
+    freshness: Source
 
 
 @dataclass
@@ -140,7 +190,7 @@ class Detail:
     period: tuple[dt.date, dt.date]
     plan: PlanTerms | None
     scopes: list[ScopeFigures]
-    computed_at: dt.datetime
+    freshness: Source
 
 
 def series_dates(as_at: dt.date) -> list[dt.date]:
@@ -158,10 +208,10 @@ def plan_targets() -> PlanTargets | None:
 def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping[str, str]) -> Overview:
     """Every indicator, by the plan's building blocks: the value on the as-at date against the trajectory,
     the user's own figure where they have one, and the quarterly trend since April 2023."""
-    version, period = data_version(), view.period
-    area = _report(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
-    trend = _series(version, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
-    own = (_report(version, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own,
+    source, period = _source(), view.period
+    area = _report(source, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    trend = _series(source, as_at=as_at, filters=filters, suppress=view.suppress_area, period=period)
+    own = (_report(source, as_at=as_at, filters={**filters, **view.own_filters}, suppress=view.suppress_own,
                    period=period) if view.has_own else None)
     kpis = {k["id"]: k for k in area["value"]["kpis"]}
     own_kpis = {k["id"]: k for k in own["value"]["kpis"]} if own else {}
@@ -183,9 +233,8 @@ def indicators_overview(*, view: IndicatorView, as_at: dt.date, filters: Mapping
                 row.own_available, row.own_value = True, own_kpis[ind.id]["value"]
             rows.append(row)
         blocks.append((key, title, rows))
-    parts = [area, trend, *([own] if own else [])]
     return Overview(as_at=as_at, period=_period(area), quarters=series_dates(as_at), blocks=blocks,
-                    computed_at=min(p["computed_at"] for p in parts))
+                    freshness=source)
 
 
 def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
@@ -193,18 +242,18 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
     """One indicator: its definition and the plan's terms, and for each scope the user may see its value, its
     quarterly series against the trajectory and its breakdowns with disproportionality ratios."""
     ind = CATALOGUE[indicator_id]  # KeyError for an unknown id: the view turns it into a 404
-    version = data_version()
+    source = _source()
     by = [b for b in BREAKDOWNS_SHOWN if b in ind.breakdowns]
-    trajectory = _trajectory(version, ind.id)
+    trajectory = _trajectory(source, ind.id)
     scopes, parts = [], []
     # A SENCo's or cluster lead's own figures come first: they are what the page is for, to them.
     wanted = [("area", f"{settings.LOCAL_AREA_NAME} local area", dict(filters), view.suppress_area)]
     if view.has_own:
         wanted.insert(0, ("own", view.own_label, {**filters, **view.own_filters}, view.suppress_own))
     for key, label, scope_filters, suppress in wanted:
-        ser = _series(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id],
+        ser = _series(source, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id],
                       period=view.period)
-        rep = _report(version, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by,
+        rep = _report(source, as_at=as_at, filters=scope_filters, suppress=suppress, ids=[ind.id], by=by,
                       period=view.period)
         parts += [rep, ser]  # the report first: its period is the page's
         kpi = next(iter(rep["value"]["kpis"]), None)
@@ -233,18 +282,18 @@ def indicator_detail(*, view: IndicatorView, indicator_id: str, as_at: dt.date,
                                    breakdown_note=note))
     return Detail(indicator=ind, as_at=as_at, period=_period(parts[0]),
                   plan=_plan_terms(ind, trajectory, hide=_plan_hidden(ind, trajectory, view.suppress_area)),
-                  scopes=scopes, computed_at=min(p["computed_at"] for p in parts))
+                  scopes=scopes, freshness=source)
 
 
 # ------------------------------------------------------------------------------------------ computing
 
 
 class _Warehouse:
-    """The canonical tables for computing: an in-memory DuckDB copy of the live database for this data
-    version (`analytics_connection`), opened only when something is not in the cache."""
+    """The canonical tables for computing: the shared analytics copy (or the new one its job is filling), opened
+    only when something is neither computed beforehand nor in the cache."""
 
-    def __init__(self, version: str):
-        self._version, self._con, self._tables = version, None, None
+    def __init__(self, source: Source):
+        self._source, self._con, self._tables = source, None, None
 
     def __enter__(self):
         return self
@@ -255,7 +304,8 @@ class _Warehouse:
     @property
     def con(self):
         if self._con is None:
-            self._con = analytics_connection(version=self._version)
+            pre = _PRECOMPUTE.get()
+            self._con = pre.con if pre is not None else analytics_open(path=Path(self._source.path))
             self._tables = engine.tables_from_connection(self._con)
         return self._con
 
@@ -265,44 +315,52 @@ class _Warehouse:
         return self._tables
 
 
-def _cached(kind: str, key: Mapping, compute: Callable[[], object]) -> dict:
-    """`{"value", "computed_at"}` from the cache, or computed now and kept for CACHE_SECONDS."""
+def _cached(kind: str, source: Source, key: Mapping, compute: Callable[[], object]) -> dict:
+    """`{"value"}`: computed beforehand by the copy's job, or from this process's cache, or computed now on the
+    copy and kept for CACHE_SECONDS. The key names the copy, so a new copy is never answered from an old one."""
+    from sendreform.indicators.analytics import analytics_figures
+
     text = json.dumps({"kind": kind, **key}, sort_keys=True, default=str)
     name = "indicators:" + hashlib.sha256(text.encode()).hexdigest()
+    pre = _PRECOMPUTE.get()
+    if pre is not None:
+        pre.sink[name] = compute()
+        return {"value": pre.sink[name]}
     hit = cache.get(name)
     if hit is None:
-        hit = {"value": compute(), "computed_at": timezone.now()}
+        value = analytics_figures(copy=source.copy, key=name) if source.copy is not None else None
+        hit = {"value": compute() if value is None else value}
         cache.set(name, hit, CACHE_SECONDS)
     return hit
 
 
-def _report(version: str, *, as_at, filters, suppress, ids=None, by=(), period=None) -> dict:
+def _report(source: Source, *, as_at, filters, suppress, ids=None, by=(), period=None) -> dict:
     """The report of `sendreform metrics` (the same function, so the page and the command agree)."""
-    key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
+    key = {"copy": source.name, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
            "ids": list(ids or []), "by": list(by), "period": period}
 
     def compute():
-        with _Warehouse(version) as w:
+        with _Warehouse(source) as w:
             return report.catalogue_report(w.tables, as_at=as_at, ids=ids, by=by, filters=filters, period=period,
                                            suppress=suppress, targets=plan_targets(), con=w.con)
 
-    return _cached("report", key, compute)
+    return _cached("report", source, key, compute)
 
 
-def _series(version: str, *, as_at, filters, suppress, ids=None, period=None) -> dict:
+def _series(source: Source, *, as_at, filters, suppress, ids=None, period=None) -> dict:
     """Each indicator at every quarter end since April 2023: one `evaluate` over all the dates at once."""
-    key = {"version": version, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
+    key = {"copy": source.name, "as_at": as_at, "filters": dict(filters), "suppress": suppress,
            "ids": list(ids or []), "period": period}
 
     def compute():
-        with _Warehouse(version) as w:
+        with _Warehouse(source) as w:
             return report.catalogue_series(w.tables, as_ats=series_dates(as_at), ids=ids, filters=filters,
                                            suppress=suppress, period=period, con=w.con)
 
-    return _cached("series", key, compute)
+    return _cached("series", source, key, compute)
 
 
-def _trajectory(version: str, indicator_id: str) -> Trajectory | None:
+def _trajectory(source: Source, indicator_id: str) -> Trajectory | None:
     """The plan's trajectory with any baseline the plan leaves to the data worked out (for the whole area,
     as the report does)."""
     targets = plan_targets()
@@ -310,10 +368,10 @@ def _trajectory(version: str, indicator_id: str) -> Trajectory | None:
         return None
 
     def compute():
-        with _Warehouse(version) as w:
+        with _Warehouse(source) as w:
             return report.trajectories_resolved(w.tables, [indicator_id], targets, w.con)[indicator_id]
 
-    return _cached("trajectory", {"version": version, "id": indicator_id}, compute)["value"]
+    return _cached("trajectory", source, {"copy": source.name, "id": indicator_id}, compute)["value"]
 
 
 def _plan_hidden(ind: Indicator, trajectory: Trajectory | None, suppress: bool) -> bool:

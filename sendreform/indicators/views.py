@@ -3,6 +3,7 @@ CSV download. Who sees which figures is decided in `selectors.indicator_view_for
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from sendreform.indicators import display, selectors
+from sendreform.indicators.analytics import FiguresNotReady
 from sendreform.indicators.charts import indicator_chart_svg, trend_text
 from sendreform.indicators.forms import IndicatorFilterForm
 from sendreform.indicators.tables import breakdown_tables, overview_tables, quarter_table, tables_csv_response
@@ -21,6 +23,21 @@ from sendreform.web.tables import Column, Table, table_csv_response
 
 QUERY_KEYS = ("as_at_day", "as_at_month", "as_at_year", "cluster", "phase", "primary_need")
 Y_TITLES = {"percent": "Per cent", "count": "Number", "days": "Days", "places": "Places", "pounds": "Pounds"}
+
+
+def _figures_ready(view_function):
+    """While the first copy of the figures is being made (a new installation), say so instead of the page."""
+
+    @wraps(view_function)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view_function(request, *args, **kwargs)
+        except FiguresNotReady:
+            response = render(request, "indicators/not_ready.html")
+            response["Refresh"] = "30"
+            return response
+
+    return wrapped
 
 
 def _form(request, view) -> tuple[IndicatorFilterForm, str]:
@@ -48,6 +65,7 @@ def _overview_tables(request, view):
 
 
 @login_required
+@_figures_ready
 def overview(request):
     view = selectors.indicator_view_for(user=request.user)
     form, query, figures, tables = _overview_tables(request, view)
@@ -58,6 +76,7 @@ def overview(request):
 
 
 @login_required
+@_figures_ready
 def overview_csv(request):
     view = selectors.indicator_view_for(user=request.user)
     form, query, figures, tables = _overview_tables(request, view)
@@ -134,6 +153,7 @@ def _about_table(detail) -> Table:
 
 
 @login_required
+@_figures_ready
 def detail(request, indicator_id):
     view = selectors.indicator_view_for(user=request.user)
     form, query, figures, sections = _detail_sections(request, view, indicator_id)
@@ -150,6 +170,7 @@ def detail(request, indicator_id):
 
 
 @login_required
+@_figures_ready
 def detail_csv(request, indicator_id):
     view = selectors.indicator_view_for(user=request.user)
     form, query, figures, sections = _detail_sections(request, view, indicator_id)

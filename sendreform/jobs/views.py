@@ -1,11 +1,14 @@
-"""A job's page (progress while it runs, then a link to its result or the reason it failed), its state as
-JSON for the page to follow without reloading, and the list of jobs a user may follow."""
+"""A job's page (progress while it runs, then a link to its result or the reason it failed, with a button to
+retry it), its state as JSON for the page to follow without reloading, and the list of jobs a user may follow."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from sendreform.jobs.models import FAILED
 from sendreform.jobs.selectors import jobs_visible_to
+from sendreform.jobs.services import job_retry
 
 
 def _state(job) -> dict:
@@ -29,3 +32,13 @@ def job_detail(request, pk):
 def job_state(request, pk):
     job = get_object_or_404(jobs_visible_to(user=request.user), pk=pk)
     return JsonResponse(_state(job))
+
+
+@require_POST
+@login_required
+def job_retry_view(request, pk):
+    """Whoever may follow a failed job may run it again, with the same settings, on the same page."""
+    job = get_object_or_404(jobs_visible_to(user=request.user), pk=pk)
+    if job.status == FAILED:
+        job_retry(job=job)
+    return redirect("jobs:detail", pk=job.pk)

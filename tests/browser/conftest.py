@@ -53,6 +53,45 @@ def page(browser, live_server, settings):
 
 
 @pytest.fixture
+def task_worker(settings, live_server, monkeypatch):
+    """The background worker beside the live server: jobs wait in the database (django-tasks' database backend,
+    as when served) and a worker on a thread of this process runs what is queued, woken by each enqueue rather
+    than polling, so it never touches the database while the test only reads pages.
+
+    The worker claims a task in an EXCLUSIVE transaction on SQLite, so that worker processes sharing a database
+    file take turns; the test database is in memory with a shared cache, where that locks out every page's
+    reads at once instead of making them wait. One worker has no one to take turns with: it claims in an
+    ordinary transaction here."""
+    import threading
+
+    from django.db import connection, transaction
+    from django_tasks import signals
+    from django_tasks_db.management.commands import db_worker
+
+    from sendreform.jobs.worker import worker_build, worker_loop
+
+    monkeypatch.setattr(db_worker, "exclusive_transaction", lambda using=None: transaction.atomic(using=using))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    threads = []
+
+    def drain():
+        try:
+            worker_loop(worker_build(interval=0, batch=True))
+        finally:
+            connection.close()
+
+    def woken(sender, task_result, **kwargs):
+        threads.append(threading.Thread(target=drain, daemon=True, name="task-worker"))
+        threads[-1].start()
+
+    signals.task_enqueued.connect(woken, dispatch_uid="task_worker")
+    yield
+    signals.task_enqueued.disconnect(dispatch_uid="task_worker")
+    for thread in threads:
+        thread.join(timeout=60)
+
+
+@pytest.fixture
 def axe_check():
     """Run axe-core on the page and fail with its report if anything breaks WCAG 2.2 A or AA."""
     from axe_playwright_python.sync_playwright import Axe

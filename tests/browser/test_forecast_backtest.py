@@ -19,7 +19,7 @@ def area_with_users():
     return area
 
 
-def test_an_officer_backtests_the_model_and_reads_how_it_did(page, area_with_users, sign_in, axe_check):
+def test_an_officer_backtests_the_model_and_reads_how_it_did(page, area_with_users, task_worker, sign_in, axe_check):
     # Given an officer signed in, on the forecasts page
     sign_in(page, "officer")
     page.get_by_role("link", name="Forecasts", exact=True).click()

@@ -21,7 +21,8 @@ def area_with_users():
     return area
 
 
-def test_an_officer_runs_a_baseline_forecast_and_sees_its_fan_chart(page, area_with_users, sign_in, axe_check):
+def test_an_officer_runs_a_baseline_forecast_and_sees_its_fan_chart(page, area_with_users, task_worker, sign_in,
+                                                                   axe_check):
     # Given an officer signed in, on the forecasts page
     sign_in(page, "officer")
     page.get_by_role("link", name="Forecasts", exact=True).click()

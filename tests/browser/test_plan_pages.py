@@ -86,7 +86,7 @@ def test_an_officer_edits_a_workstream_and_records_spend(page, reading, sign_in,
     axe_check(page)
 
 
-def test_the_board_pack_button_follows_a_background_job_to_the_pdf(page, reading, sign_in, axe_check):
+def test_the_board_pack_button_follows_a_background_job_to_the_pdf(page, reading, task_worker, sign_in, axe_check):
     # Given an officer on the programme board's page
     sign_in(page, "officer")
     page.goto("/governance/boards/send-reform-programme-board/")

@@ -3,6 +3,7 @@ over to gunicorn. The services are replaced by recorders: their own tests live w
 
 import datetime as dt
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -120,37 +121,43 @@ def test_demo_areas_writes_parquet_without_the_database(calls, capsys, tmp_path,
 
 
 @pytest.mark.django_db
-def test_serve_becomes_gunicorn_on_the_address_asked_for(monkeypatch, capsys):
-    # Given exec is recorded rather than done, and a job left running by the last run of the service
+def test_serve_runs_gunicorn_and_the_worker_on_the_address_asked_for(monkeypatch, capsys):
+    # Given processes are recorded rather than started, and a job whose worker died an hour ago
+    import datetime as dt
+
+    from django.utils import timezone
+
     from sendreform.jobs.models import FAILED, RUNNING, Job
 
-    job = Job.objects.create(kind="test", title="Left running", target="x.y", status=RUNNING)
-    execs = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append((path, argv)))
+    job = Job.objects.create(kind="test", title="Left running", target="x.y", status=RUNNING,
+                             heartbeat=timezone.now() - dt.timedelta(hours=1))
+    started = []
+    monkeypatch.setattr(cli, "processes_supervise", lambda commands: started.append(commands) or 0)
     # When `sendreform serve --bind 0.0.0.0:8080 --workers 3 --timeout 60` runs
-    cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3", "--timeout", "60"])
-    # Then the address is printed and gunicorn runs the WSGI application with those settings
+    assert cli.main(["serve", "--bind", "0.0.0.0:8080", "--workers", "3", "--timeout", "60"]) == 0
+    # Then the address is printed, and gunicorn runs the WSGI application with those settings beside the worker
     out = capsys.readouterr().out
     assert "http://0.0.0.0:8080/" in out
-    assert "1 background job(s) left unfinished by the last run are marked as failed." in out
+    assert "1 background job(s) whose worker stopped answering are marked as failed." in out
     assert Job.objects.get(pk=job.pk).status == FAILED
-    assert execs == [
-        (
-            sys.executable,
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "sendreform.config.wsgi:application",
-                "--bind",
-                "0.0.0.0:8080",
-                "--workers",
-                "3",
-                "--timeout",
-                "60",
-            ],
-        )
-    ]
+    assert started == [[
+        [sys.executable, "-m", "gunicorn", "sendreform.config.wsgi:application", "--bind", "0.0.0.0:8080",
+         "--workers", "3", "--timeout", "60"],
+        [sys.executable, "-m", "sendreform.cli", "worker"],
+    ]]
+    cli.main(["serve", "--no-worker"])
+    assert started[-1] == [started[0][0][:5] + ["127.0.0.1:8000", "--workers", "2", "--timeout", "120"]]
+
+
+def test_when_one_of_the_served_processes_stops_the_other_is_stopped_too(capsys):
+    # Given a process that ends at once with status 3 beside one that would run for a minute
+    quick = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    slow = [sys.executable, "-c", "import time; time.sleep(60)"]
+    began = time.monotonic()
+    # When they are served together, Then the command ends with the first one's status, soon, not after a minute
+    assert cli.processes_supervise([slow, quick], poll=0.05, grace=5) == 3
+    assert time.monotonic() - began < 30  # a guard against the minute's sleep, not a timing assertion
+    assert "stopped (exit status 3); the rest were stopped too." in capsys.readouterr().err
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.forecast.backtest import backtest_frames, backtest_summary, backtest_write
@@ -16,7 +17,7 @@ from sendreform.forecasting.models import DONE, FAILED, ForecastBacktest
 from sendreform.forecasting.selectors import forecast_backtest_frames
 from sendreform.forecasting.services import forecast_backtest_compute, forecast_backtest_start
 from sendreform.jobs.models import Job
-from sendreform.jobs.services import job_execute, jobs_interrupted_mark
+from sendreform.jobs.services import job_execute, jobs_stale_mark
 from tests.factories import UserFactory
 from tests.forecasting.conftest import small_area_build
 from tests.forecasting.test_views import _client, _plain, csv_rows, page_tables
@@ -42,7 +43,6 @@ def _page(client, backtest):
 
 @pytest.mark.django_db(transaction=True)  # the backtest reads through its own connection to the database
 def test_an_officer_starts_a_backtest_and_its_job_links_to_the_page(client, small_area, settings):
-    settings.SENDREFORM_JOBS_INLINE = True  # the job runs in this thread when the request commits
     # Given an officer on the backtests page, where the form offers 500 simulations and the model's half-life
     officer = _client(client, roles.OFFICER)
     text = client.get("/forecasts/backtests/").content.decode()
@@ -106,7 +106,6 @@ def test_bad_input_shows_an_error_summary_naming_the_field_and_starts_nothing(cl
 
 @pytest.mark.django_db(transaction=True)
 def test_a_history_with_too_few_censuses_fails_saying_so(client, settings):
-    settings.SENDREFORM_JOBS_INLINE = True
     # Given an area with only three January censuses
     small_area_build(censuses=3)
     officer = UserFactory(role=roles.OFFICER)
@@ -124,17 +123,19 @@ def test_a_history_with_too_few_censuses_fails_saying_so(client, settings):
     assert page_tables(client.get("/forecasts/backtests/"))["Backtests"][1][5] == "Failed"
 
 
-def test_a_backtest_whose_job_was_interrupted_shows_as_failed_with_the_reason(client):
-    # Given a backtest started, and the service restarted before it finished
+def test_a_backtest_whose_worker_died_shows_as_failed_with_the_reason(client):
+    # Given a backtest started, and the worker running it silent for an hour (it died)
     _client(client, roles.OFFICER)
     client.post("/forecasts/backtests/", {"sims": "20", "half_life": "3"})
-    jobs_interrupted_mark()
+    Job.objects.update(status="running", heartbeat=timezone.now() - dt.timedelta(hours=1))
+    assert jobs_stale_mark() == 1
     backtest = ForecastBacktest.objects.get()
     # When its page is opened, Then it says the backtest failed and why
     text = _page(client, backtest).content.decode()
-    assert "This backtest did not finish" in text and "The service was restarted before this job finished" in text
+    assert "This backtest did not finish" in text and "The worker running this job stopped answering at" in text
     row = page_tables(client.get("/forecasts/backtests/"))["Backtests"][1]
-    assert row[5:] == ["Failed", "The service was restarted before this job finished. Start it again."]
+    assert row[5] == "Failed" and row[6].startswith("The worker running this job stopped answering at ")
+    assert backtest.status == "failed" and backtest.error == Job.objects.get().error  # the backtest's own row too
 
 
 # ------------------------------------------------------------------------------------------ who may do what

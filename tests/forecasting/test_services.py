@@ -71,7 +71,6 @@ def test_a_run_stores_the_tables_the_model_makes(small_area):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_started_run_goes_through_a_job_and_links_to_its_page(small_area, settings):
-    settings.SENDREFORM_JOBS_INLINE = True  # the job runs in this thread when the start commits
     officer = UserFactory()
     scenario = scenario_create(text=CUT.format(date=f"{small_area['last_census']}-09-01"), by=officer)
     # Given a scenario run started as a job
@@ -90,7 +89,6 @@ def test_a_started_run_goes_through_a_job_and_links_to_its_page(small_area, sett
 
 @pytest.mark.django_db(transaction=True)
 def test_a_run_that_fails_says_why_on_the_run_and_the_job(settings):
-    settings.SENDREFORM_JOBS_INLINE = True
     # Given no data at all in the database
     officer = UserFactory()
     job = forecast_run_start(scenario=None, sims=20, years=1, by=officer)
@@ -148,7 +146,6 @@ def test_the_command_line_on_the_run_page_repeats_the_run(small_area, settings, 
     from sendreform.cli.main import main
     from sendreform.forecasting.selectors import forecast_run_command
 
-    settings.SENDREFORM_JOBS_INLINE = True
     job = forecast_run_start(scenario=None, sims=30, years=2, by=UserFactory())
     run = ForecastRun.objects.get(job=job)
     # When the command its page shows is run on the same database

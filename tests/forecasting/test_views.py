@@ -4,19 +4,21 @@ shown outside the council's own view are suppressed; summary.json and the model'
 byte as `sendreform forecast run` writes them, on PostgreSQL too."""
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from sendreform.accounts import roles
 from sendreform.forecast.model import DEFAULT_HALF_LIFE
 from sendreform.forecasting.models import ForecastRun, Scenario
 from sendreform.jobs.models import Job
-from sendreform.jobs.services import jobs_interrupted_mark
+from sendreform.jobs.services import jobs_stale_mark
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,17 +259,22 @@ def test_a_board_member_reads_scenarios_but_cannot_edit_them(client):
     assert page_tables(client.get("/forecasts/scenarios/"))["Scenarios"][1][0] == "Fewer new plans"
 
 
-def test_a_run_whose_job_was_interrupted_shows_as_failed_with_the_reason(client):
-    # Given a run started, and the service restarted before it finished
+def test_a_run_whose_worker_died_shows_as_failed_with_the_reason(client):
+    # Given a run started, and the worker running it silent for an hour (it died)
     officer = _client(client, roles.OFFICER)
     client.post("/forecasts/", {"scenario": "baseline", "sims": "20", "years": "1"})
-    jobs_interrupted_mark()
+    Job.objects.update(status="running", heartbeat=timezone.now() - dt.timedelta(hours=1))
+    assert jobs_stale_mark() == 1
     run = ForecastRun.objects.get()
     # When its page is opened, Then it says the run failed and why
     text = client.get(f"/forecasts/runs/{run.pk}/").content.decode()
-    assert "This run did not finish" in text and "The service was restarted before this job finished" in text
+    assert "This run did not finish" in text and "The worker running this job stopped answering at" in text
     assert page_tables(client.get("/forecasts/"))["Forecast runs"][1][-1] == "Failed"
-    assert run.created_by == officer
+    assert run.created_by == officer and "Retry it from its job" in text
+    # And when the job is retried from its page, the run is back in the queue with it
+    client.post(f"/jobs/{run.job_id}/retry/")
+    run.refresh_from_db()
+    assert (run.status, run.error, run.finished) == (run.job.status, run.job.error, run.job.finished) == ("queued", "", None)
 
 
 def test_an_officer_starts_a_run_from_a_scenarios_page(client):

@@ -79,7 +79,6 @@ def test_the_button_makes_the_pack_in_a_background_job_that_ends_at_the_pdf(read
     from tests.factories import PASSWORD
 
     # Given an officer on a board's page (the job runs in this test's thread, not a background one)
-    settings.SENDREFORM_JOBS_INLINE = True
     client.login(username=users["OFFICER"].username, password=PASSWORD)
     board = Board.objects.get(key="send-reform-programme-board")
     # When they press "Generate the board pack" for 30 September 2026

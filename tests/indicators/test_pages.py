@@ -61,7 +61,7 @@ def test_the_overview_shows_the_children_with_plans_a_person_can_count(client, a
     assert _row(html, "Children with EHC plans in mainstream settings")[1] == "3"
     assert "<caption class=\"govuk-table__caption govuk-table__caption--m\">The statutory pipeline</caption>" in html
     assert 'aria-label="From 0 on 30 June 2023 to 3 on 31 March 2026' in html  # the sparkline's text
-    assert "Figures computed at" in html and "How this is worked out" in html
+    assert "Figures as of " in html and "How this is worked out" in html
 
 
 def test_an_indicator_page_shows_its_value_by_quarter_and_its_breakdowns(client, area):
@@ -208,7 +208,7 @@ def test_a_date_that_is_not_real_is_an_error_the_summary_links_to(client, area):
 
     assert "<title>Error: Inclusion dashboard" in html
     assert '<a href="#id_as_at_day">The as-at date must be a real date</a>' in html
-    assert "Figures computed at" not in html
+    assert "Figures as of" not in html
 
 
 @pytest.mark.parametrize("role", sorted(roles.ROLES))

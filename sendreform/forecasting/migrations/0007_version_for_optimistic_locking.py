@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forecasting', '0005_backtest'),
+        ('forecasting', '0006_runs_take_their_jobs_status'),
     ]
 
     operations = [
