@@ -1,0 +1,54 @@
+"""The published-data loader on the DfE release CSVs in ../shared/data/ehcp (figures checkable in the files)."""
+
+from pathlib import Path
+
+import pytest
+
+from sendreform.forecast.published import PublishedDataError, published_load
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "ehcp"
+pytestmark = pytest.mark.skipif(not (DATA / "SOURCES.md").exists(), reason="the DfE release CSVs are not here")
+
+
+@pytest.fixture(scope="module")
+def published():
+    return published_load(folder=DATA)
+
+
+def test_areas_merged_and_left_out(published):
+    # 152 authorities in the 2025 release; Dorset/BCP, Northamptonshire and Cumbria each one area; City of
+    # London (201) and the Isles of Scilly (420) left out.
+    assert len(published.areas) == 148
+    assert {"201", "420", "835", "928", "909", "942"}.isdisjoint(published.areas.index)
+    assert published.area_key("E06000059") == "Dorset and BCP"
+    assert published.area_key("E06000063") == "Cumbria"
+    assert published.totals().notna().all().all()
+
+
+def test_census_totals(published):
+    totals = published.totals()
+    # Reading (870): sen2_age_caseload.csv 2010 Total_all 783; caseload.csv 202425 ehcplans 1966.
+    assert totals.loc["870", 2010] == 783 and totals.loc["870", 2025] == 1966
+    # Dorset county 1490 + Poole 441 + Bournemouth 579 in 2010; BCP 4432 + Dorset 4333 in January 2025.
+    assert totals.loc["Dorset and BCP", 2010] == 2510
+    assert totals.loc["Dorset and BCP", 2025] == 4432 + 4333
+    # North and West Northamptonshire 2842 + 2847 in 2022 (2022 release).
+    assert totals.loc["Northamptonshire", 2022] == 2842 + 2847
+    # Reading's age groups in 2022: under 5 43, 5-10 552, 11-15 514, 16-19 337, 20-25 107.
+    assert published.stock.loc[("870", 2022)].iloc[:5].tolist() == [43, 552, 514, 337, 107]
+
+
+def test_yorkshire_2022_new_plans_from_own_breakdown(published):
+    new = published.new_totals()
+    # newplans.csv gives Barnsley (370) and York (816) 6,078 (the regional total) for 2022; their own
+    # age rows sum to 319 and 100.
+    assert new.loc["370", 2022] == 319 and new.loc["816", 2022] == 100
+    assert sum("6,078" in d for d in published.defects) == 15
+    # Reading's new plans: 2015 from sen2_mi.csv (79), 2024 from newplans.csv (302).
+    assert new.loc["870", 2015] == 79 and new.loc["870", 2024] == 302
+    assert 2014 not in new.columns  # four months of EHC plans only
+
+
+def test_missing_folder_is_named(tmp_path):
+    with pytest.raises(PublishedDataError, match="sen2_age_caseload.csv: not found"):
+        published_load(folder=tmp_path)
