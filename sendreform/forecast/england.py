@@ -70,7 +70,9 @@ def _holt(stock: np.ndarray, horizon: int) -> np.ndarray:
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
         for i, series in enumerate(stock):
-            out[i] = Holt(series, initialization_method="estimated").fit().forecast(horizon)
+            # Smoothing parameters fitted by least squares; the starting level and trend from the first years
+            # (estimating them too costs fifteen times as long, for 1,300 fits).
+            out[i] = Holt(series, initialization_method="legacy-heuristic").fit(use_brute=False).forecast(horizon)
     return out
 
 
