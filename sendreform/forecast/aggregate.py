@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 # Chosen by the real-England backtest on origins 2016-2019 and confirmed on 2020-2022 (docs/adr/0019).
 TREND_YEARS = 3  # years of new plans the area's own trend is measured on
@@ -58,6 +59,15 @@ def pooled_growth(new: np.ndarray, *, years: int = TREND_YEARS) -> float:
     return float(np.nanmedian(g))
 
 
+def _gaps_filled(new: np.ndarray) -> np.ndarray:
+    """A year an area did not publish (Leicester's and the Isle of Wight's 2023 new plans) from its own years
+    around it: between two known years their geometric mean (log-linear), after the last known year that year's
+    value. Only the years given are read, so nothing after the origin."""
+    frame = pd.DataFrame(np.log(np.maximum(new, 1.0)))
+    frame[pd.DataFrame(np.isnan(new))] = np.nan
+    return np.exp(frame.interpolate(axis=1, limit_area="inside").ffill(axis=1).to_numpy())
+
+
 def _known_years(new: np.ndarray) -> int:
     """How many trailing years every row knows."""
     known = ~np.isnan(new[:, ::-1]).any(axis=0)
@@ -74,7 +84,7 @@ def aggregate_forecast(*, stock: np.ndarray, new: np.ndarray, horizon: int, sims
     ending at the last census (the plans it added); at least one year. `pooled`: the growth the trend prior is
     centred on (default: measured from `new` itself, i.e. over the areas given)."""
     stock = np.asarray(stock, dtype=float)
-    new = np.asarray(new, dtype=float)
+    new = _gaps_filled(np.asarray(new, dtype=float))
     n_areas = stock.shape[0]
     known = min(_known_years(new), stock.shape[1] - 1)
     if known < 1:

@@ -106,3 +106,16 @@ def test_aggregate_and_pupil_paths_agree_on_the_synthetic_area():
     # The two paths' medians of total plans are within 3% of each other at 1, 2 and 3 years ahead (1.5% when
     # written: 643, 671, 703 against 651, 670, 693).
     assert np.abs(aggregate / pupil - 1).max() < 0.03, (aggregate, pupil)
+
+
+def test_a_year_an_area_did_not_publish_is_filled_from_its_own_years():
+    stock, new = _steady(n_areas=2)
+    gap = new[:, :8].copy()
+    gap[0, 6] = np.nan  # an interior year: the geometric mean of its neighbours, which is the 5% path itself
+    full = aggregate_forecast(stock=stock[:, :14], new=new[:, :8], horizon=1, sims=200, seed=3)
+    filled = aggregate_forecast(stock=stock[:, :14], new=gap, horizon=1, sims=200, seed=3)
+    assert np.allclose(np.median(full, axis=1), np.median(filled, axis=1), rtol=0.002)
+    last = new[:, :8].copy()
+    last[1, 7] = np.nan  # the latest year: the year before's value carried on, so a lower forecast
+    lower = aggregate_forecast(stock=stock[:, :14], new=last, horizon=1, sims=200, seed=3)
+    assert np.median(lower[1]) < np.median(full[1])
