@@ -187,7 +187,9 @@ def published_load(*, folder: Path | str) -> Published:
     mi = mi[(mi["year"] >= FIRST_NEW_YEAR) & (mi["year"] < new.index.get_level_values("year").min())].groupby(["area", "year"])[["total"]].sum()
     new = pd.concat([mi.reindex(columns=new.columns), new]).sort_index()
 
-    for (area, year) in new.index[new["total"].isna()]:
+    wide = new["total"].unstack("year")
+    for area, year in zip(*np.nonzero(wide.isna().to_numpy()), strict=True):
+        area, year = wide.index[area], wide.columns[year]
         defects.append(f"{R2025}/newplans.csv: {areas.loc[area, 'name']} ({area}) {year} new plans not published; "
                        "the model fills the year from the area's own years around it")
     ceased = _read(folder / R2025, "ceased_plans.csv")
