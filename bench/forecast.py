@@ -165,7 +165,7 @@ def _real_section(r: dict, load: str) -> str:
              f"release CSVs (`../shared/data/ehcp/`), {r['areas']} areas, rolling origins 2016-2024, total plans "
              f"1, 2 and 3 years ahead, {SIMS:,} simulations per area-origin. {MERGED_NOTE} Machine: {machine()}; "
              f"{load}. Whole backtest (reading the CSVs, the model and five baselines, every summary): "
-             f"{r['seconds']:.0f} s ({r['read_seconds']:.0f} s reading the CSVs; aim ≤ 300 s). The loader mended "
+             f"{r['seconds']:.0f} s ({r['read_seconds']:.0f} s reading the CSVs; aim ≤ 300 s). The loader found "
              f"{r['defects']} data defects (listed in `var/bench/forecast-england/england_backtest.md`). \"Wins\" "
              "is the share of area-origins in which the method was the closest of all six (ties shared); \"model "
              "closer\" the share in which the model was closer than that method.", ""]

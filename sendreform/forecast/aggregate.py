@@ -24,8 +24,8 @@ import pandas as pd
 # Chosen by the real-England backtest on origins 2016-2019 and confirmed on 2020-2022 (docs/adr/0019).
 TREND_YEARS = 3  # years of new plans the area's own trend is measured on
 POOLED_PRIOR_SD = 0.03  # the area's trend is shrunk towards the pooled growth with this prior (log scale)
-DAMPING = 0.8  # each projected year carries on this share of the year before's trend
-LEAVE_WINDOW = 2  # years of leaving averaged
+DAMPING = 0.7  # each projected year carries on this share of the year before's trend
+LEAVE_WINDOW = 1  # years of leaving averaged (the latest)
 JOIN_SPREAD_PRIOR = 0.24  # yearly log change of new plans, median over areas (scripts/spread_priors.py)
 LEAVE_SPREAD = 0.015  # yearly departure of the leaving rate (absolute), measured on the areas' histories
 SPREAD_PRIOR_DF = 2.0
