@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sendreform.forecast.published import PublishedDataError, published_load
@@ -56,3 +57,21 @@ def test_yorkshire_2022_new_plans_from_own_breakdown(published):
 def test_missing_folder_is_named(tmp_path):
     with pytest.raises(PublishedDataError, match="sen2_age_caseload.csv: not found"):
         published_load(folder=tmp_path)
+
+
+def test_cli_forecasts_and_backtests_one_area_from_the_published_data(tmp_path, capsys):
+    from sendreform.cli.main import main
+
+    assert main(["forecast", "run", "--published", str(DATA), "--area", "E06000038", "--years", "2",
+                 "--sims", "100", "--out", str(tmp_path / "run")]) == 0
+    run = pd.read_csv(tmp_path / "run" / "published_forecast.csv")
+    assert list(run["year"]) == [2026, 2027] and "Reading" in capsys.readouterr().out
+    assert main(["forecast", "backtest", "--published", str(DATA), "--areas", "870", "--sims", "50",
+                 "--out", str(tmp_path / "bt")]) == 0
+    frame = pd.read_csv(tmp_path / "bt" / "england_backtest.csv", dtype={"area": str})
+    # Origins 2016-2024, six methods; Reading's actual in January 2020 seen from the 2019 census: 1,364.
+    assert set(frame["origin"]) == set(range(2016, 2025)) and frame["method"].nunique() == 6
+    assert (frame.query("origin == 2019 and horizon == 1")["actual"] == 1364).all()
+    assert main(["forecast", "run", "--published", str(DATA), "--area", "E99999999",
+                 "--out", str(tmp_path / "x")]) == 2
+    assert "no local area 'E99999999'" in capsys.readouterr().err
