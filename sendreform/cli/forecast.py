@@ -156,7 +156,7 @@ def _published(args):
 
 def _run_published(args, parser) -> int:
     from sendreform.cli import main
-    from sendreform.forecast.england import published_run
+    from sendreform.forecast.england import accuracy_text, published_run
 
     if not args.area:
         parser.error("--published needs --area CODE")
@@ -176,6 +176,7 @@ def _run_published(args, parser) -> int:
           f"(published data), written to {args.out / 'published_forecast.csv'}")
     rows = [[str(r.year), f"{r.median:,.0f}", f"{r.p2_5:,.0f} to {r.p97_5:,.0f}"] for r in frame.itertuples()]
     print(main._table_text(["January", "plans (median)", "95% interval"], rows, right={1}))
+    print(accuracy_text(published=published, area=key))
     return 0
 
 

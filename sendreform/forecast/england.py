@@ -230,3 +230,21 @@ def verdict(summary: pd.DataFrame) -> str:
         missed = [k for k, v in checks.items() if not v]
         lines.append(f"{regime}: met: {', '.join(met) or 'none'}; missed: {', '.join(missed) or 'none'}")
     return "\n".join(lines)
+
+
+def accuracy_text(*, published: Published, area: str, horizon: int = 2, first_origin: int = 2020,
+                  sims: int = 200) -> str:
+    """What the backtest says of the model's accuracy `horizon` years ahead, over England's areas and for this
+    one, from the origins of the most recent regime."""
+    key = published.area_key(area)
+    last = int(published.totals().columns.max())
+    frame = england_backtest(published=published, sims=sims, methods=(MODEL,),
+                             origins=range(first_origin, last - horizon + 1))
+    frame = frame[frame["horizon"] == horizon]
+    p90 = frame["abs_error"].quantile(0.9) * 100
+    own = frame[frame["area"] == key]
+    return (f"Over the January {first_origin}-{last - horizon} censuses, the model's forecasts {horizon} years "
+            f"ahead were within {p90:.0f}% of what happened in 9 out of 10 forecasts (England's "
+            f"{frame['area'].nunique()} areas from each census); for {published.areas.loc[key, 'name']} within {own['abs_error'].max() * 100:.1f}% "
+            f"at every one of those {len(own)} origins (median {own['abs_error'].median() * 100:.1f}%, "
+            f"median signed error {own['error'].median() * 100:+.1f}%).")

@@ -65,7 +65,10 @@ def test_cli_forecasts_and_backtests_one_area_from_the_published_data(tmp_path, 
     assert main(["forecast", "run", "--published", str(DATA), "--area", "E06000038", "--years", "2",
                  "--sims", "100", "--out", str(tmp_path / "run")]) == 0
     run = pd.read_csv(tmp_path / "run" / "published_forecast.csv")
-    assert list(run["year"]) == [2026, 2027] and "Reading" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert list(run["year"]) == [2026, 2027] and "Reading" in out
+    # What the backtest says of the model 2 years ahead: origins 2020-2023, four of them for Reading.
+    assert "Over the January 2020-2023 censuses" in out and "at every one of those 4 origins" in out
     assert main(["forecast", "backtest", "--published", str(DATA), "--areas", "870", "--sims", "50",
                  "--out", str(tmp_path / "bt")]) == 0
     frame = pd.read_csv(tmp_path / "bt" / "england_backtest.csv", dtype={"area": str})
