@@ -6,7 +6,7 @@ For each local authority with at least 20 in every year: the standard deviation 
 new EHC plans (newplans.csv, 2019-2024) and of its ceased plans (ceased_plans.csv, 2022-2024); the prior is the
 median over authorities.
 
-Usage: scripts/spread_priors.py [FOLDER]   (default ../shared/data/ehcp/education-health-and-care-plans_2025/data)
+Usage: scripts/spread_priors.py [FOLDER]   (default ../shared/data/ehcp, one folder per release)
 """
 
 import sys
@@ -15,7 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/ehcp/education-health-and-care-plans_2025/data"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT = ROOT.parent / "shared/data/ehcp"
+RELEASE = "education-health-and-care-plans_2025/data"
 
 
 def median_sd_of_log_change(path: Path, topic: str, column: str) -> tuple[float, int]:
@@ -29,9 +32,14 @@ def median_sd_of_log_change(path: Path, topic: str, column: str) -> tuple[float,
 
 
 def main() -> None:
+    from sendreform.forecast.published import published_load
+
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    join, n_join = median_sd_of_log_change(folder / "newplans.csv", "New EHC plans", "new_ehc_plans")
-    leave, n_leave = median_sd_of_log_change(folder / "ceased_plans.csv", "All ceased EHC plans", "total_ceased")
+    new = published_load(folder=folder).new_totals().loc[:, 2019:]
+    new = new[(new >= 20).all(axis=1)]
+    join, n_join = float(np.log(new).diff(axis=1).iloc[:, 1:].std(axis=1).median()), len(new)
+    leave, n_leave = median_sd_of_log_change(folder / RELEASE / "ceased_plans.csv", "All ceased EHC plans",
+                                             "total_ceased")
     print(f"joining (new plans): {join:.2f} over {n_join} local authorities")
     print(f"leaving (ceased plans): {leave:.2f} over {n_leave} local authorities")
 

@@ -390,7 +390,7 @@ def import_apply(*, run: ImportRun, plan: Plan) -> ImportRun:
         run.counts, run.status, run.applied_at = plan.counts(), APPLIED, timezone.now()
         run.save(update_fields=["counts", "status", "applied_at"])
         _audit(user=run.by, by_name=run.by_name, detail=f"{run.source.upper()} import {run.pk} of {run.file_name}")
-    data_changed()
+    data_changed(reason=f"{run.source.upper()} import {run.pk} of {run.file_name}")
     return run
 
 
@@ -467,20 +467,16 @@ def import_reverse(*, run: ImportRun, user=None, by_name: str = "") -> dict[str,
         run.save(update_fields=["status", "reversed_at", "reversed_by_name"])
         _audit(user=user, by_name=run.reversed_by_name,
                detail=f"{run.source.upper()} import {run.pk} of {run.file_name} reversed")
-    data_changed()
+    data_changed(reason=f"{run.source.upper()} import {run.pk} reversed")
     return dict(counts)
 
 
-def data_changed() -> None:
-    """The one call site after canonical data changes under an import: the dashboard's figures and its
-    DuckDB copy must be made again. Until a general data_changed() hook exists, this forgets what this
-    process holds (the cached indicator figures, keyed by row counts that an import may leave the same,
-    and the analytics copy); a serving process started separately remakes its copy within
-    SENDREFORM_ANALYTICS_MAX_AGE_SECONDS."""
+def data_changed(*, reason: str) -> None:
+    """The one call site after canonical data changes under an import: the dashboard's figures are recomputed
+    in the background (`indicators.analytics.data_changed`, ADR 15) and the cached figures forgotten."""
     from django.core.cache import cache
 
-    from sendreform.common import warehouse
+    from sendreform.indicators.analytics import data_changed as figures_recompute
 
     cache.clear()
-    with warehouse._ANALYTICS_LOCK:
-        warehouse._ANALYTICS["version"] = None
+    figures_recompute(reason=reason)
