@@ -30,6 +30,7 @@ def _environment() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
     os.environ["SENDREFORM_ANALYTICS_DIR"] = str(FOLDER / "analytics")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendreform.config.settings")
+    os.environ.setdefault("SENDREFORM_DEMO", "true")  # synthetic data: the demo's own secret key
 
 
 def _setup() -> None:

@@ -52,7 +52,9 @@ INDICATORS = 4  # the indicator pages the officers go round
 
 # ------------------------------------------------------------------------------------------- the database
 def _django_env(database: Path) -> dict:
-    return os.environ | {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "false"}
+    # The demo's settings (its public passwords, no two-factor sign-in); the analytics copy beside the database.
+    return os.environ | {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "false", "SENDREFORM_DEMO": "true",
+                         "SENDREFORM_ANALYTICS_DIR": str(DEMO.parent / "analytics")}
 
 
 def demo_ready() -> None:
@@ -63,6 +65,9 @@ def demo_ready() -> None:
     building = DEMO.with_suffix(".building")
     print(f"Generating the demo area into {DEMO} (a few minutes) ...", file=sys.stderr, flush=True)
     subprocess.run([str(BIN / "sendreform"), "demo"], env=_django_env(building), check=True,
+                   stdout=subprocess.DEVNULL)
+    # As `make demo` does: the dashboard's figures computed once into the shared analytics copy (ADR 15).
+    subprocess.run([str(BIN / "sendreform"), "figures"], env=_django_env(building), check=True,
                    stdout=subprocess.DEVNULL)
     with sqlite3.connect(building) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -289,8 +294,8 @@ def run(roles: list[str], browsers: list[Browser], targets: dict, *, seconds: fl
 
 
 def first_dashboards(port: int) -> list[float]:
-    """Seconds of the first dashboards after the server starts: each worker computes the figures itself on this
-    branch, so one request per worker is made at once (which worker takes which is gunicorn's choice)."""
+    """Seconds of the first dashboards after the server starts, one request per worker at once (which worker
+    takes which is gunicorn's choice): each reads the figures from the shared analytics copy (ADR 15)."""
     browsers = [Browser(port) for _ in range(WORKERS)]
     for browser in browsers:
         browser.sign_in("officer")
@@ -387,12 +392,11 @@ def report(runs: list[tuple[str, dict]], *, first: list[float], warm: float, tar
                "time spent waiting for a CPU, not working; the server's own CPU a request is the figure that "
                "compares between runs on a busy machine."] if load[0] > (os.cpu_count() or 1) else []),
         "",
-        "On this branch each gunicorn worker computes the dashboard's and indicator pages' figures itself, in "
-        "memory, the first time they are asked for after the data changed (every referral submitted changes "
-        "it) and keeps them for up to SENDREFORM_ANALYTICS_MAX_AGE_SECONDS (ADR 8); while a sync worker "
-        "computes, the requests queued on it wait, whatever page they ask for. The second run leaves those two "
-        "pages out to show the rest on its own. Computing the figures in the background into one shared copy "
-        "(issue 12 §2) is another branch's.",
+        "The dashboard's figures are read from one analytics copy that every worker shares, made by "
+        "`sendreform figures` once and again in the background worker after the data changes (ADR 15); every "
+        "referral submitted changes the data, so during the run the pages show the last figures and say they are "
+        "being recomputed. Other dates, filters and the indicator pages are computed from that copy while the "
+        "person waits.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -52,6 +52,7 @@ def stage_reading() -> dict:
     folder = Path(os.environ[DIR_VARIABLE])
     os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'import.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendreform.config.settings")
+    os.environ.setdefault("SENDREFORM_DEMO", "true")  # synthetic data: the demo's own secret key
     import django
 
     django.setup()

@@ -65,5 +65,5 @@ def test_an_officer_runs_a_baseline_forecast_and_sees_its_fan_chart(page, area_w
     text = page.get_by_label("Scenario (YAML)")
     text.fill(text.input_value().replace("factor: 0.85", "factor: lots"))
     page.get_by_role("button", name="Save the scenario").click()
-    expect(page.get_by_role("alert")).to_contain_text("Line 11: factor must be a number of 0 or more")
+    expect(page.get_by_role("alert")).to_contain_text("Line 11: factor must be a number from 0 to 10")
     axe_check(page)

@@ -146,7 +146,7 @@ def test_serve_runs_gunicorn_and_the_worker_on_the_address_asked_for(monkeypatch
         [sys.executable, "-m", "sendreform.cli", "worker"],
     ]]
     cli.main(["serve", "--no-worker"])
-    assert started[-1] == [started[0][0][:5] + ["127.0.0.1:8000", "--workers", "2", "--timeout", "120"]]
+    assert started[-1] == [started[0][0][:5] + ["127.0.0.1:8000", "--workers", "2", "--timeout", "60"]]
 
 
 def test_when_one_of_the_served_processes_stops_the_other_is_stopped_too(capsys):
@@ -165,13 +165,13 @@ def test_serve_demo_turns_on_the_demo_and_forwarded_addresses_reach_gunicorn(mon
     settings.FORWARDED_ALLOW_IPS = ["10.0.0.2", "10.0.0.3"]
     settings.TWO_FACTOR_REQUIRED = False
     monkeypatch.setattr(cli.os, "environ", {k: v for k, v in cli.os.environ.items() if k != "SENDREFORM_DEMO"})
-    execs = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: execs.append(argv))
+    started = []
+    monkeypatch.setattr(cli, "processes_supervise", lambda commands: started.append(commands) or 0)
 
     cli.main(["serve", "--demo"])
 
-    assert cli.os.environ["SENDREFORM_DEMO"] == "true"  # inherited by gunicorn's workers
-    assert execs[0][-2:] == ["--forwarded-allow-ips", "10.0.0.2,10.0.0.3"]
+    assert cli.os.environ["SENDREFORM_DEMO"] == "true"  # inherited by gunicorn's workers and the task worker
+    assert started[0][0][-2:] == ["--forwarded-allow-ips", "10.0.0.2,10.0.0.3"]
     assert "Two-factor sign-in is off" in capsys.readouterr().out
 
 

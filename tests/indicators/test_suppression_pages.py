@@ -26,16 +26,16 @@ def test_an_as_at_date_after_today_is_refused_with_a_message_and_nothing_is_comp
             html = _get(client, user, f"{url}?{query}").content.decode()
             assert "<title>Error: " in html
             assert "The as-at date must be today or earlier: there is no data after" in html
-            assert "Figures computed at" not in html
+            assert "Figures as of" not in html
 
 
 def test_a_suppressed_role_chooses_one_filter_at_a_time_and_the_council_any(client, area):
     query = f"{AS_AT_QUERY}&cluster=N&phase=PRIMARY"
     board = _get(client, UserFactory(role=roles.BOARD_MEMBER), f"/indicators/?{query}").content.decode()
     assert "Choose one of cluster, phase or primary need at a time" in board
-    assert "Figures computed at" not in board
+    assert "Figures as of" not in board
     officer = _get(client, UserFactory(role=roles.OFFICER), f"/indicators/?{query}").content.decode()
-    assert "Choose one of" not in officer and "Figures computed at" in officer
+    assert "Choose one of" not in officer and "Figures as of" in officer
 
 
 def test_a_filtered_figure_is_hidden_as_the_areas_breakdown_hides_it_and_has_no_breakdowns(client, area):
