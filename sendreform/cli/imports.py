@@ -18,7 +18,7 @@ changes nothing; `sendreform import reverse SOURCE` puts back the last import of
 Exit status: 0 imported (or nothing to do), 1 refused or not confirmed, 2 a file could not be read."""
 
 EXAMPLES = """\
-  sendreform import census var/samples/census_spring_2026.csv --dry-run
+  sendreform import census var/samples/census/2026_spring_*.csv --dry-run
   sendreform import sen2 sen2_2026.xml --create-establishments --yes
   sendreform import reverse census"""
 
@@ -51,7 +51,7 @@ def import_arguments(p, source) -> None:
     """The arguments of importing files of `source` (here and under `sendreform sen2 import`)."""
     if source.many:
         p.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                       help=f"{source.file_kind}; several are imported one after another, each its own import")
+                       help=f"{source.file_kind}; the files given together are one import")
     else:
         p.add_argument("file", type=Path, metavar="FILE", help=source.file_kind)
     p.add_argument("--dry-run", action="store_true", help="check and preview only; change nothing")
@@ -106,17 +106,23 @@ def import_run(args, *, source, command: str, reverse_hint: str) -> int:
     """Check, preview and (confirmed) apply each file of `args` in turn; stops at the first refused."""
     paths = args.files if source.many else [args.file]
     _setup()
+    files = []
     for path in paths:
         try:
-            files = source.files(path)
+            files += source.files(path)
         except OSError as error:
-            print(f"{command}: cannot read {path}: {error.strerror}; nothing more was imported", file=sys.stderr)
+            print(f"{command}: cannot read {path}: {error.strerror}; nothing was imported", file=sys.stderr)
             return 2
-        for name, data in files:
-            status = _import_one(args, source=source, name=name, data=data, command=command,
-                                 reverse_hint=reverse_hint)
-            if status:
-                return status
+    if source.many:
+        for name, _ in files:
+            if not source.accepts(name):
+                print(f"{command}: {name} is not {source.file_kind}; nothing was imported", file=sys.stderr)
+                return 2
+        files = [source.bundle(files)]
+    for name, data in files:
+        status = _import_one(args, source=source, name=name, data=data, command=command, reverse_hint=reverse_hint)
+        if status:
+            return status
     return 0
 
 

@@ -31,7 +31,10 @@ How another source plugs in
      `services.import_apply(run=checked.run, plan=preview.plan)` (one transaction; `data_changed` after).
 
    Optionally `nccis_files(path: Path) -> list[tuple[str, bytes]]` turns one command-line PATH (a folder,
-   say) into the files to import one after another; by default each PATH is one file read as it is.
+   say) into the files to import one after another; by default each PATH is one file read as it is. A
+   source with `many=True` takes several files as ONE import (a census term is several tables): its
+   `<key>_bundle(files: list[tuple[str, bytes]]) -> tuple[str, bytes]` joins them into the one file
+   recorded (`census_bundle` zips them, the same files always the same bytes); the page takes that one file.
 2. Add one line at the foot of this module: `source_register(Source(key="nccis", label="NCCIS", short="NCCIS", ...))`.
    The page gains its upload, the run pages show its runs, and `sendreform import nccis FILE` exists.
 """
@@ -59,7 +62,7 @@ class Source:
     hint: str  # under the upload field
     accept: str = ""  # the upload's accept attribute
     max_mb: int = 200
-    many: bool = False  # several files at once on the command line (each its own import)
+    many: bool = False  # several files on the command line are one import, joined by `<key>_bundle`
     create_establishments: bool = False  # it may name settings not stored, created on request
 
     def function(self, verb: str):
@@ -81,6 +84,9 @@ class Source:
 
     def apply(self, *, checked, preview):
         return self.function("apply")(checked=checked, preview=preview)
+
+    def bundle(self, files: list[tuple[str, bytes]]) -> tuple[str, bytes]:
+        return self.function("bundle")(files)
 
     def files(self, path) -> list[tuple[str, bytes]]:
         """The files one command-line PATH stands for: the source's `<key>_files` hook, else the file."""
@@ -137,3 +143,16 @@ source_register(Source(
           "year, then the return's validation rules.",
     hint="An XML file from your case management system, for any collection year from 2023",
     create_establishments=True))
+source_register(Source(
+    key="census", label="School census", short="school census", module="sendreform.imports.census",
+    suffixes=(".zip", ".csv"), file_kind="a school census term (its COLLECT Blade CSV files, or a zip of them)",
+    accept=".zip,.csv,application/zip,text/csv",
+    about="The school census your schools send the DfE each term (spring, summer and autumn), as the COLLECT "
+          "\"Blade\" CSV files you download for your schools: the pupils on roll with their SEN provision, the "
+          "needs (spring), the sessions missed in the term before and the suspensions and exclusions. The AP census "
+          "has the same tables. A pupil no longer on a school's roll has their enrolment there ended (nothing is "
+          "deleted). Load your schools from GIAS first.",
+    hint="A .zip of the term's Blade CSV files as COLLECT names them (2026_spring_pupilonroll.csv, "
+         "..._senneeds.csv, ..._termlysessiondetailsonroll.csv, ..._termlyexclusionsonroll.csv), or the "
+         "pupilonroll CSV alone",
+    many=True))
