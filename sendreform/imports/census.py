@@ -29,18 +29,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sendreform.imports.services import (
-    ImportRefused,
-    PersonIn,
-    Plan,
-    RowIn,
-    changes_plan,
-    import_apply,
-    import_check,
-    import_file_read,
-    import_preview,
-    people_match,
+from sendreform.imports.csvsource import (
+    Checked,
+    Preview,
+    ambiguous_reason,
+    checked_record,
+    people_summary,
+    preview_apply,
+    preview_record,
 )
+from sendreform.imports.services import PersonIn, RowIn, import_file_read, people_match
 from sendreform.interchange.census import (
     ON_ROLL,
     Census,
@@ -53,7 +51,6 @@ from sendreform.interchange.census import (
 from sendreform.standards import codes
 
 SOURCE = "census"
-MAX_STORED_ISSUES = 20_000
 CHUNK = 500
 
 
@@ -75,10 +72,7 @@ class CensusMapping:
 
     @property
     def blocked(self) -> list[str]:
-        reasons = []
-        if self.matching.ambiguous:
-            reasons.append(f"{len(self.matching.ambiguous)} pupil(s) in the file match more than one stored "
-                           "record, or another child's: put the records right (or the file) and check again")
+        reasons = ambiguous_reason(self.matching)
         if self.unknown_schools:
             urns = ", ".join(f"URN {u} ({n} pupils)" for u, n in sorted(self.unknown_schools.items())[:10])
             reasons.append(f"{len(self.unknown_schools)} school(s) in the file are not stored settings ({urns}): "
@@ -86,14 +80,7 @@ class CensusMapping:
         return reasons
 
     def people_summary(self, *, examples: int = 10) -> dict:
-        m = self.matching
-        return {
-            **m.counts(),
-            "ambiguous_people": [m.ambiguous[i] for i in sorted(m.ambiguous)],
-            "new_examples": [self.people[i].ref for i in m.new[:examples]],
-            "matched_examples": [f"{self.people[i].ref}: {pid} by {how}" for i, (pid, how)
-                                 in sorted(m.matched.items())[:examples]],
-        }
+        return people_summary(self.matching, self.people, examples=examples)
 
 
 class _Stored:
@@ -280,60 +267,24 @@ def _closing_rows(on_roll: dict[str, set[str]], *, day, before, stored: _Stored)
 # ------------------------------------------------------------------------------------------ check, preview, apply
 
 
-@dataclass
-class CensusChecked:
-    run: object
-    census: Census
-
-
-def census_check(*, data: bytes, file_name: str, user=None, by_name: str = "") -> CensusChecked:
+def census_check(*, data: bytes, file_name: str, user=None, by_name: str = "") -> Checked:
     """Read and check a census term (a zip of its Blade CSV files, or a pupilonroll CSV) and record the check."""
     census = census_read(data, name=file_name)
-    issues = [p.as_issue() for p in census.problems]
-    validation = {"summary": census.summary(file_name), "year": census.year, "persons": len(census.pupils),
-                  "issues": issues[:MAX_STORED_ISSUES]}
-    errors = census.errors if census.pupils or census.errors else 1
-    if not census.pupils and not census.errors:
-        validation["issues"].append({"rule": "NO_PUPILS", "severity": "error", "line": None, "person": "",
-                                     "path": file_name, "value": "", "message": f"{file_name}: no pupils on roll"})
-    run = import_check(source=SOURCE, user=user, by_name=by_name, file_name=file_name, data=data,
-                       collection_year=census.year, period=census.period,
-                       report={"validation": validation, "files": census.files}, errors=errors,
-                       queries=len(census.problems) - census.errors)
-    return CensusChecked(run=run, census=census)
+    return checked_record(source=SOURCE, read=census, data=data, file_name=file_name, user=user, by_name=by_name,
+                          persons=len(census.pupils), nothing="no pupils on roll", collection_year=census.year,
+                          period=census.period, extra={"files": census.files})
 
 
-def census_reopen(*, run) -> CensusChecked:
-    return CensusChecked(run=run, census=census_read(import_file_read(run=run), name=run.file_name))
+def census_reopen(*, run) -> Checked:
+    return Checked(run=run, read=census_read(import_file_read(run=run), name=run.file_name))
 
 
-@dataclass
-class CensusPreview:
-    mapping: CensusMapping
-    plan: Plan
-
-    @property
-    def blocked(self) -> list[str]:
-        return self.mapping.blocked
-
-    def people(self, *, examples: int = 10) -> dict:
-        return self.mapping.people_summary(examples=examples)
+def census_preview(*, checked: Checked) -> Preview:
+    """What the checked census would change, recorded on its run. Writes nothing to the canonical tables."""
+    return preview_record(checked=checked, mapping=census_mapping(census=checked.read))
 
 
-def census_preview(*, checked: CensusChecked) -> CensusPreview:
-    if checked.run.errors:
-        raise ImportRefused(f"{checked.run.file_name} has {checked.run.errors:,} error(s): nothing can be imported "
-                            "from it until they are put right.")
-    mapping = census_mapping(census=checked.census)
-    plan = changes_plan(rows=mapping.rows)
-    import_preview(run=checked.run, plan=plan, people=mapping.people_summary())
-    return CensusPreview(mapping=mapping, plan=plan)
-
-
-def census_apply(*, checked: CensusChecked, preview: CensusPreview):
-    if preview.blocked:
-        raise ImportRefused("Nothing was imported: " + "; ".join(preview.blocked) + ".")
-    return import_apply(run=checked.run, plan=preview.plan)
+census_apply = preview_apply
 
 
 _TERM = re.compile(r"(20\d\d)[ _-]?(autumn|spring|summer)", re.IGNORECASE)

@@ -156,3 +156,19 @@ source_register(Source(
          "..._senneeds.csv, ..._termlysessiondetailsonroll.csv, ..._termlyexclusionsonroll.csv), or the "
          "pupilonroll CSV alone",
     many=True))
+source_register(Source(
+    key="gias", label="Schools and settings (GIAS)", short="GIAS", module="sendreform.imports.gias",
+    suffixes=(".csv",), file_kind="a GIAS extract (CSV)", accept=".csv,text/csv",
+    about="Your schools and settings from Get Information About Schools: the \"all establishment data\" CSV "
+          "download (or an extract of your area's establishments with its columns). Each is matched by URN; its "
+          "name, LA, phase, type, open and close dates, SEN unit and resourced provision and capacities are kept. "
+          "Load it before the first census.",
+    hint="A CSV file downloaded from GIAS (the columns URN, LA (code), EstablishmentName, TypeOfEstablishment "
+         "(code), PhaseOfEducation (code), ...)"))
+source_register(Source(
+    key="nccis", label="Young people's activity (NCCIS)", short="NCCIS", module="sendreform.imports.nccis",
+    suffixes=(".csv",), file_kind="an NCCIS extract (CSV)", accept=".csv,text/csv",
+    about="What 16 and 17 year olds are doing, from your client caseload system's NCCIS extract: in education, "
+          "employment or training, not (NEET), or not known, as at the extract's day. Young people are matched as "
+          "in the other imports.",
+    hint="A CSV file with the columns UPN, ULN, Forename, Surname, DateOfBirth, Gender, ActivityCode and AsAt"))

@@ -34,11 +34,9 @@ from sendreform.interchange.csvfiles import (
     QUERY,
     Problem,
     RefusedFile,
+    RowReader,
     bundle,
     csv_bytes,
-    date_read,
-    flag_read,
-    number_read,
     rows_read,
     unbundle,
 )
@@ -227,65 +225,6 @@ def census_read(data: bytes, *, name: str) -> Census:
     return census
 
 
-class _Row:
-    """One row's values read one by one, each failure a problem naming its column."""
-
-    def __init__(self, census: Census, file: str, n: int, values: dict, who: str = ""):
-        self.census, self.file, self.n, self.values, self.who = census, file, n, values, who
-        self.ok = True
-
-    def fail(self, column: str, reason: str, rule: str) -> None:
-        self.ok = False
-        self.census.problems.append(Problem(self.file, self.n, column, self.values.get(column.casefold(), ""),
-                                            reason, rule, who=self.who))
-
-    def text(self, column: str, *, required: bool = True) -> str:
-        value = self.values.get(column.casefold(), "")
-        if required and not value:
-            self.fail(column, f"{column} is blank", "BLANK")
-        return value
-
-    def code(self, column: str, allowed, *, required: bool = True, what: str = "code") -> str | None:
-        value = self.text(column, required=required)
-        if value and value not in allowed:
-            self.fail(column, f"{value!r} is not a {what} sendreform knows ({', '.join(list(allowed)[:20])}"
-                      f"{', ...' if len(allowed) > 20 else ''})", "UNKNOWN_CODE")
-            return None
-        return value or None
-
-    def date(self, column: str, *, required: bool = True, not_after: dt.date | None = None) -> dt.date | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        try:
-            day = date_read(value)
-        except ValueError:
-            self.fail(column, f"{value!r} is not a date (2025-Apr-25, 2025-04-25 or 25-04-2025)", "BAD_DATE")
-            return None
-        if not_after and day > not_after:
-            self.fail(column, f"{day:%-d %B %Y} is after the census day ({not_after:%-d %B %Y})", "DATE_AFTER_CENSUS")
-            return None
-        return day
-
-    def number(self, column: str, *, required: bool = True) -> int | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        try:
-            return number_read(value)
-        except ValueError:
-            self.fail(column, f"{value!r} is not a whole number of 0 or more", "BAD_NUMBER")
-            return None
-
-    def flag(self, column: str) -> bool:
-        value = self.text(column, required=False)
-        try:
-            return flag_read(value)
-        except ValueError:
-            self.fail(column, f"{value!r} is not true or false", "BAD_FLAG")
-            return False
-
-
 def upn_problem(upn: str) -> str | None:
     """Why a UPN is not one, in words; None when it is (form, then the DfE check letter)."""
     if not upn_valid_form(upn):
@@ -306,7 +245,7 @@ def _pupils(census: Census, file: str, data: bytes, census_day: dt.date) -> set[
     for n, values in rows:
         upn = values.get("upn", "").upper()
         who = f"UPN {upn} ({values.get('surname', '')}, {values.get('forename', '')})"
-        row = _Row(census, file, n, values, who)
+        row = RowReader(census.problems, file, n, values, who)
         table_id = row.text("pupilonrolltableid")
         if table_id in ids:
             row.fail("pupilonrolltableid", f"{table_id} is the id of an earlier row too", "DUPLICATE_ID")
@@ -352,7 +291,7 @@ def _pupils(census: Census, file: str, data: bytes, census_day: dt.date) -> set[
     return ids
 
 
-def _pupil_of(row: _Row, ids: set[str]) -> str | None:
+def _pupil_of(row: RowReader, ids: set[str]) -> str | None:
     table_id = row.text("pupilonrolltableid")
     if table_id and table_id not in ids:
         row.fail("pupilonrolltableid", f"no pupil in the pupilonroll table has the id {table_id}", "NO_SUCH_PUPIL")
@@ -362,7 +301,7 @@ def _pupil_of(row: _Row, ids: set[str]) -> str | None:
 
 def _needs(census: Census, file: str, data: bytes, ids: set[str]) -> None:
     for n, values in rows_read(data, file=file, required=NEED_COLUMNS, problems=census.problems):
-        row = _Row(census, file, n, values)
+        row = RowReader(census.problems, file, n, values)
         pupil = _pupil_of(row, ids)
         need = row.code("sentype", codes.NEED_TYPE, what="SEN type")
         rank = row.number("sentyperank")
@@ -377,7 +316,7 @@ _REASONS = {**codes.ATTENDANCE_AUTHORISED, **codes.ATTENDANCE_UNAUTHORISED, **co
 
 def _sessions(census: Census, file: str, data: bytes, ids: set[str]) -> None:
     for n, values in rows_read(data, file=file, required=SESSION_COLUMNS, problems=census.problems):
-        row = _Row(census, file, n, values)
+        row = RowReader(census.problems, file, n, values)
         pupil = _pupil_of(row, ids)
         reason = row.code("attendancereason", _REASONS, what="attendance code")
         sessions = row.number("sessions", required=False) or 0
@@ -390,7 +329,7 @@ def _exclusions(census: Census, file: str, data: bytes, ids: set[str]) -> None:
     reasons = {**codes.EXCLUSION_REASON}
     for n, values in rows_read(data, file=file, required=_REQUIRED["termlyexclusionsonroll"],
                                problems=census.problems):
-        row = _Row(census, file, n, values)
+        row = RowReader(census.problems, file, n, values)
         pupil = _pupil_of(row, ids)
         start = row.date("startdate")
         category = row.code("category", _CATEGORY, what="exclusion category")

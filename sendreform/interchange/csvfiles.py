@@ -94,6 +94,65 @@ def rows_read(data: bytes, *, file: str, required: tuple[str, ...], problems: li
     return out
 
 
+class RowReader:
+    """One row's values read one by one, each failure a problem naming its column."""
+
+    def __init__(self, problems: list[Problem], file: str, n: int, values: dict, who: str = ""):
+        self.problems, self.file, self.n, self.values, self.who = problems, file, n, values, who
+        self.ok = True
+
+    def fail(self, column: str, reason: str, rule: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.file, self.n, column, self.values.get(_key(column), ""), reason, rule,
+                                     who=self.who))
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        value = self.values.get(_key(column), "")
+        if required and not value:
+            self.fail(column, f"{column} is blank", "BLANK")
+        return value
+
+    def code(self, column: str, allowed, *, required: bool = True, what: str = "code") -> str | None:
+        value = self.text(column, required=required)
+        if value and value not in allowed:
+            self.fail(column, f"{value!r} is not a {what} sendreform knows ({', '.join(list(allowed)[:20])}"
+                      f"{', ...' if len(allowed) > 20 else ''})", "UNKNOWN_CODE")
+            return None
+        return value or None
+
+    def date(self, column: str, *, required: bool = True, not_after: dt.date | None = None) -> dt.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            day = date_read(value)
+        except ValueError:
+            self.fail(column, f"{value!r} is not a date (2025-Apr-25, 2025-04-25 or 25-04-2025)", "BAD_DATE")
+            return None
+        if not_after and day > not_after:
+            self.fail(column, f"{day:%-d %B %Y} is after the census day ({not_after:%-d %B %Y})", "DATE_AFTER_CENSUS")
+            return None
+        return day
+
+    def number(self, column: str, *, required: bool = True) -> int | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            return number_read(value)
+        except ValueError:
+            self.fail(column, f"{value!r} is not a whole number of 0 or more", "BAD_NUMBER")
+            return None
+
+    def flag(self, column: str) -> bool:
+        value = self.text(column, required=False)
+        try:
+            return flag_read(value)
+        except ValueError:
+            self.fail(column, f"{value!r} is not true or false", "BAD_FLAG")
+            return False
+
+
 def _key(name: str) -> str:
     return "".join(name.split()).casefold()
 

@@ -63,7 +63,7 @@ def _files():
 
 def _import(files, name="census_2026_spring.zip"):
     checked = census_check(data=census_zip(files), file_name=name, by_name="test")
-    assert checked.run.errors == 0, checked.census.problems
+    assert checked.run.errors == 0, checked.read.problems
     preview = census_preview(checked=checked)
     return checked, preview
 
@@ -149,7 +149,7 @@ def _refused(files, name="census_2026_spring.zip"):
                            by_name="test")
     assert checked.run.status == CHECKED and checked.run.errors >= 1
     assert Person._base_manager.count() == before
-    return [p for p in checked.census.problems if p.severity == "error"]
+    return [p for p in checked.read.problems if p.severity == "error"]
 
 
 def _edit(files, table, old, new):
