@@ -15,6 +15,7 @@ demo: setup assets
 	$(BIN)/sendreform demo
 	$(BIN)/sendreform sen2 export --year 2025 --out var/sen2_2025.xml
 	$(BIN)/sendreform sen2 export --year 2026 --out var/sen2_2026.xml
+	$(BIN)/sendreform import samples --out var/samples
 	$(BIN)/sendreform published load sendreform/published/data/ehcp
 	$(BIN)/sendreform figures
 	$(BIN)/sendreform serve --demo --bind $(ADDRESS)

@@ -18,7 +18,9 @@ changes nothing; `sendreform import reverse SOURCE` puts back the last import of
 Exit status: 0 imported (or nothing to do), 1 refused or not confirmed, 2 a file could not be read."""
 
 EXAMPLES = """\
-  sendreform import census var/samples/census/2026_spring_*.csv --dry-run
+  sendreform import samples --out var/samples
+  sendreform import gias var/samples/gias_establishments.csv --yes
+  sendreform import census var/samples/census_2026_autumn/*.csv --dry-run
   sendreform import sen2 sen2_2026.xml --create-establishments --yes
   sendreform import reverse census"""
 
@@ -45,6 +47,20 @@ def add_parser(commands, subcommand, date_type) -> None:
     r.add_argument("--yes", action="store_true", help="reverse without asking")
     r.set_defaults(run=lambda args, parser: reverse_run(args, source_key=args.source,
                                                         command="sendreform import reverse"))
+    w = kinds.add_parser("samples", help="write sample census, GIAS and NCCIS files from the database",
+                         description="Write, from what the database holds, the files a council brings in for the "
+                                     "school census (a term's Blade CSV files, and the same as a zip), GIAS (the "
+                                     "area's establishments) and NCCIS (young people's activity as at the latest "
+                                     "day held), so that each import can be tried with the area's own data: "
+                                     "imported into the same database they change nothing. `make demo` writes "
+                                     "them into var/samples/.")
+    w.add_argument("--out", type=Path, default=Path("var/samples"), metavar="DIR",
+                   help="the folder to write into (default var/samples)")
+    w.add_argument("--year", type=int, default=None, metavar="YEAR",
+                   help="the census's calendar year (default: that of the latest census day up to today)")
+    w.add_argument("--term", choices=("spring", "summer", "autumn"), default=None,
+                   help="the census term (default: the latest census day up to today)")
+    w.set_defaults(run=samples_run)
 
 
 def import_arguments(p, source) -> None:
@@ -189,4 +205,39 @@ def reverse_run(args, *, source_key: str, command: str) -> int:
         return 1
     print(f"Reversed import {run.pk}: {counts.get('removed', 0):,} rows removed, {counts.get('restored', 0):,} "
           "restored to their values before.")
+    return 0
+
+
+def samples_run(args, parser) -> int:
+    import datetime as dt
+
+    from sendreform.interchange.census import census_date
+
+    if (args.year is None) != (args.term is None):
+        print("sendreform import samples: give both --year and --term, or neither", file=sys.stderr)
+        return 2
+    year, term = args.year, args.term
+    if year is None:
+        today = dt.date.today()
+        year, term = max(((y, t) for y in (today.year - 1, today.year) for t in ("spring", "summer", "autumn")
+                          if census_date(y, t) <= today), key=lambda yt: census_date(*yt))
+    _setup()
+    from sendreform.imports.census import census_export_files
+    from sendreform.imports.gias import gias_export_csv
+    from sendreform.imports.nccis import nccis_export_csv
+    from sendreform.interchange.census import census_zip
+
+    out = args.out
+    folder = out / f"census_{year}_{term}"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = census_export_files(year=year, term=term)
+    for name, data in files:
+        (folder / name).write_bytes(data)
+    written = [folder / name for name, _ in files]
+    (out / f"census_{year}_{term}.zip").write_bytes(census_zip(files))
+    (out / "gias_establishments.csv").write_bytes(gias_export_csv())
+    (out / "nccis_activity.csv").write_bytes(nccis_export_csv())
+    written += [out / f"census_{year}_{term}.zip", out / "gias_establishments.csv", out / "nccis_activity.csv"]
+    for path in written:
+        print(f"Wrote {path}")
     return 0

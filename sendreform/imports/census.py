@@ -43,8 +43,8 @@ from sendreform.interchange.census import (
     ON_ROLL,
     Census,
     attendance_term,
-    census_files,
     census_read,
+    census_tables_write,
     census_zip,
     term_dates,
 )
@@ -221,8 +221,9 @@ def _placement_rows(p, *, pid, eid, day, stored: _Stored, label):
 
 def _status_rows(p, *, pid, eid, day, before, stored: _Stored, label):
     open_now = [s for s in stored.statuses.get(pid, []) if _open_on(s, day)]
-    if p.sen_provision != "N" and any(s["sen_provision"] == p.sen_provision and s["establishment_id"] == eid
-                                      for s in open_now):
+    same = [s for s in open_now if s["sen_provision"] == p.sen_provision and s["establishment_id"] == eid]
+    if same:  # held already: unchanged
+        yield RowIn("sen_status", {"id": same[0]["id"]}, label=label)
         return
     for s in open_now:
         yield RowIn("sen_status", {"id": s["id"], "end_date": max(before, s["start_date"])}, closes=True, label=label)
@@ -240,6 +241,7 @@ def _need_rows(needs, *, provision, pid, day, before, stored: _Stored, label):
         same = [n for n in open_now if n["need_type"] == need and n["need_rank"] == rank]
         if same:
             kept.add(same[0]["id"])
+            yield RowIn("sen_need", {"id": same[0]["id"]}, label=label)
             continue
         yield RowIn("sen_need", {"person_id": pid, "need_type": need, "need_rank": rank, "start_date": day,
                                  "end_date": None}, label=label)
@@ -365,5 +367,5 @@ def census_export_files(*, year: int, term: str, la_code: str | None = None) -> 
         exclusion_rows += [{"pupilonrolltableid": table_id, "startdate": e["start_date"], "category": e["category"],
                             "sessions": e["sessions"], "reason1": e["reason"], "senprovision": e["sen_provision"]}
                            for e in exclusions.get((pid, eid), [])]
-    return census_files(year=year, term=term, pupils=pupils, needs=need_rows, absences=absence_rows,
+    return census_tables_write(year=year, term=term, pupils=pupils, needs=need_rows, absences=absence_rows,
                         exclusions=exclusion_rows)

@@ -100,7 +100,7 @@ SOURCES: dict[str, Source] = {}
 
 
 def source_register(source: Source) -> Source:
-    if source.key in SOURCES or source.key == "reverse":
+    if source.key in SOURCES or source.key in ("reverse", "samples"):
         raise ValueError(f"a source {source.key!r} is registered already (or the name is taken)")
     SOURCES[source.key] = source
     return source

@@ -343,7 +343,7 @@ def _exclusions(census: Census, file: str, data: bytes, ids: set[str]) -> None:
 # ------------------------------------------------------------------------------------------ the writer
 
 
-def census_files(*, year: int, term: str, pupils: list[dict], needs: list[dict], absences: list[dict],
+def census_tables_write(*, year: int, term: str, pupils: list[dict], needs: list[dict], absences: list[dict],
                  exclusions: list[dict]) -> list[tuple[str, bytes]]:
     """A term's census as Blade CSV files, from plain rows (`pupils` with the keys of `PUPIL_COLUMNS` and the
     others keyed by `pupilonrolltableid`). Dates are written as COLLECT writes them."""

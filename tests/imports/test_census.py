@@ -202,3 +202,27 @@ def test_census_days():
     assert census_date(2026, "spring") == DAY
     assert census_date(2026, "summer") == dt.date(2026, 5, 21)
     assert census_date(2025, "autumn") == dt.date(2025, 10, 2)
+
+
+def test_the_samples_written_and_brought_in_on_the_command_line(tmp_path, capsys):
+    from sendreform.cli.main import main
+
+    _area()
+    assert main(["import", "samples", "--out", str(tmp_path), "--year", "2026", "--term", "spring"]) == 0
+    folder = tmp_path / "census_2026_spring"
+    tables = sorted(str(p) for p in folder.iterdir())
+    assert len(tables) == 4 and (tmp_path / "census_2026_spring.zip").exists()
+    capsys.readouterr()
+    assert main(["import", "census", *tables, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "school census, spring 2026, 3 pupils on roll read; 0 errors" in out and "Dry run" in out
+    assert "placement               0        0        0          3" in out
+    assert main(["import", "gias", str(tmp_path / "gias_establishments.csv"), "--yes"]) == 0
+    assert "0 rows added, changed or closed" in capsys.readouterr().out
+    bad = tmp_path / "bad" / "2026_spring_pupilonroll.csv"
+    bad.parent.mkdir()
+    bad.write_bytes((folder / "2026_spring_pupilonroll.csv").read_bytes().replace(b",K,", b",X,"))
+    assert main(["import", "census", str(bad)]) == 1
+    printed = capsys.readouterr()
+    assert "column senprovision: 'X' is not a SEN provision code" in printed.out
+    assert "was refused; nothing was imported" in printed.err
