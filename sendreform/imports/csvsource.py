@@ -63,7 +63,7 @@ def preview_record(*, checked: Checked, mapping) -> Preview:
         raise ImportRefused(f"{checked.run.file_name} has {checked.run.errors:,} error(s): nothing can be imported "
                             "from it until they are put right.")
     plan = changes_plan(rows=mapping.rows)
-    import_preview(run=checked.run, plan=plan, people=mapping.people_summary())
+    import_preview(run=checked.run, plan=plan, people={**mapping.people_summary(), "blocked": mapping.blocked})
     return Preview(mapping=mapping, plan=plan)
 
 

@@ -176,7 +176,7 @@ def run(request, pk: int):
     preview = item.preview or {}
     summary = [("File", item.file_name), ("SHA-256", item.content_hash), ("Checked by", item.by_name),
                ("Checked", item.at), ("Collection year", item.collection_year),
-               ("Census date", item.period), ("Status", STATUSES[item.status])]
+               ("Census date or period", item.period), ("Status", STATUSES[item.status])]
     if item.applied_at:
         summary.append(("Applied", item.applied_at))
     if item.reversed_at:
@@ -186,6 +186,8 @@ def run(request, pk: int):
         blocked.append("ambiguous")
     if preview.get("unknown_settings") and not preview.get("create_establishments"):
         blocked.append("settings")
+    if preview.get("blocked"):
+        blocked.append("other")
     return render(request, "imports/run.html", {
         "run": item, "source": source_get(item.source), "report": report, "summary": summary, "tables": _run_tables(item), "preview": preview,
         "waiting": item.status == PREVIEWED, "blocked": blocked,
