@@ -82,7 +82,7 @@ def _import(files) -> dict:
     from sendreform.imports.census import census_apply, census_bundle, census_check, census_preview
 
     out = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     name, data = census_bundle(files)
     checked = census_check(data=data, file_name=name, by_name="bench")
     out["check"] = time.perf_counter() - start
@@ -93,6 +93,7 @@ def _import(files) -> dict:
     run = census_apply(checked=checked, preview=preview)
     out["apply"] = time.perf_counter() - mark
     out["total"] = time.perf_counter() - start
+    out["cpu"] = time.process_time() - cpu
     out["changes"] = run.changes.count()
     out["errors"] = checked.run.errors
     out["bytes"] = len(data)
@@ -140,7 +141,7 @@ def _section(r: dict, load: str) -> str:
 
     def row(what, t):
         return (f"| {what} | {t['total']:.1f} s (check {t['check']:.1f} s, preview {t['preview']:.1f} s, apply "
-                f"{t['apply']:.1f} s) | {r['peak_mb']:,.0f} MB | ≤ 20 s |")
+                f"{t['apply']:.1f} s) | {t['cpu']:.1f} s | {r['peak_mb']:,.0f} MB | ≤ 20 s |")
 
     return "\n".join([
         SECTION, "",
@@ -149,9 +150,11 @@ def _section(r: dict, load: str) -> str:
         f"suspensions; the Blade CSV files zipped, {first['bytes'] / 2**20:.1f} MB) imported into an empty SQLite "
         "database (its schools stored) as `sendreform import census FILE... --yes` does: check (every value of "
         "every table), preview (pupils matched, every table compared with what is stored), apply (one transaction, "
-        "each row's values before and after kept for reversal). Peak memory is the stage's whole process.", "",
-        "| what | time | peak memory | aim |",
-        "|---|---|---|---|",
+        "each row's values before and after kept for reversal). Time is wall-clock; CPU is the process's own CPU "
+        "time for the same steps, which is what the wall time comes to on a machine not shared with other work. "
+        "Peak memory is the stage's whole process.", "",
+        "| what | time | CPU | peak memory | aim |",
+        "|---|---|---|---|---|",
         row(f"Spring into an empty database: {added:,} rows added ({first['changes']:,} changes logged)", first),
         row(f"The same files again: {unchanged:,} rows unchanged, {again['changes']} changed", again),
         row(f"Summer, {r['gone']:,} pupils gone and {r['gone']:,} new: {closed:,} enrolments closed, "
