@@ -1,6 +1,7 @@
-"""What the CSV sources (census, NCCIS, GIAS) share on the way through the import pattern: the check recorded
-with the reader's problems as the run's report, the preview of a mapping, and its application. Each source
-module names its own `<key>_check/_reopen/_preview/_apply` (`sendreform.imports.sources`) and calls these."""
+"""What the sources share on the way through the import pattern: the preview of a mapping (its plan, why it
+cannot be applied, how its people matched; SEN2's too), and for the CSV sources (census, NCCIS, GIAS) the check
+recorded with the reader's problems as the run's report and the application. Each source module names its own
+`<key>_check/_reopen/_preview/_apply` (`sendreform.imports.sources`) and calls these."""
 
 from __future__ import annotations
 

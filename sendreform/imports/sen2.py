@@ -33,10 +33,10 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from sendreform.imports.csvsource import Preview
 from sendreform.imports.services import (
     ImportRefused,
     PersonIn,
-    Plan,
     RowIn,
     changes_plan,
     import_apply,
@@ -465,17 +465,7 @@ def sen2_reopen(*, run) -> Sen2Checked:
     return Sen2Checked(run=run, report=None, ret=ret)
 
 
-@dataclass
-class Sen2Preview:
-    mapping: Sen2Mapping
-    plan: Plan
-
-    @property
-    def blocked(self) -> list[str]:
-        return self.mapping.blocked
-
-    def people(self, *, examples: int = 10) -> dict:
-        return self.mapping.people_summary(examples=examples)
+Sen2Preview = Preview  # the mapping (a Sen2Mapping) and its plan
 
 
 def sen2_preview(*, checked: Sen2Checked, create_establishments: bool = False) -> Sen2Preview:

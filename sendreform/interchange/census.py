@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from sendreform.interchange.csvfiles import (
     QUERY,
+    Findings,
     Problem,
     RefusedFile,
     RowReader,
@@ -129,7 +130,7 @@ class Exclusion:
 
 
 @dataclass
-class Census:
+class Census(Findings):
     """A term's census as read: its term, the pupils on roll, and by pupil (pupilonrolltableid) the needs,
     the sessions missed by reason and the suspensions and exclusions. `problems` holds every error and query
     found; a census with an error is not imported."""
@@ -142,11 +143,6 @@ class Census:
     absences: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     exclusions: dict[str, list[Exclusion]] = field(default_factory=lambda: defaultdict(list))
     tables: set[str] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity != QUERY)
 
     @property
     def census_date(self) -> dt.date | None:
@@ -158,10 +154,7 @@ class Census:
 
     def summary(self, name: str) -> str:
         what = f"school census, {self.term} {self.year}" if self.term else "school census, term unknown"
-        verdict = "can be imported" if not self.errors else "cannot be imported until the errors are put right"
-        queries = len(self.problems) - self.errors
-        return (f"{name}: {what}, {len(self.pupils):,} pupils on roll read; {self.errors:,} errors, {queries:,} "
-                f"queries; the census {verdict}.")
+        return f"{name}: {what}, {len(self.pupils):,} pupils on roll read; " + self.verdict("census")
 
 
 def _table_of(name: str) -> str | None:

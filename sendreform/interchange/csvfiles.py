@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 QUERY = "query"
@@ -43,6 +43,30 @@ class Problem:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Findings:
+    """What a reader found in a file: every problem, in file order. Any error refuses the whole file."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity != QUERY)
+
+    def verdict(self, what: str) -> str:
+        """'N errors, M queries; the <what> can be imported' (or cannot, until the errors are put right)."""
+        can = "can be imported" if not self.errors else "cannot be imported until the errors are put right"
+        return f"{self.errors:,} errors, {len(self.problems) - self.errors:,} queries; the {what} {can}."
+
+    def rows(self, data: bytes, *, file: str, required: tuple[str, ...]) -> list[tuple[int, dict]] | None:
+        """The file's rows (`rows_read`), or None, the problem kept, when it cannot be read at all."""
+        try:
+            return rows_read(data, file=file, required=required, problems=self.problems)
+        except RefusedFile as refused:
+            self.problems.append(refused.problem)
+            return None
 
 
 class RefusedFile(Exception):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sendreform.interchange.csvfiles import QUERY, Problem, RefusedFile, RowReader, csv_bytes, rows_read
+from sendreform.interchange.csvfiles import QUERY, Findings, Problem, RowReader, csv_bytes
 
 # TypeOfEstablishment (code) -> (kind, funding), from GIAS's list of establishment types.
 TYPES = {
@@ -49,31 +49,20 @@ class Establishment:
 
 
 @dataclass
-class Extract:
+class Extract(Findings):
     establishments: list[Establishment] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    rows: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity != QUERY)
+    read: int = 0
 
     def summary(self, name: str) -> str:
-        verdict = "can be imported" if not self.errors else "cannot be imported until the errors are put right"
-        return (f"{name}: GIAS extract, {self.rows:,} establishments read, {len(self.establishments):,} kept; "
-                f"{self.errors:,} errors, {len(self.problems) - self.errors:,} queries; the extract {verdict}.")
+        return (f"{name}: GIAS extract, {self.read:,} establishments read, {len(self.establishments):,} kept; "
+                + self.verdict("extract"))
 
 
 def gias_read(data: bytes, *, name: str) -> Extract:
     extract = Extract()
-    try:
-        rows = rows_read(data, file=name, required=REQUIRED, problems=extract.problems)
-    except RefusedFile as refused:
-        extract.problems.append(refused.problem)
-        return extract
     seen: dict[int, int] = {}
-    for n, values in rows:
-        extract.rows += 1
+    for n, values in extract.rows(data, file=name, required=REQUIRED) or []:
+        extract.read += 1
         row = RowReader(extract.problems, name, n, values, who=values.get("establishmentname", ""))
         urn = row.number("URN")
         if urn is not None and urn in seen:

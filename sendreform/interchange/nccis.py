@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sendreform.interchange.census import upn_problem
-from sendreform.interchange.csvfiles import QUERY, Problem, RefusedFile, RowReader, csv_bytes, rows_read
+from sendreform.interchange.csvfiles import QUERY, Findings, Problem, RowReader, csv_bytes
 from sendreform.sen2.rules import uln_valid
 
 REQUIRED = ("Forename", "Surname", "DateOfBirth", "ActivityCode", "AsAt")
@@ -50,36 +50,24 @@ class YoungPerson:
 
 
 @dataclass
-class Caseload:
+class Caseload(Findings):
     people: list[YoungPerson] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    rows: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity != QUERY)
+    read: int = 0
 
     @property
     def as_at(self) -> dt.date | None:
         return max((p.as_at for p in self.people), default=None)
 
     def summary(self, name: str) -> str:
-        verdict = "can be imported" if not self.errors else "cannot be imported until the errors are put right"
         when = f" as at {self.as_at:%-d %B %Y}" if self.as_at else ""
-        return (f"{name}: NCCIS caseload{when}, {self.rows:,} young people read; {self.errors:,} errors, "
-                f"{len(self.problems) - self.errors:,} queries; the extract {verdict}.")
+        return f"{name}: NCCIS caseload{when}, {self.read:,} young people read; " + self.verdict("extract")
 
 
 def nccis_read(data: bytes, *, name: str) -> Caseload:
     caseload = Caseload()
-    try:
-        rows = rows_read(data, file=name, required=REQUIRED, problems=caseload.problems)
-    except RefusedFile as refused:
-        caseload.problems.append(refused.problem)
-        return caseload
     seen: dict[str, int] = {}
-    for n, values in rows:
-        caseload.rows += 1
+    for n, values in caseload.rows(data, file=name, required=REQUIRED) or []:
+        caseload.read += 1
         who = f"{values.get('surname', '')}, {values.get('forename', '')}"
         row = RowReader(caseload.problems, name, n, values, who=who)
         upn = row.text("UPN", required=False).upper() or None
