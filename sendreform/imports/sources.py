@@ -9,34 +9,38 @@ list the sources before Django is set up.
 
 How another source plugs in
 ---------------------------
-1. Write a module, say `sendreform/imports/nccis.py`, with four keyword-only functions named after the
-   source's key, of the same shapes as `sendreform/imports/sen2.py`'s:
+1. Write a module, say `sendreform/imports/ehe.py` (an imagined source; `gias.py` is the shortest real one,
+   its pure reader in `sendreform/interchange/gias.py`), with four keyword-only functions named after the
+   source's key, of the same shapes as `sendreform/imports/sen2.py`'s. For a CSV layout,
+   `sendreform.imports.csvsource` does the recording (`checked_record`, `preview_record`, `preview_apply`).
 
-   - `nccis_check(*, data: bytes, file_name: str, user=None, by_name: str = "")` reads and validates the
-     file and records the run with `services.import_check(source="nccis", report={"validation": {...}})`;
+   - `ehe_check(*, data: bytes, file_name: str, user=None, by_name: str = "")` reads and validates the
+     file and records the run with `services.import_check(source="ehe", report={"validation": {...}})`;
      it stores nothing else. It returns an object with `.run` (the `ImportRun`). The validation dict is
      what the run page and the CLI show: `{"summary": "one sentence", "year": ..., "persons": N,
      "issues": [{"rule", "severity" ("error"/"query"), "message", "person", "path" (the column or
      element), "line" (the row or line), "value"}]}` (`report_of` reads it back); `run.errors` > 0 refuses
      the file.
-   - `nccis_reopen(*, run)` the same object again from the file kept for the run
+   - `ehe_reopen(*, run)` the same object again from the file kept for the run
      (`services.import_file_read`), for the confirmation page.
-   - `nccis_preview(*, checked, create_establishments: bool = False)` maps the rows onto the canonical
+   - `ehe_preview(*, checked)` (with `create_establishments: bool = False` too when the source is
+     registered with `create_establishments=True`, as SEN2 is) maps the rows onto the canonical
      tables as `RowIn`s (people matched with `services.people_match`), compares them with
      `services.changes_plan`, records the preview with `services.import_preview`, and returns an object
      with `.plan` (the `Plan`), `.blocked` (reasons in words it cannot be applied; empty when it can) and
      `.people(examples=10)` (the dict of `Sen2Mapping.people_summary`: matched, new, ambiguous and their
      examples; `{}` for a source without people).
-   - `nccis_apply(*, checked, preview)` refuses (`ImportRefused`) while `preview.blocked`, else
+   - `ehe_apply(*, checked, preview)` refuses (`ImportRefused`) while `preview.blocked`, else
      `services.import_apply(run=checked.run, plan=preview.plan)` (one transaction; `data_changed` after).
 
-   Optionally `nccis_files(path: Path) -> list[tuple[str, bytes]]` turns one command-line PATH (a folder,
+   Optionally `ehe_files(path: Path) -> list[tuple[str, bytes]]` turns one command-line PATH (a folder,
    say) into the files to import one after another; by default each PATH is one file read as it is. A
    source with `many=True` takes several files as ONE import (a census term is several tables): its
    `<key>_bundle(files: list[tuple[str, bytes]]) -> tuple[str, bytes]` joins them into the one file
    recorded (`census_bundle` zips them, the same files always the same bytes); the page takes that one file.
-2. Add one line at the foot of this module: `source_register(Source(key="nccis", label="NCCIS", short="NCCIS", ...))`.
-   The page gains its upload, the run pages show its runs, and `sendreform import nccis FILE` exists.
+2. Add one line at the foot of this module: `source_register(Source(key="ehe", label="Elective home
+   education register", short="EHE register", module="sendreform.imports.ehe", suffixes=(".csv",), ...))`.
+   The page gains its upload, the run pages show its runs, and `sendreform import ehe FILE` exists.
 """
 
 from __future__ import annotations
@@ -144,6 +148,15 @@ source_register(Source(
     hint="An XML file from your case management system, for any collection year from 2023",
     create_establishments=True))
 source_register(Source(
+    key="gias", label="Schools and settings (GIAS)", short="GIAS", module="sendreform.imports.gias",
+    suffixes=(".csv",), file_kind="a GIAS extract (CSV)", accept=".csv,text/csv",
+    about="Your schools and settings from Get Information About Schools: the \"all establishment data\" CSV "
+          "download (or an extract of your area's establishments with its columns). Each is matched by URN; its "
+          "name, LA, phase, type, open and close dates, SEN unit and resourced provision and capacities are kept. "
+          "Load it before the first census.",
+    hint="A CSV file downloaded from GIAS (the columns URN, LA (code), EstablishmentName, TypeOfEstablishment "
+         "(code), PhaseOfEducation (code), ...)"))
+source_register(Source(
     key="census", label="School census", short="school census", module="sendreform.imports.census",
     suffixes=(".zip", ".csv"), file_kind="a school census term (its COLLECT Blade CSV files, or a zip of them)",
     accept=".zip,.csv,application/zip,text/csv",
@@ -156,15 +169,6 @@ source_register(Source(
          "..._senneeds.csv, ..._termlysessiondetailsonroll.csv, ..._termlyexclusionsonroll.csv), or the "
          "pupilonroll CSV alone",
     many=True))
-source_register(Source(
-    key="gias", label="Schools and settings (GIAS)", short="GIAS", module="sendreform.imports.gias",
-    suffixes=(".csv",), file_kind="a GIAS extract (CSV)", accept=".csv,text/csv",
-    about="Your schools and settings from Get Information About Schools: the \"all establishment data\" CSV "
-          "download (or an extract of your area's establishments with its columns). Each is matched by URN; its "
-          "name, LA, phase, type, open and close dates, SEN unit and resourced provision and capacities are kept. "
-          "Load it before the first census.",
-    hint="A CSV file downloaded from GIAS (the columns URN, LA (code), EstablishmentName, TypeOfEstablishment "
-         "(code), PhaseOfEducation (code), ...)"))
 source_register(Source(
     key="nccis", label="Young people's activity (NCCIS)", short="NCCIS", module="sendreform.imports.nccis",
     suffixes=(".csv",), file_kind="an NCCIS extract (CSV)", accept=".csv,text/csv",
