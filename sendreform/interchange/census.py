@@ -211,6 +211,7 @@ def census_read(data: bytes, *, name: str) -> Census:
             _needs(census, *by_table["senneeds"], ids)
         if "termlysessiondetailsonroll" in by_table:
             _sessions(census, *by_table["termlysessiondetailsonroll"], ids)
+            _absence_within_possible(census)
         if "termlyexclusionsonroll" in by_table:
             _exclusions(census, *by_table["termlyexclusionsonroll"], ids)
     except RefusedFile as refused:
@@ -316,6 +317,18 @@ def _sessions(census: Census, file: str, data: bytes, ids: set[str]) -> None:
         if row.ok and pupil:
             got = census.absences[pupil]
             got[reason] = got.get(reason, 0) + sessions
+
+
+def _absence_within_possible(census: Census) -> None:
+    """A pupil cannot miss more sessions than they could attend."""
+    counted = {**codes.ATTENDANCE_AUTHORISED, **codes.ATTENDANCE_UNAUTHORISED}
+    for p in census.pupils:
+        missed = sum(n for code, n in census.absences.get(p.table_id, {}).items() if code in counted)
+        if p.sessions_possible is not None and missed > p.sessions_possible:
+            census.problems.append(Problem(p.file, p.row, "termlysessionspossible", str(p.sessions_possible),
+                                           f"the pupil missed {missed} sessions (authorised and unauthorised, in the "
+                                           f"session details) of {p.sessions_possible} possible", "ABSENCE_OVER_POSSIBLE",
+                                           who=p.who))
 
 
 def _exclusions(census: Census, file: str, data: bytes, ids: set[str]) -> None:

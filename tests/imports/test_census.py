@@ -183,6 +183,14 @@ def test_a_bad_date_is_named():
     assert "'2025-Nov-31 00:00:00' is not a date" in problems[0].reason
 
 
+def test_more_sessions_missed_than_possible_is_named():
+    _area()
+    problems = _refused(_edit(_files(), "pupilonroll", ",140\r\n", ",12\r\n"))
+    assert [(p.row, p.column, p.rule) for p in problems] == [(2, "termlysessionspossible", "ABSENCE_OVER_POSSIBLE")]
+    assert problems[0].reason == ("the pupil missed 14 sessions (authorised and unauthorised, in the session "
+                                  "details) of 12 possible")
+
+
 def test_a_missing_column_is_named():
     _area()
     problems = _refused(_edit(_files(), "pupilonroll", "enrolstatus,", "status,"))
