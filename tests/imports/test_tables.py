@@ -1,0 +1,255 @@
+"""`import tables`: every canonical table from CSV, Parquet or a workbook, through the import pattern (ADR 24).
+
+Each class of bad input is refused with its file, sheet, row, column and reason and changes nothing; people are
+matched as SEN2 matches them; the same file twice changes nothing; the last import can be reversed; and the
+canonical tables of a generated area exported and imported into an empty database give the same indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+from sendreform.imports.models import APPLIED, REVERSED, ImportRun
+from sendreform.imports.services import import_reverse
+from sendreform.imports.tables import (
+    TEMPLATE_SHEETS,
+    column_explanation,
+    tables_apply,
+    tables_bundle,
+    tables_check,
+    tables_preview,
+    tables_read,
+)
+from sendreform.imports.workbook import table_csv, tables_export, tables_workbook
+from sendreform.people.models import Person, SenNeed
+from sendreform.standards.codes import CODE_LISTS
+from sendreform.standards.schemas import TABLE_ORDER, TABLES, arrow_schema
+from sendreform.voice.models import Complaint
+from tests.factories import EstablishmentFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def _csv(name: str, rows: list[dict]) -> bytes:
+    columns = TABLES[name].column_names
+    lines = [",".join(columns)] + [",".join(str(r.get(c, "")) for c in columns) for r in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+PERSON = {"person_id": "C-1", "upn": "A870200024001", "uln": "", "forename": "Amira", "surname": "Khan",
+          "birth_date": "2015-09-01", "sex": "F", "ethnicity": "ABAN", "postcode": "RG1 1AA", "home_la": "870"}
+COMPLAINT = {"complaint_id": "CP1", "received_date": "2025-10-01", "route": "CORPORATE", "about_send": "true", "stage": "1",
+             "closed_date": "2025-11-01", "upheld": "false"}
+
+
+def _import(data: bytes, file_name: str):
+    checked = tables_check(data=data, file_name=file_name, by_name="test")
+    assert not checked.issues, [i.text() for i in checked.issues]
+    preview = tables_preview(checked=checked)
+    tables_apply(checked=checked, preview=preview)
+    return preview
+
+
+def _faults(data: bytes, file_name: str) -> list[str]:
+    checked = tables_check(data=data, file_name=file_name, by_name="test")
+    assert checked.run.errors == len(checked.issues)
+    return [i.text() for i in checked.issues]
+
+
+# ------------------------------------------------------------------------------------------ each class of fault
+
+
+@pytest.mark.parametrize(("row", "fault"), [
+    ({"birth_date": "01/09/2015"}, "person.csv, line 2, column birth_date: '01/09/2015' is not a date (YYYY-MM-DD)"),
+    ({"sex": "X"}, "person.csv, line 2, column sex: 'X' is not a SEX code (one of M, F, U)"),
+    ({"surname": "", "birth_date": ""}, "person.csv, line 2, column birth_date: is empty but required"),
+])
+def test_a_bad_cell_is_named_by_file_line_and_column_and_nothing_is_stored(row, fault):
+    faults = _faults(_csv("person", [{**PERSON, **row}]), "person.csv")
+    assert faults == [fault]
+    assert not Person.objects.exists()
+
+
+def test_a_missing_or_unknown_column_and_an_unknown_table_are_refused():
+    text = _csv("complaint", [COMPLAINT]).replace(b"upheld", b"upheld_flag")
+    faults = _faults(_zip({"complaint.csv": text, "complaints_2025.csv": b"a\n1\n"}), "lists.zip")
+    assert faults == [
+        "complaint.csv, column upheld_flag: is not a column of complaint: its columns are complaint_id, "
+        "received_date, route, about_send, stage, closed_date, upheld",
+        "complaint.csv, column upheld: is missing",
+        "complaints_2025.csv: 'complaints_2025' is not a canonical table: a file is named after its table, one of "
+        + ", ".join(TABLE_ORDER),
+    ]
+    assert not Complaint.objects.exists()
+
+
+def test_two_rows_with_one_key_a_date_out_of_order_and_a_dangling_reference_are_refused():
+    complaints = _csv("complaint", [COMPLAINT, {**COMPLAINT, "closed_date": "2025-09-01"}])
+    appeal = {"appeal_id": "T1", "person_id": "NOBODY", "lodged_date": "2025-01-02", "appeal_type": "CONTENTS",
+              "outcome": "", "decided_date": ""}
+    assert _faults(complaints, "complaint.csv") == [
+        "complaint.csv, line 3, column closed_date: closed_date is before received_date",
+        "complaint.csv, line 3, column complaint_id: has the same complaint_id as row 2: each row's key must be "
+        "its own",
+    ]
+    assert _faults(_csv("tribunal_appeal", [appeal]), "tribunal_appeal.csv") == [
+        "tribunal_appeal.csv, line 2, column person_id: 'NOBODY' is not a person_id of the file's person table, "
+        "nor one stored"]
+    assert not Complaint.objects.exists()
+
+
+def test_a_file_that_is_not_a_table_file_is_refused():
+    assert _faults(b"%PDF-1.7", "minutes.pdf") == [
+        "minutes.pdf: is not a workbook (.xlsx), a .zip of CSV or Parquet files, or one table's CSV or Parquet file "
+        "(named <table>.csv or <table>.parquet)"]
+    assert _faults(b"not a zip", "lists.xlsx")[0].startswith("lists.xlsx: is not a readable .xlsx workbook")
+    assert _faults(b"\xff\xfe\x00", "person.csv") == ["person.csv: is not UTF-8 text (invalid start byte)"]
+
+
+def test_a_workbook_fault_names_the_sheet_and_the_excel_row():
+    book = load_workbook(io.BytesIO(tables_workbook()))
+    sheet = book["complaint"]
+    sheet.append(["CP1", D(2025, 10, 1), "CORPORATE", True, 1, None, None])
+    sheet.append(["CP2", D(2025, 10, 2), "NOT_A_ROUTE", True, 1, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    faults = _faults(out.getvalue(), "council lists.xlsx")
+    allowed = ", ".join(CODE_LISTS["COMPLAINT_ROUTE"])
+    assert faults == [f"council lists.xlsx, sheet complaint, row 4, column route: 'NOT_A_ROUTE' is not a "
+                      f"COMPLAINT_ROUTE code (one of {allowed})"]
+
+
+# ------------------------------------------------------------------------------------------ the pattern
+
+
+def test_a_workbook_is_imported_matched_as_sen2_matches_and_twice_changes_nothing_and_is_reversed():
+    # Given Amira stored (from SEN2, say) under another id, with her UPN
+    stored = PersonFactory(person_id="S2-amira", upn="A870200024001", forename="Amira", surname="Khan",
+                           birth_date=D(2015, 9, 1))
+    school = EstablishmentFactory(establishment_id="URN100001", urn=100001)
+    book = load_workbook(io.BytesIO(tables_workbook()))
+    book["person"].append(["C-1", "A870200024001", None, "Amira", "Khan", D(2015, 9, 1), "F", "ABAN", "RG1 1AA",
+                           "870"])
+    book["person"].append(["C-2", None, None, "Ben", "Okafor", D(2012, 3, 1), "M", "BAFR", None, "870"])
+    # The council's own id for the school; the URN is the stored one.
+    book["establishment"].append(["OAK", 100001, None, "Oak Primary", "870", "PRIMARY", "MAINSTREAM", "MAINTAINED",
+                                  True, None, False, False, 420, None, None, None])
+    book["sen_need"].append(["C-1", "ASD", 1, D(2024, 9, 1), None])
+    book["part_time_timetable"].append(["PTT1", "C-2", "OAK", D(2025, 1, 6), D(2025, 2, 14), None, 15, 32.5,
+                                        "Anxiety", D(2025, 1, 20)])
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+
+    # When it is checked and previewed
+    checked = tables_check(data=data, file_name="lists.xlsx", by_name="test")
+    assert checked.issues == []
+    preview = tables_preview(checked=checked)
+    people = preview.mapping.people_summary()
+    # Then Amira is matched by UPN, Ben is new, and the school is the stored one by URN
+    assert (people["matched"], people["new"], people["matched by UPN"]) == (1, 1, 1)
+    assert people["settings"] == {"matched by URN": 1}
+    counts = preview.plan.counts()
+    assert counts["person"] == {"added": 1, "changed": 1, "closed": 0, "unchanged": 0}  # Amira's ethnicity
+    assert counts["sen_need"]["added"] == 1 and counts["part_time_timetable"]["added"] == 1
+    assert not SenNeed.objects.exists()  # nothing stored by the preview
+
+    # When it is confirmed
+    tables_apply(checked=checked, preview=preview)
+    # Then the rows are stored under the stored ids
+    assert SenNeed.objects.get().person_id == stored.person_id
+    from sendreform.inclusion.models import PartTimeTimetable
+
+    ptt = PartTimeTimetable.objects.get()
+    assert (ptt.person.forename, ptt.establishment_id, str(ptt.hours_in_school_per_week)) == ("Ben", school.pk,
+                                                                                              "15.00")
+    assert Person.objects.get(pk="S2-amira").ethnicity == "ABAN"
+
+    # And the same workbook again changes nothing
+    again = tables_check(data=data, file_name="lists.xlsx", by_name="test")
+    plan = tables_preview(checked=again).plan
+    assert plan.changes == 0
+    assert plan.counts()["sen_need"] == {"added": 0, "changed": 0, "closed": 0, "unchanged": 1}
+    tables_apply(checked=again, preview=tables_preview(checked=again))
+
+    # And reversing the first import (after the empty second is reversed) puts everything back
+    first = ImportRun.objects.filter(source="tables", status=APPLIED).order_by("applied_at").first()
+    import_reverse(run=ImportRun.objects.filter(source="tables", status=APPLIED).order_by("-applied_at").first())
+    import_reverse(run=first)
+    assert ImportRun.objects.get(pk=first.pk).status == REVERSED
+    assert not SenNeed.objects.exists() and not PartTimeTimetable.objects.exists()
+    assert list(Person.objects.values_list("person_id", "ethnicity")) == [("S2-amira", "WBRI")]
+
+
+def test_csv_parquet_and_a_folder_read_the_same(tmp_path):
+    table = pa.Table.from_pylist([{"complaint_id": "CP1", "received_date": D(2025, 10, 1), "route": "CORPORATE",
+                                   "about_send": True, "stage": 1, "closed_date": None, "upheld": None}],
+                                 schema=arrow_schema("complaint"))
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    parquet = tables_read(data=out.getvalue(), file_name="complaint.parquet")
+    text = tables_read(data=table_csv(table), file_name="complaint.csv")
+    (tmp_path / "complaint.csv").write_bytes(table_csv(table))
+    data, name = tables_bundle(path=tmp_path)
+    folder = tables_read(data=data, file_name=name)
+    assert parquet.tables["complaint"].rows == text.tables["complaint"].rows == folder.tables["complaint"].rows
+    assert parquet.tables["complaint"].rows == [table.to_pylist()[0]]
+    assert tables_bundle(path=tmp_path) == (data, name)  # the same folder hashes the same
+
+
+# ------------------------------------------------------------------------------------------ the template
+
+
+def test_the_template_has_a_sheet_per_table_headers_explanations_and_drop_downs_of_each_code_list():
+    book = load_workbook(io.BytesIO(tables_workbook()))
+    assert book.sheetnames == [TEMPLATE_SHEETS[0], *TABLE_ORDER, TEMPLATE_SHEETS[1]]
+    codes = book[TEMPLATE_SHEETS[1]]
+    lists = {codes.cell(1, c).value: c for c in range(1, codes.max_column + 1, 2)}
+    for name in TABLE_ORDER:
+        sheet = book[name]
+        columns = TABLES[name].columns
+        assert [c.value for c in sheet[1]] == [c.name for c in columns]
+        assert [c.value for c in sheet[2]] == [column_explanation(c) for c in columns]
+        validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+        for n, column in enumerate(columns, start=1):
+            letter = sheet.cell(1, n).column_letter
+            check = validations.get(f"{letter}3")
+            if column.codes:
+                # The drop-down is the range of the code list's codes on the Code lists sheet.
+                col = codes.cell(1, lists[column.codes]).column_letter
+                last = len(CODE_LISTS[column.codes]) + 1
+                assert check.type == "list" and check.formula1 == f"'Code lists'!${col}$2:${col}${last}"
+                listed = [str(codes.cell(r, lists[column.codes]).value) for r in range(2, last + 1)]
+                assert listed == list(CODE_LISTS[column.codes])
+            elif column.type == "bool":
+                assert check.formula1 == '"TRUE,FALSE"'
+            else:
+                assert check is None, f"{name}.{column.name}"
+    # the sex drop-down, by hand: person's seventh column offers M, F, U
+    assert "sex" == book["person"]["G1"].value
+
+
+def test_the_template_filled_in_loads(tmp_path):
+    book = load_workbook(io.BytesIO(tables_workbook()))
+    book["complaint"].append(["CP1", D(2025, 10, 1), "CORPORATE", True, 1, D(2025, 11, 3), False])
+    out = io.BytesIO()
+    book.save(out)
+    _import(out.getvalue(), "template.xlsx")
+    stored = Complaint.objects.get()
+    assert (stored.route, stored.closed_date, stored.upheld) == ("CORPORATE", D(2025, 11, 3), False)
