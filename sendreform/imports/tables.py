@@ -62,7 +62,7 @@ MATCH_KEYS: dict[str, tuple[str, ...]] = {
     "sen_status": ("person_id", "establishment_id", "sen_provision", "start_date"),
     "sen_need": ("person_id", "need_type", "need_rank", "start_date"),
     "eah_involvement": ("referral_id", "discipline", "practitioner_id", "start_date"),
-    "planned_places": ("project", "establishment_id", "kind", "open_date"),
+    "planned_places": ("project", "establishment_id", "kind", "need_types", "open_date"),
 }
 
 # Rules a row must keep beyond its cells' types and codes (the database's own check constraints), as

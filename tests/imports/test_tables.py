@@ -26,7 +26,7 @@ from sendreform.imports.tables import (
     tables_preview,
     tables_read,
 )
-from sendreform.imports.workbook import table_csv, tables_export, tables_workbook
+from sendreform.imports.workbook import table_csv, tables_workbook
 from sendreform.people.models import Person, SenNeed
 from sendreform.standards.codes import CODE_LISTS
 from sendreform.standards.schemas import TABLE_ORDER, TABLES, arrow_schema
