@@ -72,6 +72,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import sen2
 
     sen2.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import imports
+
+    imports.add_parser(commands, _subcommand, _date)
     from sendreform.cli import backup
 
     backup.add_parser(commands, _subcommand, _date)

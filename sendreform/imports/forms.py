@@ -1,4 +1,5 @@
-"""The forms of "Bring in data": a SEN2 file to check, and the collection year of a return to write."""
+"""The forms of "Bring in data": a file of any source to check, and the collection year of a SEN2 return to
+write."""
 
 from __future__ import annotations
 
@@ -9,21 +10,33 @@ from django.utils import timezone
 
 from sendreform.sen2.records import COLLECTION_YEARS
 
-MAX_SEN2_BYTES = 200 * 1024 * 1024
 
+class UploadForm(forms.Form):
+    """The upload of one source's file (`sendreform.imports.sources`): its kind checked by the file's name and
+    its size against the source's limit; the bytes and name kept for the check."""
 
-class Sen2UploadForm(forms.Form):
-    file = forms.FileField(label="Upload a SEN2 file", error_messages={
-        "required": "Select a SEN2 XML file", "empty": "The selected file is empty",
-        "invalid": "Select a SEN2 XML file"})
+    file = forms.FileField()
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        kind = source.file_kind
+        field = self.fields["file"]
+        field.label = f"Upload a {source.short} file"
+        field.error_messages = {"required": f"Select {kind}", "empty": "The selected file is empty",
+                                "invalid": f"Select {kind}"}
+        self.auto_id = f"{source.key}-%s"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xml"):
-            raise forms.ValidationError("The selected file must be a SEN2 XML file (a file name ending .xml)")
-        if upload.size > MAX_SEN2_BYTES:
-            raise forms.ValidationError("The selected file must be smaller than 200 MB: a local authority's SEN2 "
-                                        "return is a few MB. Import larger files with sendreform sen2 import")
+        source = self.source
+        if not source.accepts(upload.name):
+            endings = " or ".join(source.suffixes)
+            raise forms.ValidationError(f"The selected file must be {source.file_kind} (a file name ending "
+                                        f"{endings})")
+        if upload.size > source.max_mb * 1024 * 1024:
+            raise forms.ValidationError(f"The selected file must be smaller than {source.max_mb} MB. Import larger "
+                                        f"files with sendreform import {source.key}")
         self.file_name = Path(upload.name).name
         self.data = b"".join(upload.chunks())
         return upload

@@ -466,6 +466,13 @@ class Sen2Preview:
     mapping: Sen2Mapping
     plan: Plan
 
+    @property
+    def blocked(self) -> list[str]:
+        return self.mapping.blocked
+
+    def people(self, *, examples: int = 10) -> dict:
+        return self.mapping.people_summary(examples=examples)
+
 
 def sen2_preview(*, checked: Sen2Checked, create_establishments: bool = False) -> Sen2Preview:
     """What the checked file would change, per table, and how its people matched; recorded on its run.
@@ -481,9 +488,8 @@ def sen2_preview(*, checked: Sen2Checked, create_establishments: bool = False) -
 
 def sen2_apply(*, checked: Sen2Checked, preview: Sen2Preview):
     """Apply a previewed file in one transaction; refused while people are ambiguous or settings unknown."""
-    blocked = preview.mapping.blocked
-    if blocked:
-        raise ImportRefused("Nothing was imported: " + "; ".join(blocked) + ".")
+    if preview.blocked:
+        raise ImportRefused("Nothing was imported: " + "; ".join(preview.blocked) + ".")
     return import_apply(run=checked.run, plan=preview.plan)
 
 

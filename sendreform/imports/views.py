@@ -1,5 +1,6 @@
-""""Bring in data": a SEN2 file checked, previewed and only then applied; the imports made, each reversible
-while it is the last; and the SEN2 return written from the database. Officers, analysts and administrators
+""""Bring in data": a file of any registered source (`sendreform.imports.sources`: SEN2, the school census,
+NCCIS, GIAS, ...) checked, previewed and only then applied; the imports made, each reversible while it is the
+last of its source; and the SEN2 return written from the database. Officers, analysts and administrators
 only. The check and preview name children, so each view of an import is recorded in the audit log."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sendreform.accounts.services import AUDIT_EXPORT, audit_record
-from sendreform.imports.forms import Sen2ExportForm, Sen2UploadForm
+from sendreform.imports.forms import Sen2ExportForm, UploadForm
 from sendreform.imports.models import ACTIONS, APPLIED, PREVIEWED, STATUSES, ImportRun
 from sendreform.imports.selectors import (
     import_run_read,
@@ -21,14 +22,7 @@ from sendreform.imports.selectors import (
     import_sources_last,
     imports_can_run,
 )
-from sendreform.imports.sen2 import (
-    SOURCE,
-    sen2_apply,
-    sen2_check,
-    sen2_export_bytes,
-    sen2_preview,
-    sen2_reopen,
-)
+from sendreform.imports.sen2 import sen2_export_bytes
 from sendreform.imports.services import (
     ImportRefused,
     import_cancel,
@@ -38,13 +32,15 @@ from sendreform.imports.services import (
     import_reverse,
     import_reverse_blockers,
 )
-from sendreform.sen2.report import Issue, Report
+from sendreform.imports.sources import report_of, source_get, sources_list
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 ISSUES_SHOWN = 200
 TABLE_LABELS = {"establishment": "Settings", "person": "People", "ehc_request": "Requests for assessment",
                 "ehc_assessment": "Assessments", "ehc_plan": "EHC plans", "placement": "Placements",
-                "sen_need": "Needs", "annual_review": "Annual reviews"}
+                "sen_need": "Needs", "annual_review": "Annual reviews", "enrolment": "Enrolments",
+                "sen_support": "SEN support", "attendance": "Attendance", "exclusion": "Suspensions and exclusions",
+                "neet_status": "Education, employment or training (16 to 17)"}
 
 
 def _importer(request):
@@ -79,24 +75,35 @@ def _total(run: ImportRun, kind: str) -> int | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request):
+    """Every source with when it was last loaded and by whom, and an upload for each; a POST names its source
+    (the page's first, SEN2, when it does not)."""
     _importer(request)
-    form = Sen2UploadForm()
+    sources = sources_list()
+    forms = {s.key: UploadForm(source=s) for s in sources}
+    failed = None
     if request.method == "POST":
-        form = Sen2UploadForm(request.POST, request.FILES)
+        source = source_get(request.POST.get("source") or sources[0].key)
+        if source is None:
+            raise Http404("No such kind of file")
+        form = forms[source.key] = UploadForm(request.POST, request.FILES, source=source)
         if form.is_valid():
-            checked = sen2_check(data=form.data, file_name=form.file_name, user=request.user)
+            checked = source.check(data=form.data, file_name=form.file_name, user=request.user)
             if not checked.run.errors:
                 import_file_keep(run=checked.run, data=form.data)
-                sen2_preview(checked=checked)
+                source.preview(checked=checked)
             return redirect("imports:run", pk=checked.run.pk)
-    last = import_sources_last(sources=[SOURCE])[SOURCE]
-    loaded = (f"Last loaded {last.applied_at:%-d %B %Y %H:%M} by {last.by_name} from {last.file_name}" if last
-              else "Not loaded yet")
+        failed = form
+    lasts = import_sources_last(sources=[s.key for s in sources])
+    rows = []
+    for s in sources:
+        last = lasts[s.key]
+        rows.append((s.label, f"Last loaded {last.applied_at:%-d %B %Y %H:%M} by {last.by_name} from "
+                              f"{last.file_name}" if last else "Not loaded yet"))
     return render(request, "imports/home.html", {
-        "form": form, "export_form": Sen2ExportForm(), "runs": _runs_table(), "last": last,
-        "sources": [("SEN2 return", loaded)],
+        "form": failed, "uploads": [(s, forms[s.key], lasts[s.key]) for s in sources],
+        "export_form": Sen2ExportForm(), "runs": _runs_table(), "sources": rows,
         "waiting": ImportRun.objects.filter(status=PREVIEWED).order_by("-at").first()},
-        status=400 if form.errors else 200)
+        status=400 if failed is not None else 200)
 
 
 @login_required
@@ -105,11 +112,15 @@ def runs_csv(request):
     return table_csv_response(table=_runs_table(), filename="imports.csv")
 
 
-def _report(run: ImportRun) -> Report:
-    kept = run.report.get("validation") or {}
-    issues = [Issue(**{k: i.get(k) for k in ("rule", "severity", "message", "person", "path", "line", "value")})
-              for i in kept.get("issues", [])]
-    return Report(file=run.file_name, year=kept.get("year"), persons=kept.get("persons", 0), issues=issues)
+def _report(run: ImportRun):
+    return report_of(file_name=run.file_name, validation=run.report.get("validation") or {})
+
+
+def _source(run: ImportRun):
+    source = source_get(run.source)
+    if source is None:
+        raise Http404("No such kind of file")
+    return source
 
 
 def _run_tables(run: ImportRun) -> dict[str, Table]:
@@ -176,7 +187,7 @@ def run(request, pk: int):
     if preview.get("unknown_settings") and not preview.get("create_establishments"):
         blocked.append("settings")
     return render(request, "imports/run.html", {
-        "run": item, "report": report, "summary": summary, "tables": _run_tables(item), "preview": preview,
+        "run": item, "source": source_get(item.source), "report": report, "summary": summary, "tables": _run_tables(item), "preview": preview,
         "waiting": item.status == PREVIEWED, "blocked": blocked,
         "reversible": last is not None and last.pk == item.pk})
 
@@ -200,7 +211,7 @@ def run_report(request, pk: int, fmt: str):
     text = report.csv() if fmt == "csv" else report.json()
     kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     response = HttpResponse(text, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="sen2-report-{pk}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{item.source}-report-{pk}.{fmt}"'
     return response
 
 
@@ -219,10 +230,11 @@ def run_confirm(request, pk: int):
         if item.status != PREVIEWED:
             raise ImportRefused(f"Import {item.pk} is {item.get_status_display().lower()}; only a previewed file "
                                 "can be confirmed.")
-        checked = sen2_reopen(run=item)
+        source = _source(item)
+        checked = source.reopen(run=item)
         create = action == "create" or bool(item.preview.get("create_establishments"))
         before = item.counts
-        preview = sen2_preview(checked=checked, create_establishments=create)
+        preview = source.preview(checked=checked, create_establishments=create)
         if action == "create":
             messages.info(request, "The preview now includes creating the settings that were not stored. Check it "
                                    "again, then confirm.")
@@ -233,7 +245,7 @@ def run_confirm(request, pk: int):
             messages.warning(request, "Nothing was changed: the data changed since the preview (another import or "
                                       "an edit). This is the new preview; check it again, then confirm.")
             return redirect("imports:run", pk=pk)
-        sen2_apply(checked=checked, preview=preview)
+        source.apply(checked=checked, preview=preview)
         import_file_forget(run=item)
     except ImportRefused as error:
         messages.warning(request, str(error))

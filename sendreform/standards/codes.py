@@ -149,6 +149,32 @@ SEN_SETTING = _codes(
 
 TERM = _codes(AUT="Autumn", SPR="Spring", SUM="Summer")
 
+# School census (CBDS): a pupil's enrolment status, and the reasons a termly session was missed as the census
+# reports them (termlysessiondetails). Authorised and unauthorised absence; the rest are not absence
+# (present, attending elsewhere) or not counted in the sessions possible.
+ENROL_STATUS = _codes(C="Current (single registration)", M="Main (dual registration)",
+                      S="Subsidiary (dual registration)", F="Current FE college", O="Other provider",
+                      G="Guest", P="Previous")
+ATTENDANCE_AUTHORISED = _codes(
+    C="Leave of absence for exceptional circumstances", C1="Leave for a regulated performance or employment",
+    C2="Leave for a part-time timetable", E="Suspended or excluded, no alternative provision",
+    H="Holiday authorised (before 2024)", I="Illness", J1="Interview", M="Medical or dental appointment",
+    R="Religious observance", S="Study leave", T="Parent travelling for occupational purposes",
+)
+ATTENDANCE_UNAUTHORISED = _codes(G="Holiday not authorised", N="Reason not yet provided",
+                                 O="Absent in other or unknown circumstances", U="Arrived after registers closed")
+ATTENDANCE_NOT_ABSENCE = _codes(**{
+    "/": "Present (morning)", "\\": "Present (afternoon)", "L": "Late, before registers closed",
+    "B": "Off-site educational activity", "D": "Dual registered, at another school",
+    "J": "Interview (before 2024)", "K": "Attending education arranged by the local authority",
+    "P": "Approved sporting activity", "V": "Educational visit or trip", "W": "Work experience",
+    "Q": "Unable to attend, lack of access arrangements", "X": "Not required to be in school",
+    "Y": "Unable to attend, exceptional circumstances (before 2024)", "Y1": "Transport not available",
+    "Y2": "Widespread transport disruption", "Y3": "Part of the school closed", "Y4": "Whole school closed",
+    "Y5": "Criminal justice detention", "Y6": "Public health guidance or law", "Y7": "Other unavoidable cause",
+    "Z": "Not on roll yet", "#": "Planned whole-school closure",
+})
+
 EXCLUSION_CATEGORY = _codes(PERM="Permanent exclusion", SUSP="Suspension", LNCH="Lunchtime exclusion")
 
 EXCLUSION_REASON = _codes(

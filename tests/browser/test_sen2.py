@@ -42,7 +42,7 @@ def test_an_officer_brings_in_a_sen2_return_and_sees_its_children(page, officer_
     with page.expect_file_chooser() as chooser:
         page.get_by_label("Upload a SEN2 file").click()
     chooser.value.set_files(str(SAMPLE))
-    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Check the SEN2 file").click()
 
     # Then they read its report (no errors) and its preview: five new people, settings not stored
     expect(page.get_by_role("heading", level=1)).to_have_text("Check what sen2_2026.xml would change")

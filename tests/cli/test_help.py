@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "metrics": "KPI catalogue",
     "population": "Office for National",
     "sen2": "person-level return",
+    "import": "Bring a local area",
 }
 
 
