@@ -46,6 +46,7 @@ from sendreform.imports.services import (
     people_match,
     people_summary,
 )
+from sendreform.imports.workbook import TEMPLATE_SHEETS, column_explanation
 from sendreform.interchange.canonical_files import CanonicalFileError, canonical_value
 from sendreform.interchange.quality import NATURAL_KEYS
 from sendreform.standards.codes import CODE_LISTS
@@ -54,7 +55,6 @@ from sendreform.standards.schemas import TABLE_ORDER, TABLES, Column
 SOURCE = "tables"
 MAX_ISSUES = 1_000
 CHUNK = 500
-TEMPLATE_SHEETS = ("About", "Code lists")  # the template's own sheets, not tables
 
 # How a row of a table with no key of its own is known again (the stored row it updates).
 MATCH_KEYS: dict[str, tuple[str, ...]] = {
@@ -172,19 +172,6 @@ class TablesRead:
     @property
     def rows(self) -> int:
         return sum(len(t.rows) for t in self.tables.values())
-
-
-def column_explanation(column: Column) -> str:
-    """What a column holds, in words: the template's row 2, which the reader knows again and skips."""
-    kinds = {"str": "Text", "int": "A whole number", "bool": "TRUE or FALSE", "date": "A date",
-             "pence": "Pence, a whole number", "decimal": "A number with at most 2 decimal places"}
-    text = kinds[column.type]
-    if column.codes:
-        text = f"A {column.codes} code (the drop-down; the Code lists sheet says what each means)"
-    if column.references:
-        table, key = column.references.split(".")
-        text += f": a {key} of the {table} sheet, or one already stored"
-    return text + (". Optional" if column.nullable else ". Required")
 
 
 def tables_read(*, data: bytes, file_name: str) -> TablesRead:
@@ -396,6 +383,12 @@ def _rows_check(table: TableRows, issues: _Issues) -> None:
                                                   "each row's key must be its own", "key"))
             else:
                 first[k] = i
+
+
+def tables_files(path: Path) -> list[tuple[str, bytes]]:
+    """What `sendreform import tables PATH` reads: one file, or a folder as one .zip (`tables_bundle`)."""
+    data, name = tables_bundle(path=path)
+    return [(name, data)]
 
 
 def tables_bundle(*, path: Path) -> tuple[bytes, str]:
@@ -635,7 +628,8 @@ def tables_check(*, data: bytes, file_name: str, user=None, by_name: str = "") -
     issues = checked.issues
     report = {"validation": {"file": file_name, "tables": {n: len(t.rows) for n, t in read.tables.items()},
                              "issues": [i.as_dict() for i in issues], "issues_cut": read.issues.cut,
-                             "errors": len(issues), "summary": checked.summary()}}
+                             "errors": len(issues), "summary": checked.summary(),
+                             "persons": len(read.tables["person"].rows) if "person" in read.tables else 0}}
     checked.run = import_check(source=SOURCE, user=user, by_name=by_name, file_name=file_name, data=data,
                                collection_year=None, report=report, errors=len(issues), queries=0)
     return checked
@@ -652,6 +646,13 @@ class TablesPreview:
     mapping: TablesMapping
     plan: Plan
 
+    @property
+    def blocked(self) -> list[str]:
+        return self.mapping.blocked
+
+    def people(self, *, examples: int = 10) -> dict:
+        return self.mapping.people_summary(examples=examples)
+
 
 def tables_preview(*, checked: TablesChecked) -> TablesPreview:
     """What the checked file would change, per table, and how its people matched; recorded on its run.
@@ -666,7 +667,7 @@ def tables_preview(*, checked: TablesChecked) -> TablesPreview:
 
 def tables_apply(*, checked: TablesChecked, preview: TablesPreview):
     """Apply a previewed file in one transaction; refused while people are ambiguous."""
-    blocked = preview.mapping.blocked
+    blocked = preview.blocked
     if blocked:
         raise ImportRefused("Nothing was imported: " + "; ".join(blocked) + ".")
     return import_apply(run=checked.run, plan=preview.plan)

@@ -11,11 +11,11 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from sendreform.imports.tables import TEMPLATE_SHEETS, column_explanation
 from sendreform.standards.codes import CODE_LISTS
-from sendreform.standards.schemas import TABLE_ORDER, TABLES, arrow_schema
+from sendreform.standards.schemas import TABLE_ORDER, TABLES, Column, arrow_schema
 
 EXCEL_ROWS = 1_048_576
+TEMPLATE_SHEETS = ("About", "Code lists")  # the template's own sheets, not tables
 FIRST_ROW = 3  # under the header and the row of explanation
 
 # What each table holds and where a council usually has it (docs/onboarding.md says more).
@@ -46,6 +46,19 @@ TABLE_PURPOSE = {
     "planned_places": "Places planned to open (the council's sufficiency plan).",
     "population": "The background population by year and age (ONS projections).",
 }
+
+
+def column_explanation(column: Column) -> str:
+    """What a column holds, in words: the template's row 2, which the reader knows again and skips."""
+    kinds = {"str": "Text", "int": "A whole number", "bool": "TRUE or FALSE", "date": "A date",
+             "pence": "Pence, a whole number", "decimal": "A number with at most 2 decimal places"}
+    text = kinds[column.type]
+    if column.codes:
+        text = f"A {column.codes} code (the drop-down; the Code lists sheet says what each means)"
+    if column.references:
+        table, key = column.references.split(".")
+        text += f": a {key} of the {table} sheet, or one already stored"
+    return text + (". Optional" if column.nullable else ". Required")
 
 
 def _code_columns() -> dict[str, bool]:
@@ -237,3 +250,16 @@ def tables_export(*, out: Path, fmt: str | None = None, tables: dict | None = No
             else:
                 pq.write_table(table, out / f"{name}.parquet")
     return {name: t.num_rows for name, t in tables.items()}
+
+
+def tables_export_zip(*, tables: dict | None = None) -> tuple[bytes, dict[str, int]]:
+    """The canonical tables (of the database unless given) as one .zip of `<table>.csv` files, and the rows of
+    each: the download of "Bring in data"."""
+    import zipfile
+
+    tables = tables if tables is not None else tables_from_database()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, table in tables.items():
+            archive.writestr(f"{name}.csv", table_csv(table))
+    return out.getvalue(), {name: t.num_rows for name, t in tables.items()}

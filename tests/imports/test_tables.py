@@ -18,15 +18,13 @@ from openpyxl import load_workbook
 from sendreform.imports.models import APPLIED, REVERSED, ImportRun
 from sendreform.imports.services import import_reverse
 from sendreform.imports.tables import (
-    TEMPLATE_SHEETS,
-    column_explanation,
     tables_apply,
     tables_bundle,
     tables_check,
     tables_preview,
     tables_read,
 )
-from sendreform.imports.workbook import table_csv, tables_workbook
+from sendreform.imports.workbook import TEMPLATE_SHEETS, column_explanation, table_csv, tables_workbook
 from sendreform.people.models import Person, SenNeed
 from sendreform.standards.codes import CODE_LISTS
 from sendreform.standards.schemas import TABLE_ORDER, TABLES, arrow_schema
@@ -253,3 +251,86 @@ def test_the_template_filled_in_loads(tmp_path):
     _import(out.getvalue(), "template.xlsx")
     stored = Complaint.objects.get()
     assert (stored.route, stored.closed_date, stored.upheld) == ("CORPORATE", D(2025, 11, 3), False)
+
+
+# ------------------------------------------------------------------------------------------ the page and the command
+
+
+def _lists_workbook() -> bytes:
+    book = load_workbook(io.BytesIO(tables_workbook()))
+    book["complaint"].append(["CP1", D(2025, 10, 1), "CORPORATE", True, 1, D(2025, 11, 3), False])
+    book["complaint"].append(["CP2", D(2025, 12, 1), "LGSCO", True, 2, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_officer_brings_in_a_workbook_on_the_page_and_downloads_the_template_and_the_tables(
+        transactional_db, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sendreform.accounts import roles
+    from sendreform.accounts.models import AuditEntry
+    from tests.factories import UserFactory
+
+    settings.SENDREFORM_IMPORT_DIR = str(tmp_path)
+    client.force_login(UserFactory(role=roles.OFFICER))
+    page = client.get("/data/").content.decode()
+    assert "Download the template workbook" in page and 'value="tables"' in page
+    template = client.get("/data/tables/template.xlsx")
+    assert load_workbook(io.BytesIO(template.content)).sheetnames[1] == "cluster"
+
+    response = client.post("/data/", {"source": "tables", "file": SimpleUploadedFile("lists.xlsx", _lists_workbook())})
+    run = ImportRun.objects.get()
+    assert response.url == f"/data/imports/{run.pk}/"
+    preview = client.get(response.url).content.decode()
+    assert "complaint" in preview and not Complaint.objects.exists()
+    assert run.counts["complaint"] == {"added": 2, "changed": 0, "closed": 0, "unchanged": 0}
+    client.post(f"/data/imports/{run.pk}/confirm/", {"action": "apply"})
+    assert sorted(Complaint.objects.values_list("complaint_id", "route")) == [("CP1", "CORPORATE"), ("CP2", "LGSCO")]
+
+    download = client.get("/data/tables/sendreform-tables.zip")
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        assert archive.read("complaint.csv").decode().splitlines() == [
+            "complaint_id,received_date,route,about_send,stage,closed_date,upheld",
+            "CP1,2025-10-01,CORPORATE,true,1,2025-11-03,false", "CP2,2025-12-01,LGSCO,true,2,,"]
+    assert AuditEntry.objects.filter(detail="canonical tables as CSV: 2 rows").exists()
+
+
+def test_a_workbook_with_faults_shows_each_on_its_page_and_stores_nothing(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sendreform.accounts import roles
+    from tests.factories import UserFactory
+
+    settings.SENDREFORM_IMPORT_DIR = str(tmp_path)
+    client.force_login(UserFactory(role=roles.ANALYST))
+    data = _csv("complaint", [{**COMPLAINT, "stage": "first"}])
+    response = client.post("/data/", {"source": "tables", "file": SimpleUploadedFile("complaint.csv", data)})
+    page = client.get(response.url).content.decode()
+    assert "&#x27;first&#x27; is not a whole number" in page and "complaint.csv, column stage" in page
+    assert ImportRun.objects.get().errors == 1 and not Complaint.objects.exists()
+
+
+def test_import_tables_dry_run_then_yes_from_a_folder_and_export_and_template_commands(transactional_db, tmp_path,
+                                                                                       capsys):
+    from sendreform.cli.main import main
+
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "complaint.csv").write_bytes(_csv("complaint", [COMPLAINT]))
+    assert main(["import", "tables", str(folder), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "lists.zip: 1 table(s) read (complaint 1); no faults." in out
+    assert not Complaint.objects.exists()
+    assert main(["import", "tables", str(folder), "--yes"]) == 0
+    assert Complaint.objects.get().complaint_id == "CP1"
+    assert main(["tables", "export", "--out", str(tmp_path / "out.xlsx")]) == 0
+    book = load_workbook(tmp_path / "out.xlsx")
+    assert [c.value for c in book["complaint"][3]] == ["CP1", dt.datetime(2025, 10, 1), "CORPORATE", True, 1,
+                                                      dt.datetime(2025, 11, 1), False]
+    (folder / "complaint.csv").write_bytes(_csv("complaint", [{**COMPLAINT, "route": "PHONE"}]))
+    assert main(["import", "tables", str(folder), "--yes"]) == 1
+    assert "line 2: ERROR code" in capsys.readouterr().out
+    assert main(["tables", "template", "--out", str(tmp_path / "t.xlsx")]) == 0
+    assert load_workbook(tmp_path / "t.xlsx")["person"]["A1"].value == "person_id"
