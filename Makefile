@@ -16,6 +16,7 @@ demo: setup assets
 	$(BIN)/sendreform sen2 export --year 2025 --out var/sen2_2025.xml
 	$(BIN)/sendreform sen2 export --year 2026 --out var/sen2_2026.xml
 	$(BIN)/sendreform published load sendreform/published/data/ehcp
+	$(BIN)/sendreform tables export --own-lists --out var/samples/council_lists.xlsx
 	$(BIN)/sendreform figures
 	$(BIN)/sendreform serve --demo --bind $(ADDRESS)
 

@@ -17,7 +17,8 @@ holds, each coded column a drop-down of its codes. `sendreform import tables PAT
 EXAMPLES = """\
   sendreform tables template --out council-lists.xlsx
   sendreform tables export --out var/tables
-  sendreform tables export --out var/tables.xlsx"""
+  sendreform tables export --out var/tables.xlsx
+  sendreform tables export --own-lists --out var/samples/council_lists.xlsx"""
 
 
 def add_parser(commands, subcommand, date_type) -> None:
@@ -28,6 +29,11 @@ def add_parser(commands, subcommand, date_type) -> None:
     a.add_argument("--out", type=Path, required=True, metavar="PATH",
                    help="a workbook (a name ending .xlsx) or a folder for the CSV or Parquet files")
     a.add_argument("--format", choices=("csv", "parquet"), default="csv", help="for a folder (default csv)")
+    a.add_argument("--own-lists", action="store_true",
+                   help="only the lists a council keeps itself (no other source brings them in: clusters, settings, "
+                        "part-time timetables, alternative provision, complaints, tribunals, surveys, Experts at "
+                        "Hand, unit costs, planned places, population) and the people they name; `make demo` "
+                        "writes them to var/samples/council_lists.xlsx")
     a.set_defaults(run=_export)
     t = actions.add_parser("template", help="write the empty template workbook")
     t.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
@@ -42,7 +48,7 @@ def _export(args, parser) -> int:
     from sendreform.imports.workbook import tables_export
 
     try:
-        written = tables_export(out=args.out, fmt=args.format)
+        written = tables_export(out=args.out, fmt=args.format, own_lists=args.own_lists)
     except (ValueError, OSError) as error:
         print(f"sendreform tables export: {error}; nothing was written", file=sys.stderr)
         return 1

@@ -429,8 +429,9 @@ class TablesMapping:
         return []
 
     def people_summary(self, *, examples: int = 10) -> dict:
-        return {**people_summary(matching=self.matching, people=self.people, examples=examples),
-                "settings": self.settings, "unknown_settings": [], "create_establishments": False}
+        """How the file's people matched (nothing when it names no person table) and its settings."""
+        people = people_summary(matching=self.matching, people=self.people, examples=examples) if self.people else {}
+        return {**people, "settings": self.settings}
 
     def plan(self) -> Plan:
         return changes_plan(rows=self.rows)

@@ -61,6 +61,14 @@ def column_explanation(column: Column) -> str:
     return text + (". Optional" if column.nullable else ". Required")
 
 
+# The tables a council keeps itself, which no other source (GIAS, the school census, SEN2, NCCIS) brings in; the
+# establishments and clusters too, for the clusters and what GIAS does not say. The sample the demo writes
+# (`tables_own_lists`) holds these and the people they name.
+OWN_LISTS = ("cluster", "establishment", "part_time_timetable", "ap_provider", "ap_commission", "complaint",
+             "tribunal_appeal", "survey_response", "eah_engagement", "eah_referral", "eah_involvement", "unit_cost",
+             "planned_places", "population")
+
+
 def _code_columns() -> dict[str, bool]:
     """Each code list used by a column, and whether its codes are numbers."""
     out: dict[str, bool] = {}
@@ -203,6 +211,22 @@ def tables_from_database() -> dict:
         con.disconnect()
 
 
+def tables_own_lists(tables: dict) -> dict:
+    """Of all the canonical tables, the council's own lists (`OWN_LISTS`) and the people they name (matched, when
+    imported, to the people the school census and SEN2 brought in)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = {name: tables[name] for name in TABLE_ORDER if name in OWN_LISTS}
+    named = set()
+    for table in out.values():
+        if "person_id" in table.column_names:
+            named |= {v for v in table["person_id"].to_pylist() if v is not None}
+    people = tables["person"]
+    out["person"] = people.filter(pc.is_in(people["person_id"], value_set=pa.array(sorted(named), pa.string())))
+    return {name: out[name] for name in TABLE_ORDER if name in out}
+
+
 def _csv_text(value) -> str:
     if value is None:
         return ""
@@ -226,14 +250,17 @@ def table_csv(table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def tables_export(*, out: Path, fmt: str | None = None, tables: dict | None = None) -> dict[str, int]:
-    """Write the canonical tables (of the database unless `tables` is given): a path ending .xlsx is the
-    workbook; otherwise `out` is a folder of `<table>.csv` (fmt "csv", the default) or `<table>.parquet`.
-    Returns the rows written per table."""
+def tables_export(*, out: Path, fmt: str | None = None, tables: dict | None = None,
+                  own_lists: bool = False) -> dict[str, int]:
+    """Write the canonical tables (of the database unless `tables` is given; with `own_lists` only the council's
+    own lists and the people they name): a path ending .xlsx is the workbook; otherwise `out` is a folder of
+    `<table>.csv` (fmt "csv", the default) or `<table>.parquet`. Returns the rows written per table."""
     import pyarrow.parquet as pq
 
     out = Path(out)
     tables = tables if tables is not None else tables_from_database()
+    if own_lists:
+        tables = tables_own_lists(tables)
     if out.suffix.lower() == ".xlsx":
         rows = {name: list(zip(*[c.to_pylist() for c in t.columns], strict=True)) for name, t in tables.items()}
         data = tables_workbook(rows=rows)

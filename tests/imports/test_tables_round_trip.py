@@ -11,7 +11,7 @@ import ibis
 from sendreform.demo.generator import generate_area
 from sendreform.demo.services import demo_tables_load
 from sendreform.imports.tables import tables_apply, tables_bundle, tables_check, tables_preview, tables_read
-from sendreform.imports.workbook import tables_export, tables_from_database
+from sendreform.imports.workbook import OWN_LISTS, tables_export, tables_from_database, tables_own_lists
 from sendreform.interchange.snapshot import content_hash
 from sendreform.metrics import engine
 from sendreform.standards.schemas import TABLE_ORDER
@@ -50,6 +50,12 @@ def test_exported_tables_imported_into_an_empty_database_give_the_same_indicator
     # (the other two formats hold the same rows as the CSV files)
     tables_export(out=tmp_path / "parquet", fmt="parquet", tables=tables)
     tables_export(out=tmp_path / "tables.xlsx", tables=tables)
+    # (the demo's sample of the council's own lists holds those tables and only the people they name)
+    own = tables_own_lists(tables)
+    named = {p for name in ("part_time_timetable", "ap_commission", "tribunal_appeal", "survey_response")
+             for p in tables[name]["person_id"].to_pylist() if p}
+    assert set(own) == {*OWN_LISTS, "person"} and set(own["person"]["person_id"].to_pylist()) == named
+    assert 0 < len(named) < written["person"]
     csv_rows = tables_read(data=tables_bundle(path=tmp_path / "tables")[0], file_name="tables.zip")
     for other in (tables_read(data=tables_bundle(path=tmp_path / "parquet")[0], file_name="parquet.zip"),
                   tables_read(data=(tmp_path / "tables.xlsx").read_bytes(), file_name="tables.xlsx")):
