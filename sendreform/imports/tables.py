@@ -18,7 +18,8 @@ Matching: a person is the stored person with the same `person_id`; otherwise the
 (UPN, then ULN, then name and date of birth; `people_match`), and every row of the file that names the file's
 `person_id` is given the stored one. A setting is matched the same way by `establishment_id`, then URN, then
 UKPRN. Rows of the tables with no key of their own (needs, attendance, engagement...) are matched to stored
-rows by `MATCH_KEYS`, so the same file twice changes nothing. An import never deletes: rows the file leaves
+rows by `MATCH_KEYS` (the n-th row of the file with those values to the n-th stored one), so the same file twice
+changes nothing. An import never deletes: rows the file leaves
 out stay as they are.
 """
 
@@ -373,7 +374,7 @@ def _rows_check(table: TableRows, issues: _Issues) -> None:
         for columns, test, reason in rules:
             if not test(row):
                 issues.add(table.issue(i, columns[0], reason, "row"))
-    key = TABLES[table.name].key or MATCH_KEYS.get(table.name, ())
+    key = TABLES[table.name].key or NATURAL_KEYS.get(table.name, ())
     if key:
         first: dict[tuple, int] = {}
         for i, row in enumerate(table.rows):
@@ -570,17 +571,22 @@ def tables_mapping(*, read: TablesRead) -> TablesMapping:
     for name, table in tables.items():
         key = MATCH_KEYS.get(name) if not TABLES[name].key else None
         ids = _stored_ids(name, key, rows_of[name]) if key else {}
+        seen: dict[tuple, int] = defaultdict(int)
         for i, row in enumerate(rows_of[name]):
             if key:
-                found = ids.get(tuple(row[c] for c in key))
-                if found is not None:
-                    row = {"id": found, **row}
+                # The n-th row of the file with these values is the n-th stored one (two involvements of one
+                # practitioner begun on one day are two rows).
+                k = tuple(row[c] for c in key)
+                same = ids.get(k, [])
+                if seen[k] < len(same):
+                    row = {"id": same[seen[k]], **row}
+                seen[k] += 1
             rows.append(RowIn(name, row, label=table.label(i)))
     return TablesMapping(rows=rows, people=people, matching=matching, settings=settings, issues=issues)
 
 
-def _stored_ids(name: str, key: tuple[str, ...], rows: list[dict]) -> dict[tuple, int]:
-    """The stored rows of a table with no key of its own, by their `MATCH_KEYS` values."""
+def _stored_ids(name: str, key: tuple[str, ...], rows: list[dict]) -> dict[tuple, list[int]]:
+    """The stored rows of a table with no key of its own, by their `MATCH_KEYS` values (in the order stored)."""
     model = _model(name)
     narrow = next((c for c in key if c in ("person_id", "referral_id", "establishment_id")), None)
     fields = ("id", *key)
@@ -588,9 +594,9 @@ def _stored_ids(name: str, key: tuple[str, ...], rows: list[dict]) -> dict[tuple
         stored = _stored(model, narrow, [r[narrow] for r in rows], fields)
     else:
         stored = list(model._base_manager.values(*fields))
-    out: dict[tuple, int] = {}
+    out: dict[tuple, list[int]] = defaultdict(list)
     for r in sorted(stored, key=lambda r: r["id"]):
-        out.setdefault(tuple(r[c] for c in key), r["id"])
+        out[tuple(r[c] for c in key)].append(r["id"])
     return out
 
 

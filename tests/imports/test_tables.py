@@ -334,3 +334,15 @@ def test_import_tables_dry_run_then_yes_from_a_folder_and_export_and_template_co
     assert "line 2: ERROR code" in capsys.readouterr().out
     assert main(["tables", "template", "--out", str(tmp_path / "t.xlsx")]) == 0
     assert load_workbook(tmp_path / "t.xlsx")["person"]["A1"].value == "person_id"
+
+
+def test_rows_without_a_key_that_share_their_values_are_paired_in_order_so_twice_changes_nothing():
+    # Two involvements of one practitioner begun on one day (as the synthetic area has) are two rows
+    PersonFactory(person_id="C-1")
+    need = {"person_id": "C-1", "need_type": "ASD", "need_rank": "1", "start_date": "2024-09-01"}
+    data = _csv("sen_need", [{**need, "end_date": "2025-01-01"}, {**need, "end_date": "2025-06-01"}])
+    first = _import(data, "sen_need.csv")
+    assert first.plan.counts()["sen_need"]["added"] == 2
+    again = _import(data, "sen_need.csv")
+    assert again.plan.counts()["sen_need"] == {"added": 0, "changed": 0, "closed": 0, "unchanged": 2}
+    assert sorted(SenNeed.objects.values_list("end_date", flat=True)) == [D(2025, 1, 1), D(2025, 6, 1)]
