@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._common import DOC, machine, section_write, stage_print, stage_run  # noqa: E402 - after the checkout is on the path
+from bench.sen2_import import _load  # noqa: E402 - the load line both import benchmarks give
 
 SECTION = "## Import tables"
 DIR_VARIABLE = "TABLES_IMPORT_BENCH_DIR"
@@ -97,11 +98,6 @@ def _section(r: dict, load: str) -> str:
         row(f"The same folder again: {unchanged:,} rows unchanged, {again['changes']} changed", again),
         "",
     ])
-
-
-def _load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs when the stage started"
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import zipfile
 
-import ibis
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -22,12 +21,10 @@ from sendreform.demo.generator import generate_area
 from sendreform.demo.services import demo_tables_load
 from sendreform.imports.census import census_export_files
 from sendreform.imports.models import APPLIED, ImportRun
-from sendreform.imports.workbook import tables_from_database
 from sendreform.interchange.census import census_date
-from sendreform.interchange.snapshot import content_hash
-from sendreform.metrics import engine
 from sendreform.standards.schemas import TABLE_ORDER
 from tests.factories import UserFactory
+from tests.imports.test_tables_round_trip import state
 
 AS_AT = dt.date(2026, 11, 28)
 DASHBOARD_DATES = [dt.date(2025, 9, 30), dt.date(2026, 9, 30), AS_AT]
@@ -35,13 +32,8 @@ DASHBOARD_DATES = [dt.date(2025, 9, 30), dt.date(2026, 9, 30), AS_AT]
 
 def _dashboard() -> tuple[str, dict]:
     """The canonical tables' content hash and every indicator of the catalogue on the dashboard's dates."""
-    tables = tables_from_database()
-    con = ibis.duckdb.connect()
-    for name, table in tables.items():
-        con.create_table(name, obj=table)
-    figures = engine.evaluate(engine.tables_from_connection(con), as_ats=DASHBOARD_DATES, con=con)
-    con.disconnect()
-    return content_hash(tables=tables), {(f.id, f.as_at): (f.value, f.numerator, f.denominator) for f in figures}
+    _, hashed, figures = state(DASHBOARD_DATES)
+    return hashed, figures
 
 
 def _folder_zip(folder) -> bytes:

@@ -20,14 +20,14 @@ AS_AT = dt.date(2026, 3, 31)
 AS_ATS = [AS_AT]
 
 
-def _state() -> tuple[str, dict, dict]:
+def state(as_ats=AS_ATS) -> tuple[dict, str, dict]:
     """The database's canonical tables (as the export reads them), their content hash, and every indicator on
-    31 March 2026 by the metrics engine on them (in DuckDB, as the dashboard computes them)."""
+    `as_ats` by the metrics engine on them (in DuckDB, as the dashboard computes them)."""
     tables = tables_from_database()
     con = ibis.duckdb.connect()
     for name, table in tables.items():
         con.create_table(name, obj=table)
-    figures = engine.evaluate(engine.tables_from_connection(con), as_ats=AS_ATS, con=con)
+    figures = engine.evaluate(engine.tables_from_connection(con), as_ats=as_ats, con=con)
     con.disconnect()
     return tables, content_hash(tables=tables), {(f.id, f.as_at): (f.value, f.numerator, f.denominator)
                                                  for f in figures}
@@ -44,7 +44,7 @@ def _empty() -> None:
 def test_exported_tables_imported_into_an_empty_database_give_the_same_indicators(transactional_db, tmp_path):
     # Given a small generated area in the database, its indicators and its tables exported
     demo_tables_load(tables=generate_area(seed=870, as_at=AS_AT, scale=0.01))
-    tables, rows_before, before = _state()
+    tables, rows_before, before = state()
     written = tables_export(out=tmp_path / "tables", tables=tables)
     assert written["person"] > 50 and written["ehc_plan"] > 5
     # (the other two formats hold the same rows as the CSV files)
@@ -72,7 +72,7 @@ def test_exported_tables_imported_into_an_empty_database_give_the_same_indicator
     tables_apply(checked=checked, preview=preview)
 
     # Then every row is back, and every indicator has the value it had
-    _, rows_after, after = _state()
+    _, rows_after, after = state()
     assert rows_after == rows_before
     assert after == before
     assert before[("ehcp_total", AS_AT)][0] > 0
