@@ -346,3 +346,23 @@ def test_rows_without_a_key_that_share_their_values_are_paired_in_order_so_twice
     again = _import(data, "sen_need.csv")
     assert again.plan.counts()["sen_need"] == {"added": 0, "changed": 0, "closed": 0, "unchanged": 2}
     assert sorted(SenNeed.objects.values_list("end_date", flat=True)) == [D(2025, 1, 1), D(2025, 6, 1)]
+
+
+def test_a_person_whose_id_is_stored_with_another_upn_is_ambiguous_and_stops_the_import():
+    from sendreform.imports.services import ImportRefused
+
+    PersonFactory(person_id="C-1", upn="B870200024009")
+    checked = tables_check(data=_csv("person", [PERSON]), file_name="person.csv", by_name="test")
+    preview = tables_preview(checked=checked)
+    people = preview.people()
+    assert people["ambiguous"] == 1
+    assert people["ambiguous_people"] == ["person.csv, line 2: person_id C-1 is stored with another UPN "
+                                          "(B870200024009)"]
+    with pytest.raises(ImportRefused, match="1 person"):
+        tables_apply(checked=checked, preview=preview)
+    assert Person.objects.get().upn == "B870200024009"
+
+
+def test_a_csv_line_with_too_few_fields_is_named():
+    data = _csv("complaint", [COMPLAINT]) + b"CP2,2025-10-02\n"
+    assert _faults(data, "complaint.csv") == ["complaint.csv, line 3: has 2 fields; the header has 7"]
