@@ -17,6 +17,8 @@ demo: setup assets
 	$(BIN)/sendreform sen2 export --year 2026 --out var/sen2_2026.xml
 	$(BIN)/sendreform import samples --out var/samples
 	$(BIN)/sendreform published load sendreform/published/data/ehcp
+	$(BIN)/sendreform tables export --own-lists --out var/samples/council_lists.xlsx
+	$(BIN)/sendreform tables export --out var/samples/tables
 	$(BIN)/sendreform figures
 	$(BIN)/sendreform serve --demo --bind $(ADDRESS)
 

@@ -75,6 +75,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import imports
 
     imports.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import tables
+
+    tables.add_parser(commands, _subcommand, _date)
     from sendreform.cli import backup
 
     backup.add_parser(commands, _subcommand, _date)

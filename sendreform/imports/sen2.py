@@ -44,6 +44,7 @@ from sendreform.imports.services import (
     import_file_read,
     import_preview,
     people_match,
+    people_summary,
 )
 from sendreform.sen2 import records as r
 from sendreform.sen2 import rules
@@ -121,13 +122,8 @@ class Sen2Mapping:
         return reasons
 
     def people_summary(self, *, examples: int = 10) -> dict:
-        m = self.matching
         return {
-            **m.counts(),
-            "ambiguous_people": [m.ambiguous[i] for i in sorted(m.ambiguous)],
-            "new_examples": [self.people[i].ref for i in m.new[:examples]],
-            "matched_examples": [f"{self.people[i].ref}: {pid} by {how}" for i, (pid, how)
-                                 in sorted(m.matched.items())[:examples]],
+            **people_summary(matching=self.matching, people=self.people, examples=examples),
             "unknown_settings": [{"setting": s.label, "placements": len(s.refs), "first": s.refs[0]}
                                  for s in self.unknown_settings],
             "create_establishments": self.create_establishments,

@@ -232,6 +232,18 @@ def people_match(*, people: list[PersonIn]) -> Matching:
     return result
 
 
+def people_summary(*, matching: Matching, people: list[PersonIn], examples: int = 10) -> dict:
+    """How a file's people matched, for the preview: the counts, every ambiguous person and examples of the new
+    and the matched (each source adds what it knows besides)."""
+    m = matching
+    return {
+        **m.counts(),
+        "ambiguous_people": [m.ambiguous[i] for i in sorted(m.ambiguous)],
+        "new_examples": [people[i].ref for i in m.new[:examples]],
+        "matched_examples": [f"{people[i].ref}: {pid} by {how}" for i, (pid, how) in sorted(m.matched.items())[:examples]],
+    }
+
+
 # ------------------------------------------------------------------------------------------ the plan
 
 

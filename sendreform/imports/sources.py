@@ -176,3 +176,18 @@ source_register(Source(
           "employment or training, not (NEET), or not known, as at the extract's day. Young people are matched as "
           "in the other imports.",
     hint="A CSV file with the columns UPN, ULN, Forename, Surname, DateOfBirth, Gender, ActivityCode and AsAt"))
+source_register(Source(
+    key="tables", label="The council's own tables", short="tables", module="sendreform.imports.tables",
+    suffixes=(".xlsx", ".zip", ".csv", ".parquet"),
+    file_kind="a workbook (.xlsx) with a sheet per table, a .zip or folder of <table>.csv or <table>.parquet files, "
+              "or one <table>.csv or <table>.parquet file",
+    accept=".xlsx,.zip,.csv,.parquet",
+    about="Any canonical table in sendreform's own shape: the lists a council keeps itself (part-time timetables, "
+          "alternative provision providers and commissions, complaints, tribunal appeals, survey responses, "
+          "Experts at Hand, unit costs, planned places, clusters) and anything another system can write in that "
+          "shape. Fill in the template workbook (a sheet per table, each coded column a drop-down of its codes), or "
+          "give CSV or Parquet files named after their tables. People are matched by their person_id, then as SEN2 "
+          "matches them; settings by establishment_id, then URN, then UKPRN. Nothing is deleted: rows the file "
+          "leaves out stay as they are.",
+    hint="The filled-in template (.xlsx), a .zip of <table>.csv or <table>.parquet files, or one such file, e.g. "
+         "complaint.csv"))

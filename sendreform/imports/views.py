@@ -312,3 +312,30 @@ def sen2_export_file(request, year: int):
     response["Content-Disposition"] = f'attachment; filename="sen2_{year}.xml"'
     return response
 
+
+
+@login_required
+def tables_template(request):
+    """The template workbook of the canonical tables (no data in it)."""
+    _importer(request)
+    from sendreform.imports.workbook import tables_workbook
+
+    response = HttpResponse(tables_workbook(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="sendreform-tables-template.xlsx"'
+    return response
+
+
+@login_required
+def tables_export_file(request):
+    """Every canonical table of the database as a .zip of canonical CSV files, which `import tables` reads back.
+    Child-level data: recorded in the audit log."""
+    _importer(request)
+    from sendreform.imports.workbook import tables_export_zip
+
+    data, written = tables_export_zip()
+    audit_record(user=request.user, action=AUDIT_EXPORT, page=request.path,
+                 detail=f"canonical tables as CSV: {sum(written.values()):,} rows")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="sendreform-tables.zip"'
+    return response

@@ -284,6 +284,12 @@ def _require_columns(path: Path, name: str, present: list[str]) -> None:
         )
 
 
+def canonical_value(*, path: Path, row: int, column: Column, value):
+    """One cell of a canonical table as its canonical Python value (text as in CSV, or a native value); raises
+    `CanonicalFileError` naming the file, row and column when it cannot be one."""
+    return _value(path, row, column, value)
+
+
 def _value(path: Path, row: int, column: Column, value):
     """One cell as its canonical Python value; text and native values are both accepted."""
 

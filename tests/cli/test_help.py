@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "population": "Office for National",
     "sen2": "person-level return",
     "import": "Bring a local area",
+    "tables": "canonical tables in files",
 }
 
 
