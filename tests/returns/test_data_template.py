@@ -1,0 +1,36 @@
+"""The data template's return: the plan's target metrics (baseline, targets for 2026-27 to 2028-29, actuals to
+date) from the plan in the database, and the suppressed copy the board and the forum see."""
+
+import datetime as dt
+
+import pytest
+
+from sendreform.forecast.template import Section
+from sendreform.returns.services import metric_rows, sections_suppressed
+from sendreform.standards import lsrp
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_plans_target_metrics_with_baseline_targets_and_actuals(reading_plan, small_area):
+    from sendreform.indicators.analytics import analytics_connection_fresh
+
+    rows = {r.id: r for r in metric_rows(con=analytics_connection_fresh(), suppress=False,
+                                         today=dt.date(2026, 12, 7))}
+    assert len(rows) == 12
+    m = rows["ehcp_in_mainstream"]
+    assert (m.baseline_value, m.baseline_date) == (938, dt.date(2026, 5, 31))
+    # 938 + 12% by 31 March 2030, on a straight line from 31 May 2026 (1,400 days): 304 days on, 962.4
+    assert m.targets["2026-27"] == pytest.approx(962.4)
+    assert m.targets["2028-29"] == pytest.approx(round(938 + 938 * 0.12 * (304 + 365 + 366) / 1400, 1))
+    # No financial year has ended by 7 December 2026; the latest quarter end is 30 September 2026: 12 children.
+    assert m.actuals == {} and (m.latest, m.latest_as_at) == (12, dt.date(2026, 9, 30))
+
+
+def test_the_suppressed_copy_hides_small_rows_beside_their_total():
+    section = Section(key="5.1", rows=(*lsrp.AGE_GROUPS, lsrp.TOTAL))
+    counts = [0, 40, 3, 12, 0]  # 3 is 1 to 5: hidden, and the next smallest (12) so 3 cannot be worked back
+    section.values = {r: {y: (c if y == 2025 else None) for y in lsrp.YEARS}
+                      for r, c in zip(section.rows, [*counts, 55], strict=True)}
+    out = sections_suppressed({"5.1": section})["5.1"]
+    assert [out.values[r][2025] for r in section.rows] == [0, 40, "c", "c", 0, 55]
+    assert section.values["Age 11 to 15"][2025] == 3  # the return's own copy is untouched
