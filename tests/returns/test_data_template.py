@@ -34,3 +34,17 @@ def test_the_suppressed_copy_hides_small_rows_beside_their_total():
     out = sections_suppressed({"5.1": section})["5.1"]
     assert [out.values[r][2025] for r in section.rows] == [0, 40, "c", "c", 0, 55]
     assert section.values["Age 11 to 15"][2025] == 3  # the return's own copy is untouched
+
+
+@pytest.mark.parametrize("counts", [[0, 40, 3, 12, 0], [1, 1, 0, 0, 0], [2, 30, 30, 1, 4], [5, 0, 0, 0, 0]])
+def test_no_hidden_row_of_the_suppressed_copy_can_be_solved_from_its_total(counts):
+    from tests.suppression_attack import breakdown_given_away
+
+    section = Section(key="5.1", rows=(*lsrp.AGE_GROUPS, lsrp.TOTAL))
+    section.values = {r: dict.fromkeys(lsrp.YEARS) for r in section.rows}
+    for r, c in zip(section.rows, [*counts, sum(counts)], strict=True):
+        section.values[r][2025] = c
+    out = sections_suppressed({"5.1": section})["5.1"]
+    seen = [(out.values[r][2025],) for r in lsrp.AGE_GROUPS]
+    assert not any(1 <= s[0] <= 5 for s in seen if isinstance(s[0], int))
+    assert breakdown_given_away([(c,) for c in counts], seen, (out.values[lsrp.TOTAL][2025],), floors=(1,)) == []
