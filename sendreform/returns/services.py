@@ -168,7 +168,7 @@ def _sen2_make(*, year: int, progress: Progress) -> tuple:
     from sendreform.imports.sen2 import sen2_export_bytes
 
     progress("Writing the SEN2 return and validating it", 0, 1)
-    census = sen2_census_date(year)
+    census = periods.sen2_census_date(year)
     con = _connection()
     digest = _snapshot_hash(con, census)
     data, summary, rep = sen2_export_bytes(year=year)
@@ -176,12 +176,6 @@ def _sen2_make(*, year: int, progress: Progress) -> tuple:
               for rule, severity, count in rep.by_rule()]
     progress("Done", 1, 1)
     return (f"sen2-{year}.xml", data, census, digest, checks, rep.summary())
-
-
-def sen2_census_date(year: int) -> dt.date:
-    """The SEN2 census date of a collection year: the third Thursday of January."""
-    first = dt.date(year, 1, 1)
-    return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 14)
 
 
 # ------------------------------------------------------------------------------------------ data template

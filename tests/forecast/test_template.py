@@ -2,6 +2,7 @@
 hand-checkable values on a small simulation, an area's own mapping, and a real run's total."""
 
 import datetime as dt
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -134,3 +135,20 @@ def test_metrics_sheets(tmp_path):
                                                         dt.datetime(2026, 5, 31)]
     success = [c.value for c in wb["Success metrics"][3]]
     assert success[3:6] == [965, 993, 1020] and success[9] == 951
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice (soffice) is not installed on this machine")
+def test_the_workbook_opens_in_libreoffice(tmp_path):
+    """LibreOffice reads the workbook and writes it again with every sheet and the hand-checked total."""
+    import subprocess
+
+    wb = _workbook(tmp_path)
+    source = tmp_path / "t.xlsx"
+    out = tmp_path / "lo"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(source)],
+                   check=True, timeout=120, capture_output=True)
+    again = load_workbook(out / "t.xlsx")
+    assert again.sheetnames == wb.sheetnames
+    assert _column(again["5.1"], 2026)["Total"] == 18

@@ -48,3 +48,30 @@ def test_no_hidden_row_of_the_suppressed_copy_can_be_solved_from_its_total(count
     seen = [(out.values[r][2025],) for r in lsrp.AGE_GROUPS]
     assert not any(1 <= s[0] <= 5 for s in seen if isinstance(s[0], int))
     assert breakdown_given_away([(c,) for c in counts], seen, (out.values[lsrp.TOTAL][2025],), floors=(1,)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_writes_the_data_template_from_the_database(reading_plan, tmp_path, capsys):
+    """Thirty children with plans at the January 2026 census (five a year since 2021, one in five in a special
+    school): the 2025 column counts them, in the DfE's rows, and every section adds up."""
+    from openpyxl import load_workbook
+
+    from sendreform.cli.main import main
+    from tests.forecasting.conftest import small_area_build
+
+    small_area_build(today=dt.date(2026, 12, 7))
+    out = tmp_path / "template.xlsx"
+    assert main(["returns", "template", "--as-at", "2026-12-07", "--sims", "20", "--out", str(out)]) == 0
+    assert f"Data template written to {out}" in capsys.readouterr().out
+    wb = load_workbook(out)
+    six = {wb["6"].cell(row=r, column=1).value: wb["6"].cell(row=r, column=2).value for r in range(4, 19)}
+    assert (six["Mainstream schools or academies"], six["Maintained special schools or special academies"],
+            six["Total"]) == (24, 6, 30)
+    assert wb["5.1"].cell(row=3, column=2).value == "actual" and wb["5.1"].cell(row=3, column=3).value == "projection"
+    for key in lsrp.TITLES:
+        sheet = wb[key]
+        for column in range(2, 7):
+            cells = [sheet.cell(row=r, column=column).value for r in range(4, sheet.max_row + 1)]
+            assert all(isinstance(c, int) for c in cells), (key, column)
+            assert sum(cells[:-1]) == cells[-1], (key, column)
+    assert wb["Baseline"].max_row == 14  # the title, the heading and the plan's twelve target metrics
