@@ -202,13 +202,15 @@ def layout_read(text: str, *, source: str) -> Layout:
                   placements=tuple(placements))
 
 
-def layout_load(path: Path | str) -> Layout:
-    path = Path(path)
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanFileError(source=str(path), line=None, reason=f"cannot be read ({exc})") from exc
-    return layout_read(text, source=str(path))
+
+
+def layout_load(path: Path | str) -> Layout:
+    return layout_read(_text(Path(path)), source=str(path))
 
 
 def cell_position(cell: str) -> tuple[int, int]:
@@ -263,9 +265,4 @@ def lsrp_mapping_load(path: Path | str | None) -> lsrp.LsrpMapping:
     """The area's mapping from its file, or the standard one without a file."""
     if not path:
         return lsrp.STANDARD
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanFileError(source=str(path), line=None, reason=f"cannot be read ({exc})") from exc
-    return lsrp_mapping_read(text, source=str(path))
+    return lsrp_mapping_read(_text(Path(path)), source=str(path))

@@ -128,3 +128,20 @@ def test_the_command_writes_the_quarterly_return_and_refuses_a_bad_layout(small_
                  str(tmp_path / "no.xlsx")]) == 2
     assert f"{layout}: line 6: indicators.ehcp_in_mainstream.row: 0 is not a row number" in capsys.readouterr().err
     assert not (tmp_path / "no.xlsx").exists()
+
+
+def test_an_areas_own_mapping_onto_the_data_templates_rows_is_read_and_checked():
+    from sendreform.returns.layout import lsrp_mapping_read
+
+    mapping = lsrp_mapping_read("provision:\n  - {setting: MAINSTREAM_BASE, phase: pre16, "
+                                "row: Support bases in mainstream settings}\nneeds:\n  DS: Physical Disability\n",
+                                source="plans/area-lsrp.yaml")
+    assert mapping.row_of("MAINSTREAM_BASE", "pre16") == "Support bases in mainstream settings"
+    assert mapping.row_of("MAINSTREAM_BASE", "post16") == "Mainstream Post 16 specialist provision"
+    assert mapping.needs["DS"] == "Physical Disability"
+    with pytest.raises(PlanFileError) as error:
+        lsrp_mapping_read("provision:\n  - {setting: MAINSTREAM, row: Support bases in mainstream settings}\n"
+                          "  - {setting: SCHOOL, row: Alternative Provision}\n", source="plans/area-lsrp.yaml")
+    assert str(error.value) == ("plans/area-lsrp.yaml: line 3: provision[1]: 'SCHOOL' is not a setting category "
+                                "(EARLY_YEARS, MAINSTREAM, MAINSTREAM_BASE, MAINTAINED_SPECIAL, INMSS, AP, "
+                                "POST16_MAINSTREAM, POST16_SPECIALIST, EHE, EOTAS, UNPLACED, NOT_IN_EDUCATION, OTHER)")
