@@ -78,3 +78,24 @@ def test_a_bad_returns_file_is_named_by_its_line_and_changes_nothing(users, clie
     page = client.get(reverse("returns:list")).content.decode()
     assert f"{bad}: line 2: calendar[0].period: &#x27;2026-Q5&#x27; is not a quarter like 2026-Q3" in page
     assert not Return.objects.exists()
+
+
+def test_the_sen2_return_is_the_councils_alone(small_area, users, client):
+    from lxml import etree
+
+    from sendreform.returns import services
+
+    client.force_login(users["OFFICER"])
+    client.get(reverse("returns:list"))
+    ret = Return.objects.get(kind="sen2", period="2026")
+    services.return_generate_start(ret=ret, by=users["OFFICER"])
+    f = ret.files.get()
+    assert (f.name, f.suppressed, f.snapshot_as_at.isoformat()) == ("sen2-2026.xml", False, "2026-01-15")
+    assert etree.fromstring(bytes(f.content)).tag == "Message"  # the SEN2 XML, validated as it was written
+    services.return_check(ret=ret, by=users["OFFICER"])
+    services.return_sign_off(ret=ret, by=users["OFFICER"])
+    # Signed off, the board sees that it is, and none of its child-level file.
+    client.force_login(users["BOARD_MEMBER"])
+    page = client.get(reverse("returns:detail", args=[ret.pk])).content.decode()
+    assert "Signed off" in page and reverse("returns:file", args=[f.pk]) not in page
+    assert client.get(reverse("returns:file", args=[f.pk])).status_code == 404
