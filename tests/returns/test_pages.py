@@ -99,3 +99,13 @@ def test_the_sen2_return_is_the_councils_alone(small_area, users, client):
     page = client.get(reverse("returns:detail", args=[ret.pk])).content.decode()
     assert "Signed off" in page and reverse("returns:file", args=[f.pk]) not in page
     assert client.get(reverse("returns:file", args=[f.pk])).status_code == 404
+
+
+def test_returns_are_offered_to_those_who_may_see_them(users, client):
+    from tests.factories import UserFactory
+
+    for role, offered in (("OFFICER", True), ("PCF_REP", True), ("BOARD_MEMBER", True), ("HEALTH", False)):
+        client.force_login(users.get(role) or UserFactory(username=role.lower(), role=role))
+        home = client.get("/").content.decode()
+        assert ('href="/returns/"' in home) is offered, role
+        assert client.get(reverse("returns:list")).status_code == (200 if offered else 403), role
