@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sendreform.plan.planfile import PlanFileError
@@ -145,3 +147,34 @@ def test_an_areas_own_mapping_onto_the_data_templates_rows_is_read_and_checked()
     assert str(error.value) == ("plans/area-lsrp.yaml: line 3: provision[1]: 'SCHOOL' is not a setting category "
                                 "(EARLY_YEARS, MAINSTREAM, MAINSTREAM_BASE, MAINTAINED_SPECIAL, INMSS, AP, "
                                 "POST16_MAINSTREAM, POST16_SPECIALIST, EHE, EOTAS, UNPLACED, NOT_IN_EDUCATION, OTHER)")
+
+
+_HOSTILE = st.sampled_from(["", ".inf", ".nan", "2026-02-30", "9" * 40, "[[[[", "{a: [b", "*x", "~", "'", "-1",
+                            "1e400", "{row: 0}", "{cell: ZZZZ9}", "{range: [1]}", "[C, D]", "{2026-Q9: D}"])
+
+
+def _mutated(text: str, index: int, value: str, how: str) -> str:
+    lines = text.splitlines(keepends=True)
+    i = index % len(lines)
+    if how == "drop":
+        del lines[i]
+    elif how == "cut":
+        return "".join(lines)[: sum(len(x) for x in lines[:i]) + len(lines[i]) // 2]
+    else:
+        key = lines[i].split(":")[0]
+        lines[i] = f"{key}: {value}\n" if ":" in lines[i] else f"{value}\n"
+    return "".join(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=200),
+                 st.builds(_mutated, st.sampled_from([LAYOUT, READING.read_text(encoding="utf-8")]),
+                           st.integers(0, 1000), _HOSTILE, st.sampled_from(["drop", "cut", "set"]))))
+def test_any_returns_file_is_read_or_refused_with_a_plan_file_error(text):
+    from sendreform.returns.layout import lsrp_mapping_read
+
+    for read in (layout_read, lsrp_mapping_read):
+        try:
+            read(text, source="fuzz.yaml")
+        except PlanFileError as error:
+            assert str(error).startswith("fuzz.yaml")
