@@ -112,9 +112,18 @@ def _run(args, parser) -> int:
                        progress=main.progress_bar())
     out = run_write(run=run, out_dir=args.out)
     from sendreform.forecast.template import template_values, template_write
+    from sendreform.standards.lsrp import STANDARD
 
-    template_write(path=out / "data-template.xlsx", history=history, summary=run.summary,
-                   sections=template_values(sim=run.scenario or run.baseline, history=history, seed=args.seed))
+    mapping = STANDARD
+    if args.data is None:  # the live database: the area's own mapping onto the data template's rows
+        from django.conf import settings
+
+        from sendreform.returns.layout import lsrp_mapping_load
+
+        mapping = lsrp_mapping_load(settings.SENDREFORM_LSRP_MAPPING)
+    template_write(path=out / "data-template.xlsx", history=history, summary=run.summary, mapping=mapping,
+                   sections=template_values(sim=run.scenario or run.baseline, history=history, seed=args.seed,
+                                            mapping=mapping))
     print(f"Forecast from the January {history.last_year} census written to {out}")
     rows = [[str(r["year"]), f"{r['median']:,.0f}", f"{r['p2_5']:,.0f} to {r['p97_5']:,.0f}"]
             for r in run.summary["total_plans"]]

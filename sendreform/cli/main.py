@@ -87,6 +87,9 @@ def parser_build() -> argparse.ArgumentParser:
     from sendreform.cli import worker
 
     worker.add_parser(commands, _subcommand, _date)
+    from sendreform.cli import returns
+
+    returns.add_parser(commands, _subcommand, _date)
     return parser
 
 

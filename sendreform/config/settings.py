@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sendreform.forecasting",
     "sendreform.imports",
     "sendreform.published",
+    "sendreform.returns",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +224,12 @@ SENDREFORM_JOB_STALE_SECONDS = env.int("SENDREFORM_JOB_STALE_SECONDS", default=1
 SENDREFORM_ANALYTICS_DIR = env.path("SENDREFORM_ANALYTICS_DIR", default=BASE_DIR / "var" / "analytics")
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=3600)
 SENDREFORM_ANALYTICS_WAIT = env.bool("SENDREFORM_ANALYTICS_WAIT", default=False)
+# Returns to the DfE (ADR 27): the area's returns file (calendar and the quarterly return's layout), its own
+# mapping onto the data template's rows (empty: the standard one, sendreform.standards.lsrp) and the
+# simulations the data template's projections are the median of.
+SENDREFORM_RETURNS_LAYOUT = env.path("SENDREFORM_RETURNS_LAYOUT", default=BASE_DIR / "plans" / "reading-quarterly-return.yaml")
+SENDREFORM_LSRP_MAPPING = env("SENDREFORM_LSRP_MAPPING", default="")
+SENDREFORM_RETURNS_SIMS = env.int("SENDREFORM_RETURNS_SIMS", default=1000)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")

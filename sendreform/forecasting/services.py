@@ -162,10 +162,14 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
                           half_life=run.half_life, code_version=code_version(), progress=progress)
     if progress:
         progress("Writing the tables and the data template", 0, 1)
-    sections = template_values(sim=result.scenario or result.baseline, history=history, seed=run.seed)
+    from sendreform.returns.layout import lsrp_mapping_load
+
+    mapping = lsrp_mapping_load(settings.SENDREFORM_LSRP_MAPPING)  # the area's own, as the returns use
+    sections = template_values(sim=result.scenario or result.baseline, history=history, seed=run.seed,
+                               mapping=mapping)
     with tempfile.TemporaryDirectory() as folder:
         path = template_write(path=Path(folder) / "data-template.xlsx", sections=sections, history=history,
-                              summary=result.summary)
+                              summary=result.summary, mapping=mapping)
         workbook = path.read_bytes()
         # summary.json as the command line writes it (its keys in order, indented alike), kept as that text.
         run_write(run=dataclasses.replace(result, tables={}), out_dir=folder)

@@ -217,13 +217,15 @@ def _impossible_date_line(text: str) -> tuple[int, str] | None:
     return None
 
 
-def plan_file_read(text: str, *, source: str = "plan file") -> dict:
-    """The canonical mapping of a plan file; PlanFileError (file, line, reason) if anything is wrong."""
+def yaml_lined_load(text: str, *, source: str):
+    """YAML text loaded with the line of every mapping and sequence (`key_lines`, `item_lines`), for a reader
+    that names the file, line and field of whatever is wrong; PlanFileError if the text is not YAML. The plan
+    file and the other files of `plans/` (the quarterly return's layout, the data template's mapping) use it."""
     if len(text) > MAX_TEXT:
         raise PlanFileError(source=source, line=None,
                             reason=f"the file has {len(text):,} characters; a plan file is at most {MAX_TEXT:,}")
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise PlanFileError(source=source, line=mark.line + 1 if mark else None,
@@ -237,6 +239,14 @@ def plan_file_read(text: str, *, source: str = "plan file") -> dict:
         raise PlanFileError(
             source=source, line=where[0] if where else None,
             reason=f"{where[1]!r} is not a date" if where else f"a value cannot be read ({exc})") from exc
+
+
+LinedCheck = _Check  # reads values out of what yaml_lined_load gave, failing at the value's line
+
+
+def plan_file_read(text: str, *, source: str = "plan file") -> dict:
+    """The canonical mapping of a plan file; PlanFileError (file, line, reason) if anything is wrong."""
+    data = yaml_lined_load(text, source=source)
     c = _Check(source)
     top = c.mapping(data, "the file", 1, required=("local_area", "plan"),
                     optional=("indicators", "governance", "risks"))

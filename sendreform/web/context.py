@@ -24,6 +24,8 @@ def _navigation(user, path: str) -> list[dict]:
         items.append(("Settings", reverse("people:establishment-list")))
     if user.role in (roles.OFFICER, roles.ANALYST, roles.ADMIN):
         items.append(("Bring in data", reverse("imports:home")))
+    if user.role in (roles.OFFICER, roles.ANALYST, roles.ADMIN, roles.BOARD_MEMBER, roles.PCF_REP):
+        items.append(("Returns", reverse("returns:list")))
     if user.role == roles.ADMIN:
         items.append(("Audit log", reverse("accounts:audit-log")))
         items.append(("Reference data", reverse("admin:index")))

@@ -185,13 +185,14 @@ def test_the_workbook_holds_the_runs_projected_total(client, finished_run):
     download = client.get(f"/forecasts/runs/{finished_run.pk}/data-template.xlsx")
     wb = load_workbook(io.BytesIO(download.content))
     sheet = wb["5.1"]
-    total_row = next(r for r in range(3, 10) if sheet.cell(row=r, column=1).value == "Total")
-    # Given the run's table of total plans, Then section 5.1's total for January 2028 is its median
+    total_row = next(r for r in range(4, 11) if sheet.cell(row=r, column=1).value == "Total")
+    # Given the run's table of total plans, Then section 5.1's total for calendar year 2027 (the DfE's column
+    # counted at the January 2028 census) is its median, made whole (half up)
     total = client.get(f"/forecasts/runs/{finished_run.pk}/model/total_plans.csv")
     median_2028 = next(float(r[1]) for r in csv_rows(total)[1:] if r[0] == "2028")
-    assert sheet.cell(row=2, column=5).value == "2028 (projection)"
-    assert sheet.cell(row=total_row, column=5).value == pytest.approx(median_2028)
-    assert "Experts at Hand" in wb["Assumptions"]["A7"].value
+    assert (sheet.cell(row=2, column=4).value, sheet.cell(row=3, column=4).value) == (2027, "projection")
+    assert sheet.cell(row=total_row, column=4).value == int(median_2028 + 0.5)
+    assert any("Experts at Hand" in str(c.value) for c in wb["Assumptions"]["B"])
 
 
 def test_summary_json_and_the_scenario_used_download(client, finished_run):
