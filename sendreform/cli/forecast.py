@@ -118,9 +118,14 @@ def _run(args, parser) -> int:
     if args.data is None:  # the live database: the area's own mapping onto the data template's rows
         from django.conf import settings
 
+        from sendreform.plan.planfile import PlanFileError
         from sendreform.returns.layout import lsrp_mapping_load
 
-        mapping = lsrp_mapping_load(settings.SENDREFORM_LSRP_MAPPING)
+        try:
+            mapping = lsrp_mapping_load(settings.SENDREFORM_LSRP_MAPPING)
+        except PlanFileError as error:
+            print(f"sendreform forecast: {error}; the data template was not written", file=sys.stderr)
+            return 2
     template_write(path=out / "data-template.xlsx", history=history, summary=run.summary, mapping=mapping,
                    sections=template_values(sim=run.scenario or run.baseline, history=history, seed=args.seed,
                                             mapping=mapping))

@@ -116,6 +116,15 @@ def _sheet(c, m, key, where) -> str | None:
     return name
 
 
+def _open(c, m, key, where):
+    """A mapping of keys the file chooses (quarters, indicator ids, need codes): only its being a mapping is
+    checked here."""
+    value = m[key]
+    if not isinstance(value, dict):
+        c.fail(m.key_lines[key], f"{where} must be a mapping")
+    return c.mapping(value, where, m.key_lines[key], optional=tuple(value))
+
+
 def layout_read(text: str, *, source: str) -> Layout:
     """The layout of a quarterly return and the calendar; PlanFileError (file, line, field) if malformed."""
     c = LinedCheck(source)
@@ -142,8 +151,7 @@ def layout_read(text: str, *, source: str) -> Layout:
     label_column = _pattern(c, top, "label_column", "the file", COLUMN, "a column like A") or "A"
     columns = {}
     if top.get("quarter_columns") is not None:
-        qc = c.mapping(top["quarter_columns"], "quarter_columns", top.key_lines["quarter_columns"],
-                       optional=tuple(top["quarter_columns"]))
+        qc = _open(c, top, "quarter_columns", "quarter_columns")
         for quarter in qc:
             if not isinstance(quarter, str) or not quarter_is_valid(quarter):
                 c.fail(qc.key_lines[quarter], f"quarter_columns: {quarter!r} is not a quarter like 2026-Q3")
@@ -151,8 +159,7 @@ def layout_read(text: str, *, source: str) -> Layout:
     threshold = c.number(top, "change_threshold_pct", "the file")
     if threshold is not None and threshold <= 0:
         c.fail(top.key_lines["change_threshold_pct"], "change_threshold_pct must be more than 0")
-    section = c.mapping(top["indicators"], "indicators", top.key_lines["indicators"],
-                        optional=tuple(top["indicators"] or ()))
+    section = _open(c, top, "indicators", "indicators")
     placements = []
     for iid, spec in section.items():
         where = f"indicators.{iid}"
@@ -163,7 +170,7 @@ def layout_read(text: str, *, source: str) -> Layout:
         cell = _pattern(c, spec, "cell", where, CELL, "a cell like D7")
         cells = {}
         if spec.get("cells") is not None:
-            cm = c.mapping(spec["cells"], f"{where}.cells", spec.key_lines["cells"], optional=tuple(spec["cells"]))
+            cm = _open(c, spec, "cells", f"{where}.cells")
             for quarter in cm:
                 if not isinstance(quarter, str) or not quarter_is_valid(quarter):
                     c.fail(cm.key_lines[quarter], f"{where}.cells: {quarter!r} is not a quarter like 2026-Q3")
@@ -248,7 +255,7 @@ def lsrp_mapping_read(text: str, *, source: str) -> lsrp.LsrpMapping:
         entries.append(entry)
     needs = {}
     if top.get("needs") is not None:
-        nm = c.mapping(top["needs"], "needs", top.key_lines["needs"], optional=tuple(top["needs"]))
+        nm = _open(c, top, "needs", "needs")
         for code in nm:
             needs[str(code)] = c.text(nm, code, "needs", required=True)
             try:

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -167,6 +167,8 @@ def _mutated(text: str, index: int, value: str, how: str) -> str:
 
 
 @settings(max_examples=200, deadline=None)
+@example("quarter_columns: .inf\nindicators: {ehcp_in_mainstream: {row: 6}}\n")  # once a TypeError
+@example("indicators: [ehcp_in_mainstream]\n")
 @given(st.one_of(st.text(max_size=200),
                  st.builds(_mutated, st.sampled_from([LAYOUT, READING.read_text(encoding="utf-8")]),
                            st.integers(0, 1000), _HOSTILE, st.sampled_from(["drop", "cut", "set"]))))
