@@ -151,7 +151,7 @@ def _section(r: dict, load: str) -> str:
         "database (its schools stored) as `sendreform import census FILE... --yes` does: check (every value of "
         "every table), preview (pupils matched, every table compared with what is stored), apply (one transaction, "
         "each row's values before and after kept for reversal). Time is wall-clock; CPU is the process's own CPU "
-        "time for the same steps, which is what the wall time comes to on a machine not shared with other work. "
+        "time for the same steps (on a shared machine the rest of the wall time is waiting for a CPU and the disk). "
         "Peak memory is the stage's whole process.", "",
         "| what | time | CPU | peak memory | aim |",
         "|---|---|---|---|---|",

@@ -38,9 +38,9 @@ from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 ISSUES_SHOWN = 200
 TABLE_LABELS = {"establishment": "Settings", "person": "People", "ehc_request": "Requests for assessment",
                 "ehc_assessment": "Assessments", "ehc_plan": "EHC plans", "placement": "Placements",
-                "sen_need": "Needs", "annual_review": "Annual reviews", "enrolment": "Enrolments",
-                "sen_support": "SEN support", "attendance": "Attendance", "exclusion": "Suspensions and exclusions",
-                "neet_status": "Education, employment or training (16 to 17)"}
+                "sen_need": "Needs", "annual_review": "Annual reviews", "sen_status": "SEN status",
+                "attendance": "Attendance", "exclusion": "Suspensions and exclusions",
+                "neet_activity": "Education, employment or training (16 to 17)"}
 
 
 def _importer(request):
@@ -189,7 +189,8 @@ def run(request, pk: int):
     if preview.get("blocked"):
         blocked.append("other")
     return render(request, "imports/run.html", {
-        "run": item, "source": source_get(item.source), "report": report, "summary": summary, "tables": _run_tables(item), "preview": preview,
+        "run": item, "source": source_get(item.source), "report": report, "summary": summary,
+        "tables": _run_tables(item), "preview": preview,
         "waiting": item.status == PREVIEWED, "blocked": blocked,
         "reversible": last is not None and last.pk == item.pk})
 

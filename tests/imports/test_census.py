@@ -132,6 +132,18 @@ def test_new_pupils_come_in_with_their_enrolment_status_needs_attendance_and_exc
     assert not SenStatus.objects.filter(person__surname="Bell").exists()  # N: no SEN status
 
 
+def test_a_dual_registered_pupil_is_one_person_enrolled_at_the_main_school():
+    _area()
+    files = _files()
+    name, data = files[0]
+    ada = next(line for line in data.decode().splitlines() if "Able" in line).split(",")
+    ada[0], ada[1], ada[9] = "P9", "100002", "S"  # on Elm's roll too, as a subsidiary registration
+    files[0] = (name, data + (",".join(ada) + "\r\n").encode())
+    _, preview = _import(files)
+    assert preview.people()["matched"] == 3 and preview.people()["ambiguous"] == 0
+    assert preview.plan.counts()["placement"] == {"added": 0, "changed": 0, "closed": 0, "unchanged": 3}
+
+
 def test_a_school_not_stored_stops_the_import_until_gias_is_loaded():
     _area()
     files = _files()
