@@ -34,7 +34,7 @@ def _import(data: bytes, name: str) -> dict:
     from sendreform.imports.tables import tables_apply, tables_check, tables_preview
 
     out = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     checked = tables_check(data=data, file_name=name, by_name="bench")
     out["check"] = time.perf_counter() - start
     mark = time.perf_counter()
@@ -44,6 +44,7 @@ def _import(data: bytes, name: str) -> dict:
     run = tables_apply(checked=checked, preview=preview)
     out["apply"] = time.perf_counter() - mark
     out["total"] = time.perf_counter() - start
+    out["cpu"] = time.process_time() - cpu
     out["changes"] = run.changes.count()
     out["errors"] = len(checked.issues)
     out["counts"] = preview.plan.counts()
@@ -82,7 +83,7 @@ def _section(r: dict, load: str) -> str:
 
     def row(what, t):
         return (f"| {what} | {t['total']:.1f} s (check {t['check']:.1f} s, preview {t['preview']:.1f} s, apply "
-                f"{t['apply']:.1f} s) | {r['peak_mb']:,.0f} MB | ≤ 60 s |")
+                f"{t['apply']:.1f} s) | {t['cpu']:.1f} s | {r['peak_mb']:,.0f} MB | ≤ 60 s |")
 
     return "\n".join([
         SECTION, "",
@@ -91,9 +92,11 @@ def _section(r: dict, load: str) -> str:
         f"command reads a folder, {r['bytes'] / 2**20:.1f} MB) imported into an empty SQLite database as "
         "`sendreform import tables FOLDER --yes` does: check (every cell's type and code, each key, each reference), "
         "preview (people and settings matched, every table compared with what is stored), apply (one "
-        "transaction, each row's values kept for reversal). Peak memory is the stage's whole process.", "",
-        "| what | time | peak memory | aim |",
-        "|---|---|---|---|",
+        "transaction, each row's values kept for reversal). The CPU time is the import's own (this process's), which a "
+        "busy machine does not stretch as it stretches the wall-clock time. Peak memory is the stage's whole "
+        "process.", "",
+        "| what | time | CPU time | peak memory | aim |",
+        "|---|---|---|---|---|",
         row(f"Into an empty database: {added:,} rows added ({first['changes']:,} changes logged)", first),
         row(f"The same folder again: {unchanged:,} rows unchanged, {again['changes']} changed", again),
         "",

@@ -314,7 +314,6 @@ def sen2_export_file(request, year: int):
     return response
 
 
-
 @login_required
 def tables_template(request):
     """The template workbook of the canonical tables (no data in it)."""

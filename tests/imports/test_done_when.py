@@ -26,6 +26,8 @@ from sendreform.standards.schemas import TABLE_ORDER
 from tests.factories import UserFactory
 from tests.imports.test_tables_round_trip import state
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
 AS_AT = dt.date(2026, 11, 28)
 DASHBOARD_DATES = [dt.date(2025, 9, 30), dt.date(2026, 9, 30), AS_AT]
 

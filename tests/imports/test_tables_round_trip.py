@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import ibis
+import pytest
 
 from sendreform.demo.generator import generate_area
 from sendreform.demo.services import demo_tables_load
@@ -15,6 +16,8 @@ from sendreform.imports.workbook import OWN_LISTS, tables_export, tables_from_da
 from sendreform.interchange.snapshot import content_hash
 from sendreform.metrics import engine
 from sendreform.standards.schemas import TABLE_ORDER
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 AS_AT = dt.date(2026, 3, 31)
 AS_ATS = [AS_AT]
