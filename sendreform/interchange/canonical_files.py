@@ -182,7 +182,6 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch, verdicts: Verdict
     (among the tables given). `relations` maps a table to its file and an SQL relation of its columns and
     `__row`, the row's number in the file; `fetch` runs a query and returns its first row. With `verdicts`, a
     check the same files passed before is skipped."""
-    from sendreform.interchange.quality import NATURAL_KEYS
 
     def done(*what) -> bool:
         return verdicts is not None and verdicts.passed(*what)
@@ -195,8 +194,8 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch, verdicts: Verdict
         return verdicts.identity(relations[name][0]) if verdicts is not None else ""
 
     for name, (path, rel) in relations.items():
-        key = TABLES[name].key or NATURAL_KEYS.get(name, ())
-        if key and not done("key", name, identity(name)):
+        key = () if done("key", name, identity(name)) else TABLES[name].key or _natural_key(name)
+        if key:
             cols = ", ".join(f'"{c}"' for c in key)
             found = fetch(f"SELECT __row, __first FROM (SELECT __row, "
                           f"min(__row) OVER (PARTITION BY {cols}) AS __first, "
@@ -206,7 +205,7 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch, verdicts: Verdict
                 raise CanonicalFileError(path=path, row=found[0], column=key[0],
                                          message=f"has the same {', '.join(key)} as row {found[1]}: each row's key "
                                                  "must be its own")
-            passed("key", name, identity(name))
+        passed("key", name, identity(name))
         for column in TABLES[name].columns:
             if not column.references:
                 continue
@@ -224,6 +223,12 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch, verdicts: Verdict
                     path=path, row=found[0], column=column.name,
                     message=f"{found[1]!r} is not a {parent_column} of {relations[parent][0].name}")
             passed(*reference)
+
+
+def _natural_key(name: str) -> tuple[str, ...]:
+    from sendreform.interchange.quality import NATURAL_KEYS  # imports Ibis: only when a key is checked
+
+    return NATURAL_KEYS.get(name, ())
 
 
 def _parquet_canonical(path: Path, name: str) -> bool:

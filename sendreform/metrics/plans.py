@@ -66,11 +66,8 @@ def backend_name(con) -> str | None:
         return None
     if hasattr(con, "compile"):  # an Ibis backend
         return getattr(con, "name", None)
-    module = type(con).__module__
-    for prefix, name in (("duckdb", "duckdb"), ("sqlite3", "sqlite"), ("psycopg", "postgres")):
-        if module.startswith(prefix):
-            return name
-    return None
+    module = type(con).__module__.lstrip("_").split(".")[0]  # DuckDB's is _duckdb
+    return {"duckdb": "duckdb", "sqlite3": "sqlite", "psycopg": "postgres"}.get(module)
 
 
 def raw_connection(con):
@@ -87,14 +84,8 @@ def ibis_backend(con, backend: str):
     return getattr(ibis, backend).from_connection(con)
 
 
-def execute(raw, sql: str, params=None) -> None:
-    if params is None:
-        raw.execute(sql)
-    elif type(raw).__module__.startswith("psycopg"):
-        with raw.cursor() as cursor:
-            cursor.executemany(sql, params)
-    else:
-        raw.executemany(sql, params)
+def execute(raw, sql: str) -> None:
+    raw.execute(sql)
     if getattr(raw, "in_transaction", False):  # sqlite3 opens a transaction before an INSERT
         raw.commit()
 
@@ -111,11 +102,15 @@ def dates_create(raw, backend: str, columns: dict[str, str], rows: list[tuple]) 
     declared = ", ".join(f'"{c}" {"DATE" if t == "date" else text}' for c, t in columns.items())
     execute(raw, 'DROP TABLE IF EXISTS "sendreform_dates"')
     execute(raw, f'CREATE TEMPORARY TABLE "sendreform_dates" ({declared})')
-    if backend == "sqlite":  # SQLite keeps dates as ISO text, as Ibis writes them
-        rows = [tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row) for row in rows]
-    mark = "%s" if backend == "postgres" else "?"
-    if rows:
-        execute(raw, f'INSERT INTO "sendreform_dates" VALUES ({", ".join([mark] * len(columns))})', rows)
+    if rows:  # literals rather than parameters, which DuckDB checks against pandas (importing it)
+        values = ", ".join("(" + ", ".join(_literal(v, backend) for v in row) + ")" for row in rows)
+        execute(raw, f'INSERT INTO "sendreform_dates" VALUES {values}')
+
+
+def _literal(value, backend: str) -> str:
+    if isinstance(value, dt.date):  # SQLite keeps dates as ISO text, as Ibis writes them
+        return f"'{value.isoformat()}'" if backend == "sqlite" else f"DATE '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _source_shape(raw, backend: str) -> list:
