@@ -81,22 +81,14 @@ def run(args, parser) -> int:
 
 
 def _connection(data: Path | None):
-    """A DB-API connection to a folder of canonical files (checked; a check an unchanged file passed is not run
-    again) or to the live database: the engine replays its kept plans on it without importing Ibis."""
+    """A DuckDB connection to a folder of canonical files, checked (a check an unchanged file passed is not run
+    again), without Ibis; or the live database."""
     if data is not None:
         from sendreform.interchange.canonical_files import canonical_files_open
 
         return canonical_files_open(data_dir=data, check_codes=True, check_keys=True)
     from sendreform.cli import main
 
-    main._django_setup()
-    from django.db import connections
-
-    settings = connections["default"].settings_dict
-    if connections["default"].vendor == "sqlite" and not str(settings["NAME"]).startswith("file:"):
-        import sqlite3
-
-        return sqlite3.connect(str(settings["NAME"]))
     return main._connection(None)
 
 

@@ -29,7 +29,7 @@ from sendreform.standards.schemas import TABLES
 log = logging.getLogger(__name__)
 FORMAT = 1
 # The packages whose source decides what SQL a request compiles to.
-SOURCE_PACKAGES = ("sendreform.metrics", "sendreform.standards")
+SOURCES = tuple(Path(__file__).resolve().parents[1] / name for name in ("metrics", "standards"))
 
 
 def cache_dir() -> Path | None:
@@ -45,8 +45,7 @@ def cache_dir() -> Path | None:
 def code_version() -> str:
     """A hash of the source that compiles requests to SQL, with the compiler's versions."""
     digest = hashlib.sha256()
-    for package in SOURCE_PACKAGES:
-        folder = Path(__file__).resolve().parents[1] / package.split(".")[1]
+    for folder in SOURCES:
         for path in sorted(folder.glob("*.py")):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     for dist in ("ibis-framework", "sqlglot"):
@@ -71,8 +70,13 @@ def backend_name(con) -> str | None:
 
 
 def raw_connection(con):
-    """The DB-API connection of an Ibis connection, or the connection itself."""
-    return con.con if hasattr(con, "compile") else con
+    """The DB-API connection of an Ibis connection, or the connection itself. SQL compiled for SQLite calls
+    functions Ibis defines on the connection (`_ibis_date_delta`): a plain SQLite connection gets them."""
+    if hasattr(con, "compile"):
+        return con.con
+    if backend_name(con) == "sqlite":
+        ibis_backend(con, "sqlite")
+    return con
 
 
 def ibis_backend(con, backend: str):
