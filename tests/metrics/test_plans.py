@@ -20,12 +20,12 @@ from sendreform.metrics.catalogue import CATALOGUE, PERSON_BREAKDOWNS
 from sendreform.metrics.targets import targets_from_mapping
 from tests.metrics import small_area
 from tests.metrics.conftest import _load
-from tests.metrics.multi_area import AS_AT, multi_area_write
+from tests.metrics.multi_area import AS_AT
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return multi_area_write(tmp_path_factory.mktemp("areas"))
+@pytest.fixture
+def folder(multi_area_folder):
+    return multi_area_folder
 
 
 @pytest.fixture
