@@ -86,7 +86,9 @@ def _connection(data: Path | None):
     if data is not None:
         from sendreform.interchange.canonical_files import canonical_files_open
 
-        return canonical_files_open(data_dir=data, check_codes=True, check_keys=True)
+        con = canonical_files_open(data_dir=data, check_codes=True, check_keys=True)
+        con.execute("SET preserve_insertion_order = false")  # no figure depends on it; it saves memory at scale
+        return con
     from sendreform.cli import main
 
     return main._connection(None)
