@@ -81,8 +81,8 @@ def run(args, parser) -> int:
 
 
 def _connection(data: Path | None):
-    """A DuckDB connection to a folder of canonical files, checked (a check an unchanged file passed is not run
-    again), without Ibis; or the live database."""
+    """A DB-API connection, without Ibis: DuckDB over a folder of canonical files, checked (a check an unchanged
+    file passed is not run again), or the live SQLite database (through Ibis on PostgreSQL)."""
     if data is not None:
         from sendreform.interchange.canonical_files import canonical_files_open
 
@@ -91,6 +91,14 @@ def _connection(data: Path | None):
         return con
     from sendreform.cli import main
 
+    main._django_setup()
+    from django.db import connections
+
+    database = connections["default"]
+    if database.vendor == "sqlite" and not str(database.settings_dict["NAME"]).startswith("file:"):
+        import sqlite3
+
+        return sqlite3.connect(str(database.settings_dict["NAME"]))
     return main._connection(None)
 
 

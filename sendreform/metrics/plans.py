@@ -75,8 +75,25 @@ def raw_connection(con):
     if hasattr(con, "compile"):
         return con.con
     if backend_name(con) == "sqlite":
-        ibis_backend(con, "sqlite")
+        _sqlite_prepare(con)
     return con
+
+
+def _sqlite_prepare(raw) -> None:
+    """What Ibis does to a SQLite connection it opens: its functions registered, LIKE case-sensitive. Its
+    functions' module imports only the standard library, so it is loaded alone rather than with all of Ibis."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("ibis")  # finds the package without importing it
+        path = Path(spec.submodule_search_locations[0]) / "backends" / "sqlite" / "udf.py"
+        module_spec = importlib.util.spec_from_file_location("_sendreform_ibis_sqlite_udf", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        module.register_all(raw)
+        raw.execute("PRAGMA case_sensitive_like = ON")
+    except Exception:  # noqa: BLE001 - another Ibis layout: let Ibis itself prepare the connection
+        ibis_backend(raw, "sqlite")
 
 
 def ibis_backend(con, backend: str):
