@@ -82,10 +82,12 @@ def raw_connection(con):
 def _sqlite_prepare(raw) -> None:
     """What Ibis does to a SQLite connection it opens: its functions registered, LIKE case-sensitive. Its
     functions' module imports only the standard library, so it is loaded alone rather than with all of Ibis."""
+    import importlib.machinery
     import importlib.util
 
     try:
-        spec = importlib.util.find_spec("ibis")  # finds the package without importing it
+        # Found on the path, not through sys.modules, where a lazily imported Ibis would load itself when asked.
+        spec = importlib.machinery.PathFinder.find_spec("ibis")
         path = Path(spec.submodule_search_locations[0]) / "backends" / "sqlite" / "udf.py"
         module_spec = importlib.util.spec_from_file_location("_sendreform_ibis_sqlite_udf", path)
         module = importlib.util.module_from_spec(module_spec)
