@@ -161,3 +161,22 @@ def target_metrics(t: dict[str, pd.DataFrame], as_at: dt.date) -> dict[str, dict
         "ALL": float((k.route.eq("CORPORATE") & k.about_send & _between(k.received_date, p0, p1)).sum())
     }
     return out
+
+
+if __name__ == "__main__":  # end to end, as an analyst runs it: `python bench/pandas_metrics.py DIR --as-at DATE`
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--as-at", type=dt.date.fromisoformat, required=True)
+    args = parser.parse_args()
+    import time
+
+    start = time.perf_counter()
+    out = target_metrics(load(args.folder), args.as_at)
+    print(f"seconds reading and computing: {time.perf_counter() - start:.3f}", file=sys.stderr)
+    sys.stdout.write("metric,local_area,value\n")
+    for metric, values in out.items():
+        for area, value in sorted(values.items()):
+            sys.stdout.write(f"{metric},{area},{value}\n")

@@ -21,6 +21,21 @@ def _append_only_triggers(connection):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _caches_in_a_temporary_folder(tmp_path_factory):
+    """The metrics engine's kept plans and the data-quality verdicts (ADR 31) go to a folder of the run's own,
+    never the user's cache."""
+    import os
+
+    before = os.environ.get("SENDREFORM_CACHE_DIR")
+    os.environ["SENDREFORM_CACHE_DIR"] = str(tmp_path_factory.mktemp("sendreform-cache"))
+    yield
+    if before is None:
+        os.environ.pop("SENDREFORM_CACHE_DIR", None)
+    else:
+        os.environ["SENDREFORM_CACHE_DIR"] = before
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _flush_lifts_append_only_triggers_on_sqlite():
     handle = flush.Command.handle
 

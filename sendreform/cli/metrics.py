@@ -49,8 +49,7 @@ def add_parser(commands, subcommand, date_type) -> None:
 
 def run(args, parser) -> int:
     from sendreform.cli import main
-    from sendreform.interchange.canonical_files import CanonicalFileError, canonical_files_connect
-    from sendreform.metrics import engine
+    from sendreform.interchange.canonical_files import CanonicalFileError
     from sendreform.metrics.catalogue import CATALOGUE
     from sendreform.metrics.report import catalogue_report
     from sendreform.metrics.targets import PlanFileError, targets_load
@@ -62,10 +61,9 @@ def run(args, parser) -> int:
         parser.error("--period-start is after --period-end")
     try:
         targets = targets_load(args.plan, known_ids=CATALOGUE) if args.plan.exists() else None
-        con = (canonical_files_connect(data_dir=args.data, check_codes=True, check_keys=True) if args.data is not None
-               else main._connection(None))
-        tables = engine.tables_from_connection(con)
-        out = catalogue_report(tables, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,
+        con = _connection(args.data)
+        targets = _plan_for_data(targets, args, con)
+        out = catalogue_report(None, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,
                                suppress=args.suppress, targets=targets, con=con)
     except (CanonicalFileError, PlanFileError, ValueError) as error:
         print(f"sendreform metrics: {error}", file=sys.stderr)
@@ -77,6 +75,46 @@ def run(args, parser) -> int:
     else:
         _table(out, main._table_text)
     return 0
+
+
+# --- The connection and the plan (ADR 31): no Ibis unless a request has to be compiled ---------------------
+
+
+def _connection(data: Path | None):
+    """A DB-API connection, without Ibis: DuckDB over a folder of canonical files, checked (a check an unchanged
+    file passed is not run again), or the live SQLite database (through Ibis on PostgreSQL)."""
+    if data is not None:
+        from sendreform.interchange.canonical_files import canonical_files_open
+
+        con = canonical_files_open(data_dir=data, check_codes=True, check_keys=True)
+        con.execute("SET preserve_insertion_order = false")  # no figure depends on it; it saves memory at scale
+        return con
+    from sendreform.cli import main
+
+    main._django_setup()
+    from django.db import connections
+
+    database = connections["default"]
+    if database.vendor == "sqlite" and not str(database.settings_dict["NAME"]).startswith("file:"):
+        import sqlite3
+
+        return sqlite3.connect(str(database.settings_dict["NAME"]))
+    return main._connection(None)
+
+
+def _plan_for_data(targets, args, con):
+    """The plan's targets where the data is the plan's own area. A folder holding other areas' children (the
+    person table's home authority) gets no expected values or RAG: the plan's baselines and trajectory are one
+    area's, not the folder's."""
+    if targets is None or args.data is None or not targets.la_code:
+        return targets
+    areas = [row[0] for row in con.execute("SELECT DISTINCT home_la FROM person LIMIT 2").fetchall()]
+    if areas in ([], [targets.la_code]):
+        return targets
+    print(f"sendreform metrics: {args.plan} is the plan of {targets.area or 'one area'} ({targets.la_code}); "
+          f"{args.data} holds children of other areas too, so no expected values or RAG are shown.",
+          file=sys.stderr)
+    return None
 
 
 def report_rows(out: dict):

@@ -24,6 +24,19 @@ from sendreform.demo import calibration as cal
 from sendreform.standards.schemas import TABLES, arrow_schema
 
 WORKERS = 1
+# Tables without an area column, written once for all the areas so that their keys stay unique (`sendreform
+# metrics --data` refuses a repeated key): the population summed by year and age, and the unit costs, which are
+# the same rows in every area.
+AREALESS = ("population", "unit_cost")
+
+
+def arealess_combine(name: str, tables: list[pa.Table]) -> pa.Table:
+    """One table for all the areas of a table without an area column (AREALESS)."""
+    if name == "unit_cost":
+        return tables[0]
+    summed = pa.concat_tables(tables).group_by(["year", "age"]).aggregate([("population", "sum")])
+    summed = summed.rename_columns(["year", "age", "population"]).sort_by([("year", "ascending"), ("age", "ascending")])
+    return summed.cast(arrow_schema(name))
 
 
 def _area(job: tuple[int, str, float, dt.date]) -> dict[str, pa.Table]:
@@ -57,6 +70,7 @@ def write_areas(*, out_dir: Path, areas: int | None = None, seed: int = 870, as_
     chosen = areas_of_england(areas)
     jobs = [(seed, a["la_code"], a["scale"], as_at) for a in chosen]
     rows = {name: 0 for name in TABLES}
+    held: dict[str, list[pa.Table]] = {name: [] for name in AREALESS}
     writers = {name: pq.ParquetWriter(out_dir / f"{name}.parquet", arrow_schema(name)) for name in TABLES}
     try:
         # Workers generate; this process writes, in area order, as each area arrives.
@@ -64,11 +78,18 @@ def write_areas(*, out_dir: Path, areas: int | None = None, seed: int = 870, as_
         with context.Pool(min(WORKERS, len(jobs)) or 1) as pool:
             for done, tables in enumerate(pool.imap(_area, jobs), start=1):
                 for name, table in tables.items():
+                    if name in held:
+                        held[name].append(table)
+                        continue
                     writers[name].write_table(table)
                     rows[name] += table.num_rows
                 del tables
                 if progress:
                     progress(chosen[done - 1]["la_code"], done, len(jobs))
+        for name, tables in held.items():
+            table = arealess_combine(name, tables)
+            writers[name].write_table(table)
+            rows[name] = table.num_rows
     finally:
         for writer in writers.values():
             writer.close()

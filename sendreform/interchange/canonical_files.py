@@ -3,23 +3,28 @@
 CSV follows `canonical-schema.md`: a header row of column names, dates ISO, booleans true/false, null as an
 empty field, UTF-8. A file that cannot be read stops everything with a `CanonicalFileError` naming the file,
 row and column; unknown codes and impossible dates are not read errors, the data-quality check reports them.
+
+A check a file passed is remembered (`Verdicts`, ADR 31): the same file, unchanged, is not checked again.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
+from sendreform.metrics.lazy import lazy_import
+from sendreform.metrics.plans import cache_dir, code_version
 from sendreform.standards.codes import CODE_LISTS
 from sendreform.standards.schemas import TABLE_ORDER, TABLES, Column, arrow_schema
+
+pa = lazy_import("pyarrow")  # read only when a file has to be read or checked
 
 _INT = re.compile(r"^[+-]?\d+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -68,35 +73,103 @@ def canonical_files_read(*, data_dir: Path | str, tables: Iterable[str] = TABLE_
 
 
 def canonical_files_connect(*, data_dir: Path | str, check_codes: bool = False, check_keys: bool = False):
-    """A DuckDB Ibis connection holding every canonical table from `data_dir`. A Parquet file already in the
-    canonical Arrow schema is read where it lies (a view over the file, so a folder larger than memory can be
-    queried); any other file is read and converted into memory. With `check_codes`, a value outside its code
-    list stops it, naming the file, row and column, as a required column left empty always does; with
-    `check_keys`, two rows with one key or a reference to a row that is not there does."""
+    """A DuckDB Ibis connection holding every canonical table from `data_dir` (`canonical_files_open`)."""
     import ibis
+
+    return ibis.duckdb.from_connection(canonical_files_open(data_dir=data_dir, check_codes=check_codes,
+                                                            check_keys=check_keys))
+
+
+def canonical_files_open(*, data_dir: Path | str, check_codes: bool = False, check_keys: bool = False):
+    """A DuckDB connection (the DB-API one, without Ibis) holding every canonical table from `data_dir`. A
+    Parquet file already in the canonical Arrow schema is read where it lies (a view over the file, so a folder
+    larger than memory can be queried); any other file is read and converted into memory. With `check_codes`, a
+    value outside its code list stops it, naming the file, row and column, as a required column left empty
+    always does; with `check_keys`, two rows with one key or a reference to a row that is not there does. A
+    check an unchanged file has passed before is not run again (`Verdicts`)."""
+    import duckdb
 
     folder = Path(data_dir)
     if not folder.is_dir():
         raise CanonicalFileError(path=folder, message="is not a folder")
-    con = ibis.duckdb.connect()
+    con = duckdb.connect()
+    verdicts = Verdicts()
     relations = {}
     for name in TABLE_ORDER:
         path = _table_file(folder, name)
-        if path.suffix == ".parquet" and _parquet_canonical(path, name):
-            _parquet_view(con, path, name, check_codes=check_codes)
+        canonical = ("canonical", name, verdicts.identity(path))
+        if path.suffix == ".parquet" and (verdicts.passed(*canonical) or _parquet_canonical(path, name)):
+            verdicts.record(*canonical)
+            _parquet_view(con, path, name, check_codes=check_codes, verdicts=verdicts)
             relations[name] = (path, f"(SELECT *, file_row_number + 1 AS __row FROM "
                                      f"read_parquet({_sql_text(str(path))}, file_row_number = true))")
         else:
             table = canonical_file_read(path=path, table=name)
             if check_codes:
                 _codes_check(path, name, table)
-            con.create_table(name, table)
+            con.register("__arrow", table)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM __arrow')
             if check_keys:
-                con.create_table(f"__{name}", _numbered(table), temp=True)
+                con.register("__arrow", _numbered(table))
+                con.execute(f'CREATE TEMPORARY TABLE "__{name}" AS SELECT * FROM __arrow')
+            con.unregister("__arrow")
             relations[name] = (path, f'"__{name}"')
     if check_keys:
-        _keys_check(relations, lambda sql: con.raw_sql(sql).fetchone())
+        _keys_check(relations, lambda sql: con.execute(sql).fetchone(), verdicts=verdicts)
     return con
+
+
+class Verdicts:
+    """The checks files have passed, each remembered by what it checked: the check, the code that checks, and
+    each file's identity (path, size, modification and change times, inode, and a hash of its first and last
+    64 KiB, where a Parquet file keeps its row groups' statistics). A changed file has another identity and is
+    checked again; a failed check is never remembered. Kept as empty files under `<cache>/verdicts`."""
+
+    EDGE = 64 * 1024
+
+    def __init__(self):
+        folder = cache_dir()
+        self.folder = None if folder is None else folder / "verdicts"
+        self._identities: dict[Path, str] = {}
+
+    def identity(self, path: Path) -> str:
+        if path not in self._identities:
+            stat, digest = path.stat(), hashlib.sha256()
+            with path.open("rb") as handle:
+                digest.update(handle.read(self.EDGE))
+                if stat.st_size > self.EDGE:
+                    handle.seek(max(self.EDGE, stat.st_size - self.EDGE))
+                    digest.update(handle.read(self.EDGE))
+            self._identities[path] = json.dumps([str(path.resolve()), stat.st_size, stat.st_mtime_ns,
+                                                 stat.st_ctime_ns, stat.st_ino, digest.hexdigest()])
+        return self._identities[path]
+
+    def _marker(self, what: tuple) -> Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / hashlib.sha256(json.dumps([_checks_version(), *what]).encode()).hexdigest()
+
+    def passed(self, *what) -> bool:
+        marker = self._marker(what)
+        return marker is not None and marker.exists()
+
+    def record(self, *what) -> None:
+        marker = self._marker(what)
+        if marker is None:
+            return
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a cache that cannot be written: the checks run every time
+
+
+@cache
+def _checks_version() -> str:
+    """The checks' own code: this module, the data-quality keys, and the schemas and code lists."""
+    here = Path(__file__).resolve()
+    return hashlib.sha256(b"".join([code_version().encode(), here.read_bytes(),
+                                    (here.parent / "quality.py").read_bytes()])).hexdigest()
 
 
 def _numbered(table: pa.Table) -> pa.Table:
@@ -104,14 +177,24 @@ def _numbered(table: pa.Table) -> pa.Table:
     return table.append_column("__row", pa.array(range(1, table.num_rows + 1), type=pa.int64()))
 
 
-def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
+def _keys_check(relations: dict[str, tuple[Path, str]], fetch, verdicts: Verdicts | None = None) -> None:
     """Stop at the first row whose key another row has, and at the first reference to a row that is not there
     (among the tables given). `relations` maps a table to its file and an SQL relation of its columns and
-    `__row`, the row's number in the file; `fetch` runs a query and returns its first row."""
-    from sendreform.interchange.quality import NATURAL_KEYS
+    `__row`, the row's number in the file; `fetch` runs a query and returns its first row. With `verdicts`, a
+    check the same files passed before is skipped."""
+
+    def done(*what) -> bool:
+        return verdicts is not None and verdicts.passed(*what)
+
+    def passed(*what) -> None:
+        if verdicts is not None:
+            verdicts.record(*what)
+
+    def identity(name: str) -> str:
+        return verdicts.identity(relations[name][0]) if verdicts is not None else ""
 
     for name, (path, rel) in relations.items():
-        key = TABLES[name].key or NATURAL_KEYS.get(name, ())
+        key = () if done("key", name, identity(name)) else TABLES[name].key or _natural_key(name)
         if key:
             cols = ", ".join(f'"{c}"' for c in key)
             found = fetch(f"SELECT __row, __first FROM (SELECT __row, "
@@ -122,11 +205,13 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
                 raise CanonicalFileError(path=path, row=found[0], column=key[0],
                                          message=f"has the same {', '.join(key)} as row {found[1]}: each row's key "
                                                  "must be its own")
+        passed("key", name, identity(name))
         for column in TABLES[name].columns:
             if not column.references:
                 continue
             parent, parent_column = column.references.split(".")
-            if parent not in relations:
+            reference = ("reference", name, column.name, identity(name), identity(parent) if parent in relations else "")
+            if parent not in relations or done(*reference):
                 continue
             c = f'"{column.name}"'
             found = fetch(f"SELECT __row, {c} FROM {rel} WHERE {c} IS NOT NULL AND {c} NOT IN "
@@ -137,9 +222,18 @@ def _keys_check(relations: dict[str, tuple[Path, str]], fetch) -> None:
                 raise CanonicalFileError(
                     path=path, row=found[0], column=column.name,
                     message=f"{found[1]!r} is not a {parent_column} of {relations[parent][0].name}")
+            passed(*reference)
+
+
+def _natural_key(name: str) -> tuple[str, ...]:
+    from sendreform.interchange.quality import NATURAL_KEYS  # imports Ibis: only when a key is checked
+
+    return NATURAL_KEYS.get(name, ())
 
 
 def _parquet_canonical(path: Path, name: str) -> bool:
+    import pyarrow.parquet as pq
+
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError):
@@ -149,27 +243,31 @@ def _parquet_canonical(path: Path, name: str) -> bool:
     )
 
 
-def _parquet_view(con, path: Path, name: str, *, check_codes: bool) -> None:
+def _parquet_view(con, path: Path, name: str, *, check_codes: bool, verdicts: Verdicts | None = None) -> None:
     """A view of the file's canonical columns, after one pass that finds the first empty required cell and, with
-    `check_codes`, the first unknown code (rows counted from 1, as in the file)."""
+    `check_codes`, the first unknown code (rows counted from 1, as in the file); `con` is a DuckDB connection.
+    With `verdicts`, the pass is skipped for a file that passed it before."""
     source = f"read_parquet({_sql_text(str(path))}, file_row_number = true)"
     checks = [(c, f'"{c.name}" IS NULL', "is empty but required") for c in TABLES[name].columns if not c.nullable]
     if check_codes:
         for column in (c for c in TABLES[name].columns if c.codes):
             allowed = ", ".join(str(int(x)) if column.type == "int" else _sql_text(x) for x in CODE_LISTS[column.codes])
             checks.append((column, f'"{column.name}" IS NOT NULL AND "{column.name}" NOT IN ({allowed})', None))
-    if checks:
+    verdict = ("cells", name, check_codes, verdicts.identity(path) if verdicts else "")
+    if checks and not (verdicts and verdicts.passed(*verdict)):
         firsts = ", ".join(f"min(file_row_number) FILTER (WHERE {condition})" for _, condition, _ in checks)
-        found = con.raw_sql(f"SELECT {firsts} FROM {source}").fetchone()
+        found = con.execute(f"SELECT {firsts} FROM {source}").fetchone()
         bad = [(row, column, message) for row, (column, _, message) in zip(found, checks, strict=True) if row is not None]
         if bad:
             row, column, message = min(bad, key=lambda b: b[0])
             if message is None:
-                value = con.raw_sql(f'SELECT "{column.name}" FROM {source} WHERE file_row_number = {row}').fetchone()[0]
+                value = con.execute(f'SELECT "{column.name}" FROM {source} WHERE file_row_number = {row}').fetchone()[0]
                 message = f"{value!r} is not a {column.codes} code"
             raise CanonicalFileError(path=path, row=row + 1, column=column.name, message=message)
+        if verdicts:
+            verdicts.record(*verdict)
     columns = ", ".join(f'"{c}"' for c in TABLES[name].column_names)
-    con.raw_sql(f'CREATE VIEW "{name}" AS SELECT {columns} FROM read_parquet({_sql_text(str(path))})')
+    con.execute(f'CREATE VIEW "{name}" AS SELECT {columns} FROM read_parquet({_sql_text(str(path))})')
 
 
 def _sql_text(value: str) -> str:
@@ -178,6 +276,8 @@ def _sql_text(value: str) -> str:
 
 def _codes_check(path: Path, name: str, table: pa.Table) -> None:
     """Stop at the first value outside its code list, naming the file, row and column."""
+    import pyarrow.compute as pc
+
     for column in (c for c in TABLES[name].columns if c.codes):
         allowed = [int(c) if column.type == "int" else c for c in CODE_LISTS[column.codes]]
         values = table[column.name]
@@ -247,6 +347,8 @@ def _csv_read(path: Path, name: str) -> pa.Table:
 
 
 def _parquet_read(path: Path, name: str) -> pa.Table:
+    import pyarrow.parquet as pq
+
     try:
         source = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:

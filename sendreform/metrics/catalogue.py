@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from sendreform.metrics import expressions as x
+from sendreform.metrics.lazy import lazy_import
+
+ibis = lazy_import("ibis")  # loaded when a query is first built (ADR 31)
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 PERSON_BREAKDOWNS = (
     "primary_need", "phase", "cluster", "establishment", "ethnic_group", "sex", "sen_provision", "local_area"

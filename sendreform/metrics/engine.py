@@ -2,7 +2,9 @@
 table, joined to the breakdown columns once for the whole catalogue, and summed in one query per
 breakdown; then the values, breakdowns and disproportionality ratios worked out from the sums.
 
-`tables` maps each canonical table name to an Ibis table on one backend (`tables_from_connection`).
+`tables` maps each canonical table name to an Ibis table on one backend (`tables_from_connection`), or is None
+for the canonical tables of `con`. On SQL backends the statements one request runs are kept on disk (`plans`, ADR
+31): a later process with the same request replays them on the connection without importing Ibis.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-
-import ibis
-import ibis.expr.types as ir
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sendreform.metrics import expressions as x
+from sendreform.metrics import plans
 from sendreform.metrics.catalogue import CATALOGUE, Indicator
+from sendreform.metrics.lazy import lazy_import
 from sendreform.standards import periods
 from sendreform.standards.schemas import TABLES, ibis_schema
+
+ibis = lazy_import("ibis")
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 # Breakdown name -> column of the units joined to their breakdowns (`expressions.with_breakdowns`).
 BREAKDOWN_COLUMNS = {
@@ -146,31 +152,40 @@ def period_of(day: dt.date, period: tuple[dt.date, dt.date] | str | None = None)
     return period if period else (periods.financial_year(day).start, day)
 
 
-def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | str | None = None) -> ir.Table:
-    """One row per as-at date with its period (`period_of`) and the named years the indicators compare
-    against."""
+DATES_COLUMNS = {"as_at": "date", "p0": "date", "p1": "date", "ay": "string", "ay_start": "date",
+                 "ay_end": "date", "fy": "string", "fy_prev": "string", "year_ago": "date"}
+
+
+def dates_rows(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | str | None = None,
+               periods_of: Mapping[dt.date, tuple[dt.date, dt.date] | str | None] | None = None) -> list[tuple]:
+    """One row per as-at date (DATES_COLUMNS): its period (`period_of`, or the date's own in `periods_of`) and the
+    named years the indicators compare against."""
     rows = []
     for day in sorted(set(as_ats)):
-        p0, p1 = period_of(day, period)
+        p0, p1 = period_of(day, (periods_of or {}).get(day, period))
         ay, fy = periods.academic_year(day), periods.financial_year(day)
         prior = periods.financial_year(fy.start - dt.timedelta(days=1))
         try:
             year_ago = day.replace(year=day.year - 1)
         except ValueError:  # 29 February
             year_ago = day.replace(year=day.year - 1, day=28)
-        rows.append(dict(as_at=day, p0=p0, p1=p1, ay=ay.name, ay_start=ay.start, ay_end=ay.end,
-                         fy=fy.name, fy_prev=prior.name, year_ago=year_ago))
-    frame = pd.DataFrame(rows)
-    schema = {"as_at": "date", "p0": "date", "p1": "date", "ay": "string", "ay_start": "date",
-              "ay_end": "date", "fy": "string", "fy_prev": "string", "year_ago": "date"}
-    return ibis.memtable(frame, schema=schema)
+        rows.append((day, p0, p1, ay.name, ay.start, ay.end, fy.name, prior.name, year_ago))
+    return rows
+
+
+def dates_table(as_ats: Iterable[dt.date], period: tuple[dt.date, dt.date] | str | None = None,
+                periods_of: Mapping | None = None) -> ir.Table:
+    """The dates table (`dates_rows`) as an in-memory Ibis table, for backends without temporary tables."""
+    import pandas as pd
+
+    frame = pd.DataFrame(dates_rows(as_ats, period, periods_of), columns=list(DATES_COLUMNS))
+    return ibis.memtable(frame, schema=DATES_COLUMNS)
 
 
 # Every indicator's units in one table: a unit's own SEN provision (one it fixes itself, as an exclusion
 # records the provision at the time) wins over the person's on the date.
-UNITS_SCHEMA = ibis.schema({"indicator": "string", "as_at": "date", "person_id": "string",
-                            "establishment_id": "string", "num": "float64", "den": "float64",
-                            "unit_sen_provision": "string"})
+UNITS_SCHEMA = {"indicator": "string", "as_at": "date", "person_id": "string", "establishment_id": "string",
+                "num": "float64", "den": "float64", "unit_sen_provision": "string"}
 
 
 def _common(units: ir.Table, indicator: Indicator) -> ir.Table:
@@ -195,8 +210,8 @@ _NAMED = re.compile(r"sendreform_(\w+)")
 
 class Runner:
     """Runs the engine's queries on one connection. On SQL backends each query shape is compiled once per
-    process (compiling Ibis to SQL costs more than running it on a local area's data) and shared
-    intermediates become temporary tables."""
+    process (compiling Ibis to SQL costs more than running it on a local area's data), shared intermediates
+    become temporary tables, and every statement run is kept in `steps` (the request's plan, `plans`)."""
 
     def __init__(self, con, tables: Mapping[str, ir.Table], variant: tuple = ()):
         self.con, self.ensure, self.variant = con, None, variant
@@ -205,6 +220,7 @@ class Runner:
         self.shallow = getattr(con, "name", None) == "sqlite"
         # Compiled SQL depends on the shape of the input tables as well as on the query.
         self._shape = (getattr(con, "name", None), tuple((n, str(t.schema())) for n, t in sorted(tables.items())))
+        self.steps: list[tuple[str, str]] = []
 
     def _compiled(self, key: tuple, build) -> tuple[str, object]:
         """(SQL, result schema) of a query, compiled on first use."""
@@ -219,13 +235,19 @@ class Runner:
                 self.ensure(name)
         return sql, schema
 
-    def fetch(self, key: tuple, build) -> pd.DataFrame:
+    def _execute(self, sql: str) -> None:
+        self.steps.append(("exec", sql))
+        plans.execute(self.con.con, sql)
+
+    def fetch(self, key: tuple, build) -> list[dict]:
+        """The rows of a query, each a dict by column."""
         if not self.sql:
             expr = build()
-            return self.con.execute(expr) if self.con is not None else expr.execute()
-        cursor = self.con.con.execute(self._compiled(key, build)[0])
-        columns = [c[0] for c in cursor.description]
-        return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+            frame = self.con.execute(expr) if self.con is not None else expr.execute()
+            return frame.to_dict("records")
+        sql = self._compiled(key, build)[0]
+        self.steps.append(("fetch", sql))
+        return plans.records(self.con.con, sql)
 
     def materialise(self, name: str, key: tuple, build, *, only_if_shallow: bool = False) -> ir.Table:
         """Compute an intermediate once as a temporary table, where the backend allows it."""
@@ -239,17 +261,17 @@ class Runner:
         one query at a time where the backend allows it, else their union."""
         if not self.sql:
             return ibis.union(*[build() for build in parts.values()]) if parts else ibis.table(schema, name=name)
-        return self._filled(name, schema, [self._compiled(key, build)[0] for key, build in parts.items()])
+        return self._filled(name, ibis.schema(schema), [self._compiled(key, build)[0] for key, build in parts.items()])
 
     def _filled(self, name: str, schema, queries: list[str]) -> ir.Table:
-        # The table made through Ibis, which knows where each backend keeps temporary tables; the rows put in
-        # by plain SQL, since handing Ibis SQL text costs a parse of it each time.
-        table = self.con.create_table(name, schema=schema, temp=True, overwrite=True)
+        # Made and filled by plain SQL, which a later process can replay without Ibis (`plans`).
+        mapper, dialect = self.con.compiler.type_mapper, self.con.dialect
+        columns = ", ".join(f'"{c}" {mapper.from_ibis(t).sql(dialect)}' for c, t in schema.items())
+        self._execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._execute(f'CREATE TEMPORARY TABLE "{name}" ({columns})')
         for sql in queries:
-            self.con.con.execute(f"INSERT INTO {name} {sql}")
-            if getattr(self.con.con, "in_transaction", False):  # sqlite3 opens one before an INSERT
-                self.con.con.commit()
-        return table
+            self._execute(f'INSERT INTO "{name}" {sql}')
+        return self.con.table(name)
 
 
 def _group_column(units: ir.Table | None, by: str | None) -> ir.StringValue:
@@ -322,16 +344,16 @@ def _value(indicator: Indicator, row: Mapping) -> tuple[float | None, float | No
 def _clean(value):
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return float(value)
+    value = float(value)  # a Decimal from PostgreSQL, a NumPy number from Spark
+    return None if math.isnan(value) else value
 
 
 def evaluate(
-    tables: Mapping[str, ir.Table],
+    tables: Mapping[str, ir.Table] | None = None,
     *,
     as_ats: Iterable[dt.date],
     period: tuple[dt.date, dt.date] | str | None = None,
+    periods_of: Mapping[dt.date, tuple[dt.date, dt.date] | str | None] | None = None,
     ids: Iterable[str] | None = None,
     by: Iterable[str] = (),
     filters: Mapping[str, str] | None = None,
@@ -339,25 +361,42 @@ def evaluate(
 ) -> list[Figure]:
     """Every requested indicator at every as-at date, with the requested breakdowns. `filters` keeps only
     the units of one group (e.g. {"cluster": "870-C1"}). Breakdowns an indicator does not offer are left out
-    of its figures.
+    of its figures. `periods_of` gives some dates a period of their own (a plan's baselines beside the report).
 
     Every indicator's units go into one table (one query per indicator: SQLite's parser overflows on their
     union), which is joined to the breakdowns once, for the whole catalogue, and aggregated in one query per
-    breakdown."""
+    breakdown. On SQL backends `con` may be the DB-API connection itself and `tables` None: the statements
+    are then replayed from the request's plan on disk when there is one (ADR 31)."""
     as_ats = sorted(set(as_ats))
     indicators = [CATALOGUE[i] for i in (ids or CATALOGUE)]
     by, filters = list(by), dict(filters or {})
+    chosen = [ind for ind in indicators if _applicable(ind, filters)]
+    rows = dates_rows(as_ats, period, periods_of)
+    backend = plans.backend_name(con)
+    if backend in SQL_BACKENDS:
+        raw = plans.raw_connection(con)
+        plans.dates_create(raw, backend, DATES_COLUMNS, rows)
+        key = plans.plan_key(raw, backend, [ind.id for ind in chosen], by, filters)
+        records = plans.replay(raw, key)
+        if records is None:
+            con = plans.ibis_backend(con, backend)
+            tables = tables_from_connection(con) if tables is None else tables
+            runner = Runner(con, tables, variant=tuple(sorted(frozenset(by) | frozenset(filters))))
+            records = _run(runner, tables, con.table("sendreform_dates"), chosen, by, filters)
+            plans.save(key, runner.steps)
+    else:
+        if tables is None:
+            tables = tables_from_connection(con)
+        runner = Runner(con, tables, variant=tuple(sorted(frozenset(by) | frozenset(filters))))
+        records = _run(runner, tables, dates_table(as_ats, period, periods_of), chosen, by, filters)
+    return _figures(records, indicators, as_ats, by, filters)
+
+
+def _run(runner: Runner, tables, d, chosen: list[Indicator], by: list[str], filters: dict) -> list[dict]:
+    """The aggregated rows of `evaluate`: one per indicator, date, breakdown and group."""
     needed = frozenset(by) | frozenset(filters)
-    # Breakdown columns (and so every query over them) differ with the breakdowns asked for.
-    runner = Runner(con, tables, variant=tuple(sorted(needed)))
-    d = dates_table(as_ats, period)
-    if runner.sql:
-        con.create_table("sendreform_dates", obj=d, temp=True, overwrite=True)
-        d = con.table("sendreform_dates")
     tables = Tables(tables, d, runner)
     scope = tuple(sorted(filters.items()))
-    chosen = [ind for ind in indicators if _applicable(ind, filters)]
-
     units = runner.gather("sendreform_units", {
         ("units", ind.id): (lambda ind=ind: _common(ind.units(tables, d), ind)) for ind in chosen
     }, UNITS_SCHEMA)
@@ -373,43 +412,52 @@ def evaluate(
         reads = len(by) + bool(filters)
         enriched = runner.materialise("sendreform_enriched", ("enriched", scope), build, only_if_shallow=reads < 2)
 
-    frames = []
+    records = []
     for breakdown in [None, *by]:
         source = enriched if (breakdown or filters) else units
         offered = [ind for ind in chosen if breakdown is None or breakdown in ind.breakdowns]
         if offered:
-            frames.append(runner.fetch(
+            records.extend(runner.fetch(
                 ("aggregate", breakdown, tuple(ind.id for ind in offered), scope),
                 lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
             ))
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den", "people"]
-    )
-    return _figures(frame, indicators, as_ats, by, filters)
+    return records
 
 
-def _figures(frame: pd.DataFrame, indicators, as_ats, by, filters) -> list[Figure]:
-    rows: dict[tuple, dict] = {}
-    for rec in frame.to_dict("records"):
-        day = pd.Timestamp(rec["as_at"]).date()
-        rows[(rec["indicator"], day, rec["by"] or None, rec["group"])] = {
-            k: _clean(rec[k]) for k in ("sum_num", "sum_den", "mean_num", "mean_den")
-        } | {"n": int(rec["n"] or 0), "people": int(_clean(rec.get("people")) or 0)}
+def _day(value) -> dt.date:
+    """An as-at date as a backend returns it: a date, a timestamp, or ISO text (SQLite)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _figures(records: list[dict], indicators, as_ats, by, filters) -> list[Figure]:
+    """Figures from the aggregated rows, each indicator's groups of each breakdown gathered in one pass."""
+    totals: dict[tuple, dict] = {}
+    groups: dict[tuple, list[tuple[str, dict]]] = {}
+    for rec in records:
+        row = {k: _clean(rec[k]) for k in ("sum_num", "sum_den", "mean_num", "mean_den")} | {
+            "n": int(rec["n"] or 0), "people": int(_clean(rec.get("people")) or 0)}
+        key = (rec["indicator"], _day(rec["as_at"]))
+        if rec["by"]:
+            groups.setdefault((*key, rec["by"]), []).append((rec["group"], row))
+        elif rec["group"] == "ALL":
+            totals[key] = row
+    for found in groups.values():
+        found.sort(key=lambda item: str(item[0]))
 
     out = []
     for ind in indicators:
         if not _applicable(ind, filters):
             continue
         for day in as_ats:
-            top = rows.get((ind.id, day, None, "ALL"), {"n": 0, "people": 0})
+            top = totals.get((ind.id, day), {"n": 0, "people": 0})
             value, num, den, note = _value(ind, top)
             fig = Figure(ind.id, day, value, num, den, top["n"], note=note, people=top["people"])
             for breakdown in by:
                 if breakdown not in ind.breakdowns:
                     continue
-                for (iid, gday, gby, group), g in sorted(rows.items(), key=lambda kv: str(kv[0][3])):
-                    if iid != ind.id or gday != day or gby != breakdown:
-                        continue
+                for group, g in groups.get((ind.id, day, breakdown), ()):
                     gv, gn, gd, gnote = _value(ind, g)
                     fig.groups.append(
                         Figure(ind.id, day, gv, gn, gd, g["n"], by=breakdown, group=group, note=gnote,

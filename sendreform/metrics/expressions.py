@@ -7,11 +7,16 @@ period), so a time series is one query rather than one query per date.
 
 from __future__ import annotations
 
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
+from sendreform.metrics.lazy import lazy_import
 from sendreform.standards.codes import ETHNIC_GROUP
 from sendreform.standards.placements import INDEPENDENT_FUNDING, MAINTAINED_FUNDING
+
+ibis = lazy_import("ibis")  # loaded when a query is first built (ADR 31)
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
 def flag(condition: ir.BooleanValue) -> ir.IntegerValue:

@@ -98,14 +98,15 @@ def _group_rows(ind: Indicator, fig: engine.Figure, suppress: bool) -> tuple[lis
 
 
 def view_figures(tables, *, as_ats, ids, period=None, by=(), filters=None, suppress=False,
-                 con=None) -> list[tuple[engine.Figure, bool]]:
+                 con=None, periods_of=None) -> list[tuple[engine.Figure, bool]]:
     """The figures of one view, each with whether it is hidden. A suppressed view takes at most one filter,
     and its filtered figure is the cell of the unfiltered breakdown by that filter, hidden exactly as that
     cell is (so the filtered and the unfiltered views cannot be differenced), with no breakdowns of its own:
     within a filter they would be a second dimension of a table whose margins are shown."""
     filters = dict(filters or {})
     if not (suppress and filters):
-        figures = engine.evaluate(tables, as_ats=as_ats, period=period, ids=ids, by=by, filters=filters, con=con)
+        figures = engine.evaluate(tables, as_ats=as_ats, period=period, periods_of=periods_of, ids=ids, by=by,
+                                  filters=filters, con=con)
         return [(fig, suppress and figure_is_small(CATALOGUE[fig.id], fig)) for fig in figures]
     if len(filters) > 1:
         raise ValueError("figures outside the council's own view take one filter at a time")
@@ -141,9 +142,14 @@ def catalogue_report(
     unknown = [i for i in ids if i not in CATALOGUE]
     if unknown:
         raise KeyError(f"unknown indicator id(s): {', '.join(unknown)}")
-    figures = view_figures(tables, as_ats=[as_at], period=period, ids=ids, by=by, filters=filters,
-                           suppress=suppress, con=con)
-    trajectories = trajectories_resolved(tables, ids, targets, con)
+    # The plan's baselines worked out from the data, in the same pass as the report where they can be: each
+    # baseline date is one more row of the dates table (ADR 31).
+    baselines = {} if filters else _baseline_dates(baseline_requests(ids, targets), as_at)
+    figures = view_figures(tables, as_ats=[as_at, *baselines], period=period, periods_of=baselines, ids=ids, by=by,
+                           filters=filters, suppress=suppress, con=con)
+    known = [fig for fig, _ in figures if fig.as_at != as_at]
+    figures = [(fig, hidden) for fig, hidden in figures if fig.as_at == as_at]
+    trajectories = trajectories_resolved(tables, ids, targets, con, known=known)
     p0, p1 = engine.period_of(as_at, period)
     kpis = []
     for fig, hidden in figures:
@@ -205,24 +211,44 @@ def expected_on(ind: Indicator, trajectory, as_at: dt.date, period: tuple[dt.dat
     return expected, band
 
 
-def trajectories_resolved(tables, ids, targets: PlanTargets | None, con) -> dict:
-    """Trajectories with data-derived baselines worked out, for the whole area (the plan's baselines are the
-    area's, so a filtered view is compared with the area's trajectory too). A count or rate of events takes
-    its baseline over the twelve months to the baseline date, as the plan's yearly targets do."""
-    if targets is None:
-        return {}
-    out, pending = {}, {}
-    for iid in ids:
+def baseline_requests(ids, targets: PlanTargets | None) -> dict[tuple, list[str]]:
+    """The baselines the plan leaves to the data, as {(date, period): indicator ids}. A count or rate of events
+    takes its baseline over the twelve months to the baseline date, as the plan's yearly targets do; a stock is
+    counted on the date (its period is not used)."""
+    pending: dict[tuple, list[str]] = {}
+    for iid in ids if targets is not None else ():
         t = targets.get(iid)
-        if t is None:
-            continue
-        if t.needs_baseline_from_data:
+        if t is not None and t.needs_baseline_from_data:
             day = t.baseline.date
             period = (day - dt.timedelta(days=364), day) if CATALOGUE[iid].flow else None
             pending.setdefault((day, period), []).append(iid)
-        out[iid] = t
-    for (day, period), wanted in pending.items():
-        for fig in engine.evaluate(tables, as_ats=[day], period=period, ids=wanted, con=con):
+    return pending
+
+
+def _baseline_dates(pending: dict[tuple, list[str]], as_at: dt.date) -> dict[dt.date, tuple | None]:
+    """The baseline dates that can be more rows of the report's own dates table, each with its period: every date
+    but the report's own (whose period is the report's). Stocks and flows of one date share the flows' period,
+    which a stock does not read (`tests/metrics/test_plans.py` holds every stock to that)."""
+    out: dict[dt.date, tuple | None] = {}
+    for day, period in pending:
+        if day != as_at:
+            out[day] = out.get(day) or period
+    return out
+
+
+def trajectories_resolved(tables, ids, targets: PlanTargets | None, con, *, known=()) -> dict:
+    """Trajectories with data-derived baselines worked out, for the whole area (the plan's baselines are the
+    area's, so a filtered view is compared with the area's trajectory too) (`baseline_requests`). `known` are
+    whole-area figures already worked out (on the baseline dates, with the baselines' periods)."""
+    if targets is None:
+        return {}
+    out = {iid: targets.get(iid) for iid in ids if targets.get(iid) is not None}
+    found = {(fig.id, fig.as_at): fig for fig in known}
+    for (day, period), wanted in baseline_requests(ids, targets).items():
+        figures = [found.get((iid, day)) for iid in wanted]
+        if None in figures:
+            figures = engine.evaluate(tables, as_ats=[day], period=period, ids=wanted, con=con)
+        for fig in figures:
             out[fig.id] = out[fig.id].with_baseline_value(
                 fig.value, small=figure_is_small(CATALOGUE[fig.id], fig)
             )

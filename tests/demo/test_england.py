@@ -6,6 +6,7 @@ import json
 import duckdb
 
 from sendreform.demo.england import areas_of_england, write_areas
+from sendreform.interchange.canonical_files import canonical_files_open
 from sendreform.standards.schemas import TABLES
 
 from .conftest import AS_AT
@@ -39,3 +40,7 @@ def test_three_areas_written_as_parquet(tmp_path):
     upns = db.execute(f"SELECT COUNT(upn), COUNT(DISTINCT upn) FROM read_parquet('{person}')").fetchone()
     assert upns[0] == upns[1] > 0
     assert manifest["rows"]["ehc_plan"] > 1000
+    # The tables without an area column are written once, so the folder passes `sendreform metrics --data`'s
+    # checks of repeated keys: the population summed over the areas, one row per year and age.
+    canonical_files_open(data_dir=tmp_path, check_codes=True, check_keys=True)
+    assert manifest["rows"]["population"] == 17 * 26

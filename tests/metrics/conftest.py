@@ -71,3 +71,11 @@ def _spark(request, tmp_path_factory):
         pq.write_table(table, path)
         con.read_parquet(str(path), table_name=name)
     return con
+
+
+@pytest.fixture(scope="session")
+def multi_area_folder(tmp_path_factory):
+    """Two small synthetic areas as one folder of canonical Parquet (`multi_area.py`)."""
+    from tests.metrics.multi_area import multi_area_write
+
+    return multi_area_write(tmp_path_factory.mktemp("areas"))
