@@ -23,6 +23,7 @@ from django.utils import timezone
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
 from sendreform.common.concurrency import EditConflict, version_update
+from sendreform.common.links import site_link
 from sendreform.experts import selectors
 from sendreform.experts.models import (
     CONTACT_KINDS,
@@ -539,7 +540,7 @@ def _send(*, referral: EahReferral, kind: str, subject: str, body: str, to: list
         EahNotification.objects.get_or_create(
             referral=referral, kind=kind, defaults={"recipients": ", ".join(to)}
         )
-    url = reverse("experts:referral-detail", args=[referral.referral_id])
+    url = site_link("experts:referral-detail", args=[referral.referral_id])
     send_mail(
         subject=f"{settings.SERVICE_NAME}: {subject}",
         message=f"{body}\n\nOpen it in {settings.SERVICE_NAME}: {url}\n",
@@ -576,7 +577,7 @@ def notify_allocated(*, referral: EahReferral, involvements: list[EahInvolvement
 
 
 def notify_feedback_offered(*, invitation: EahFeedbackInvitation) -> None:
-    url = reverse("experts:feedback", args=[invitation.token])
+    url = site_link("experts:feedback", args=[invitation.token])
     send_mail(
         subject=f"{settings.SERVICE_NAME}: tell us about the support from Experts at Hand",
         message=f"Experts at Hand support for your child has finished. Please tell us how it went: {url}\n",
