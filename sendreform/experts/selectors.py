@@ -41,6 +41,7 @@ from sendreform.experts.models import (
     EahStrategy,
     EahTransitionPlan,
 )
+from sendreform.experts.names import practitioner_names  # noqa: F401 (pages read names from here)
 from sendreform.inclusion.models import Attendance, Exclusion
 from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.people.selectors import child_items_visible_to, children_visible_to, on_roll, open_on

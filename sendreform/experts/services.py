@@ -572,7 +572,8 @@ def notify_allocated(*, referral: EahReferral, involvements: list[EahInvolvement
         to=_practitioner_emails(ids) + _setting_emails(referral.establishment_id),
         subject=f"Experts at Hand referral {referral.referral_id} allocated",
         body=f"Referral {referral.referral_id} from {referral.establishment.name} was triaged as "
-        f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to {', '.join(ids)}.",
+        f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to "
+        f"{', '.join(sorted(selectors.practitioner_names(ids).get(i, i) for i in ids))}.",
     )
 
 

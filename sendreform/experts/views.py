@@ -405,6 +405,7 @@ def _referral_context(request, referral):
         .order_by("start_date", "pk")
     )
     contacts = [c for i in involvements for c in i.contacts.all()]
+    names = selectors.practitioner_names(i.practitioner_id for i in involvements)
     involvement_table = Table(
         caption="Practitioners involved",
         columns=(
@@ -418,7 +419,7 @@ def _referral_context(request, referral):
         ),
         rows=rows_from(
             involvements,
-            practitioner=lambda i: i.practitioner_id,
+            practitioner=lambda i: names.get(i.practitioner_id, i.practitioner_id),
             discipline=lambda i: codes.EAH_DISCIPLINE.get(i.discipline, i.discipline),
             start=lambda i: i.start_date,
             end=lambda i: i.end_date,
@@ -446,7 +447,7 @@ def _referral_context(request, referral):
             sorted(contacts, key=lambda c: (c.contact_date, c.pk)),
             date=lambda c: c.contact_date,
             kind=lambda c: c.get_kind_display(),
-            practitioner=lambda c: c.involvement.practitioner_id,
+            practitioner=lambda c: names.get(c.involvement.practitioner_id, c.involvement.practitioner_id),
             hours=lambda c: c.hours,
             note=lambda c: c.note,
         ),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from sendreform.accounts import roles
 from sendreform.accounts.services import AUDIT_COHORT, AUDIT_SEARCH, AUDIT_VIEW, ReadRefused, audit_record
 from sendreform.experts.models import EahInvolvement, EahReferral, EahStrategy
+from sendreform.experts.names import practitioner_names
 from sendreform.inclusion.models import ApCommission, Attendance, Exclusion, NeetActivity, PartTimeTimetable
 from sendreform.people.models import Cluster, Establishment, Person, SenNeed, SenStatus
 from sendreform.standards import codes, periods
@@ -273,15 +274,19 @@ def _timeline_events(person: Person) -> Iterable[TimelineEvent]:
         if referral.triage_date:
             tier = _label(codes.EAH_TIER, referral.tier) or "tier not set"
             yield TimelineEvent(referral.triage_date, "Experts at Hand", f"Referral triaged: {tier}", where)
+        # Allocation follows triage and comes before the first support, so same-day events keep that order.
+        involvements = EahInvolvement.objects.filter(referral=referral).order_by("start_date", "pk")
+        names = practitioner_names(i.practitioner_id for i in involvements)
+        for involvement in involvements:
+            discipline = _label(codes.EAH_DISCIPLINE, involvement.discipline)
+            name = names.get(involvement.practitioner_id, involvement.practitioner_id)
+            yield TimelineEvent(involvement.start_date, "Experts at Hand",
+                                f"{discipline} involvement started ({name})")
         if referral.first_support_date:
             yield TimelineEvent(referral.first_support_date, "Experts at Hand", "First support given", where)
         if referral.closed_date:
             outcome = _label(codes.EAH_OUTCOME, referral.outcome) or "no outcome recorded"
             yield TimelineEvent(referral.closed_date, "Experts at Hand", f"Referral closed: {outcome}", where)
-    for involvement in EahInvolvement.objects.filter(referral__person_id=pid):
-        discipline = _label(codes.EAH_DISCIPLINE, involvement.discipline)
-        yield TimelineEvent(involvement.start_date, "Experts at Hand",
-                            f"{discipline} involvement started ({involvement.practitioner_id})")
     for strategy in EahStrategy.objects.filter(person_id=pid):
         yield TimelineEvent(strategy.agreed_date, "Experts at Hand", f"Strategy agreed: {strategy.text}")
     for appeal in TribunalAppeal.objects.filter(person_id=pid):
@@ -300,7 +305,9 @@ def person_timeline(*, user, person_id: str) -> list[TimelineYear]:
     person = children_visible_to(user=user).filter(pk=person_id).first()
     if person is None:
         raise Http404("No child with that reference")
-    events = sorted(_timeline_events(person), key=lambda e: (e.date, e.kind, e.summary))
+    # By date only: the sort keeps the order events are made in, which within a record is the order they happen
+    # (a referral is received, triaged, allocated, closed), never the alphabet.
+    events = sorted(_timeline_events(person), key=lambda e: e.date)
     years: list[TimelineYear] = []
     for event in events:
         if not years or years[-1].name != event.academic_year:

@@ -73,6 +73,11 @@ def test_a_referral_outside_scope_is_not_found_and_a_read_in_scope_is_audited(ar
     assert (refused.page, refused.detail) == ("/experts/referrals/R-ASH/", "asked for Experts at Hand referral R-ASH")
 
 
+def test_a_referral_names_its_practitioners(area, referrals):
+    page = _client(area["users"]["lead"]).get("/experts/referrals/R-ASH/").content.decode()
+    assert "Sam Ortiz" in page and "870-EAH04" not in page
+
+
 @pytest.mark.parametrize("user", ["board", "pcf"])
 def test_board_and_forum_see_only_suppressed_aggregates(area, referrals, user):
     client = _client(area["users"][user])

@@ -87,6 +87,7 @@ def test_triage_sets_the_tier_and_allocates_with_the_expected_weekly_hours(
         Decimal("2.0"),
     )
     assert mail.outbox and "priya@example.org" in mail.outbox[0].to
+    assert "allocated to Priya Shah." in mail.outbox[0].body  # a name, not the id 870-EAH01
 
 
 def test_two_leads_triaging_at_once_the_second_is_told_and_nothing_is_overwritten(area):
