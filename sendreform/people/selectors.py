@@ -232,13 +232,17 @@ def _timeline_events(person: Person) -> Iterable[TimelineEvent]:
         yield TimelineEvent(placement.start_date, "Placement", f"Placement started: {label}", where)
         if placement.end_date:
             yield TimelineEvent(placement.end_date, "Placement", f"Placement ended: {label}", where)
+    today = timezone.localdate()
     for row in Attendance.objects.filter(person_id=pid).select_related("establishment"):
         missed = row.sessions_authorised + row.sessions_unauthorised
         rate = f"{100 * missed / row.sessions_possible:.1f}%" if row.sessions_possible else "no sessions possible"
         term = _label(codes.TERM, row.term)
+        # A term still under way holds the sessions so far: it is dated today, never at a term end to come.
+        end = _term_end(row.academic_year, row.term)
+        so_far = " so far" if end > today else ""
         yield TimelineEvent(
-            _term_end(row.academic_year, row.term), "Attendance",
-            f"{term} term {row.academic_year}: absence {rate} ({missed} of {row.sessions_possible} sessions"
+            min(end, today), "Attendance",
+            f"{term} term {row.academic_year}{so_far}: absence {rate} ({missed} of {row.sessions_possible} sessions"
             f" missed, {row.sessions_unauthorised} unauthorised)", _setting_name(row.establishment),
         )
     for exclusion in Exclusion.objects.filter(person_id=pid).select_related("establishment"):

@@ -166,6 +166,20 @@ def test_same_day_events_keep_their_real_order_and_name_the_practitioner(oak, se
     ]
 
 
+def test_a_term_under_way_is_dated_today_not_at_its_end(oak, senco, monkeypatch):
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: dt.date(2026, 12, 1))
+    person = PersonFactory(person_id="P1")
+    SenStatusFactory(person=person, establishment=oak, start_date=dt.date(2024, 9, 1))
+    AttendanceFactory(person=person, establishment=oak, academic_year="2026/27", term="AUT", sessions_possible=100,
+                      sessions_authorised=4, sessions_unauthorised=1)
+
+    events = [e for y in selectors.person_timeline(user=senco, person_id="P1") for e in y.events]
+
+    attendance = next(e for e in events if e.kind == "Attendance")
+    assert attendance.date == dt.date(2026, 12, 1)  # not 31 December 2026, a month after the record was seen
+    assert attendance.summary.startswith("Autumn term 2026/27 so far: absence 5.0% (5 of 100 sessions missed")
+
+
 def test_the_timeline_is_scoped_like_the_record(senco):
     PersonFactory(person_id="ELSEWHERE")
 
