@@ -46,6 +46,7 @@ from sendreform.inclusion.models import Attendance, Exclusion
 from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.people.selectors import child_items_visible_to, children_visible_to, on_roll, open_on
 from sendreform.standards import codes, periods, suppression
+from sendreform.standards.formats import date_words
 from sendreform.standards.suppression import SUPPRESSED
 
 # Roles that see every referral.
@@ -438,7 +439,7 @@ def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
             flags.append("ATTENDANCE")
     rows = [
         ("Name", f"{person.forename} {person.surname}"),
-        ("Date of birth", f"{person.birth_date:%-d %B %Y}"),
+        ("Date of birth", date_words(person.birth_date)),
         ("Unique pupil number (UPN)", person.upn or ""),
         ("Year group", _year_group(periods.national_curriculum_year(person.birth_date, on))),
         ("SEN provision now", summary.sen_provision),

@@ -44,6 +44,7 @@ from sendreform.experts.models import (
 )
 from sendreform.people.models import Cluster, Establishment, Person
 from sendreform.standards import codes
+from sendreform.standards.formats import date_words
 from sendreform.voice.models import SurveyResponse
 
 FEEDBACK_SURVEY = "EAH_PARENT_FEEDBACK"
@@ -270,7 +271,7 @@ def involvement_contact_log(
         errors["contact_date"] = "The date of the contact must be today or in the past"
     elif contact_date < involvement.start_date:
         errors["contact_date"] = (
-            f"The date of the contact must be on or after the allocation, {involvement.start_date:%-d %B %Y}"
+            f"The date of the contact must be on or after the allocation, {date_words(involvement.start_date)}"
         )
     if referral.closed_date or involvement.end_date:
         errors["contact_date"] = "This involvement has ended, so no more support can be logged"
@@ -559,7 +560,7 @@ def notify_referral_received(*, referral: EahReferral) -> None:
         to=_lead_emails() + _setting_emails(referral.establishment_id),
         subject=f"Experts at Hand referral {referral.referral_id} received",
         body=f"Referral {referral.referral_id} ({kind}) from {referral.establishment.name} was received on "
-        f"{referral.received_date:%-d %B %Y}. It is in the triage queue.",
+        f"{date_words(referral.received_date)}. It is in the triage queue.",
     )
 
 
@@ -603,7 +604,7 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
                 to=_lead_emails(),
                 subject=f"Referral {referral.referral_id} is overdue for triage",
                 body=f"Referral {referral.referral_id} from {referral.establishment.name} was due to be "
-                f"triaged by {clock.triage_due:%-d %B %Y} and has not been.",
+                f"triaged by {date_words(clock.triage_due)} and has not been.",
             )
         if clock.support_overdue:
             practitioners = referral.involvements.values_list("practitioner_id", flat=True)
@@ -615,7 +616,7 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
                 subject=f"Referral {referral.referral_id} is overdue for first support",
                 body=f"Referral {referral.referral_id} from {referral.establishment.name} "
                 f"({codes.EAH_TIER.get(referral.tier, '')}) was due its first support by "
-                f"{clock.support_due:%-d %B %Y} and has had none.",
+                f"{date_words(clock.support_due)} and has had none.",
             )
     return sent
 

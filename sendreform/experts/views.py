@@ -43,6 +43,7 @@ from sendreform.people.selectors import (
     person_search,
 )
 from sendreform.standards import codes, periods
+from sendreform.standards.formats import date_words
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -268,15 +269,15 @@ _AT_RISK_COLUMNS = (*_REFERRAL_COLUMNS[:5], Column("risks", "Risks"), Column("st
 def _clock_text(item) -> str:
     clock = item.clock
     if clock.triage_overdue:
-        return f"Overdue: triage was due {clock.triage_due:%-d %B %Y}"
+        return f"Overdue: triage was due {date_words(clock.triage_due)}"
     if clock.support_overdue:
-        return f"Overdue: first support was due {clock.support_due:%-d %B %Y}"
+        return f"Overdue: first support was due {date_words(clock.support_due)}"
     if item.referral.closed_date:
         return ""
     if item.referral.triage_date is None:
-        return f"Triage due {clock.triage_due:%-d %B %Y}"
+        return f"Triage due {date_words(clock.triage_due)}"
     if clock.support_due and item.referral.first_support_date is None:
-        return f"First support due {clock.support_due:%-d %B %Y}"
+        return f"First support due {date_words(clock.support_due)}"
     return ""
 
 
@@ -363,14 +364,14 @@ def _referral_context(request, referral):
             else "The setting: a consultation about practice",
         ),
         ("Setting", referral.establishment.name),
-        ("Received", f"{referral.received_date:%-d %B %Y}"),
+        ("Received", date_words(referral.received_date)),
         (
             "Referred by",
             (detail.referred_by.get_full_name() or detail.referred_by.username) if detail.referred_by else "",
         ),
         (
             "Parental consent",
-            ("Given" + (f" on {detail.consent_date:%-d %B %Y}" if detail.consent_date else ""))
+            ("Given" + (f" on {date_words(detail.consent_date)}" if detail.consent_date else ""))
             if detail.consent_given
             else ("Not needed" if not person else "Not recorded"),
         ),
@@ -381,20 +382,20 @@ def _referral_context(request, referral):
         ("Disciplines needed", ", ".join(disciplines)),
         (
             "Triage",
-            f"{referral.triage_date:%-d %B %Y}"
+            date_words(referral.triage_date)
             if referral.triage_date
-            else f"Due by {clock.triage_due:%-d %B %Y}",
+            else f"Due by {date_words(clock.triage_due)}",
         ),
         (
             "First support",
-            f"{referral.first_support_date:%-d %B %Y}"
+            date_words(referral.first_support_date)
             if referral.first_support_date
-            else (f"Due by {clock.support_due:%-d %B %Y}" if clock.support_due else ""),
+            else (f"Due by {date_words(clock.support_due)}" if clock.support_due else ""),
         ),
-        ("Review date", f"{referral.review_date:%-d %B %Y}" if referral.review_date else ""),
+        ("Review date", date_words(referral.review_date) if referral.review_date else ""),
         (
             "Closed",
-            f"{referral.closed_date:%-d %B %Y}: {codes.EAH_OUTCOME.get(referral.outcome, '')}"
+            f"{date_words(referral.closed_date)}: {codes.EAH_OUTCOME.get(referral.outcome, '')}"
             if referral.closed_date
             else "Open",
         ),
@@ -731,7 +732,7 @@ def caseload(request):
             review=lambda i: (
                 (
                     ("Overdue: " if i.referral.review_date < today else "")
-                    + f"{i.referral.review_date:%-d %B %Y}"
+                    + date_words(i.referral.review_date)
                 )
                 if i.referral.review_date
                 else "Not set"

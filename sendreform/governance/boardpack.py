@@ -27,12 +27,13 @@ from sendreform.plan.selectors import (
     plan_targets,
 )
 from sendreform.plan.services import pounds_text, variance_text
-from sendreform.standards import periods
+from sendreform.standards import formats, periods
 from sendreform.standards.schemas import TABLE_ORDER
 
 SUPPRESS = True  # a board pack goes to board members and parent carer forum representatives
 TREND_START = dt.date(2023, 4, 1)
 RAG_ORDER = ("RED", "AMBER", "GREEN", None)
+RAG_LABELS = {"RED": "Red", "AMBER": "Amber", "GREEN": "Green"}
 # The stages of making a pack, as its job's progress names them.
 STAGES = ("Computing the indicators", "Rendering the charts", "Printing the PDF")
 Progress = Callable[[str, int, int], None]
@@ -70,12 +71,8 @@ def _figures(*, as_at: dt.date) -> dict:
 
 
 def _shown(value, unit: str) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value  # "c": suppressed
-    text = f"{value:,.1f}" if not float(value).is_integer() else f"{value:,.0f}"
-    return text + ("%" if unit == "percent" else "")
+    """A figure in its unit as the pages show it (£ for money, % for rates); "–" for none, "c" suppressed."""
+    return "–" if value is None else formats.in_unit(value, unit)
 
 
 def _investment(plan) -> dict | None:
@@ -122,12 +119,13 @@ def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no
         "generated_at": timezone.now(),
         "content_hash": figures["content_hash"], "suppressed": SUPPRESS,
         "indicators": indicators,
-        "rag_counts": [(rag or "No trajectory", sum(1 for i in indicators if i["rag"] == rag)) for rag in RAG_ORDER],
+        "rag_counts": [(RAG_LABELS.get(rag, formats.NO_TRAJECTORY), sum(1 for i in indicators if i["rag"] == rag))
+                       for rag in RAG_ORDER],
         "milestone_counts": [(label, sum(1 for m in milestones if m.status == key))
                              for key, label in MILESTONE_STATUSES.items()],
         "milestones": [{"milestone": m, "status": MILESTONE_STATUSES[m.status], "overdue": m.due < as_at}
                        for m in milestones],
-        "risk_counts": [(rag, sum(1 for r in ratings if r.residual_rag == rag)) for rag in RAG_ORDER[:3]],
+        "risk_counts": [(RAG_LABELS[rag], sum(1 for r in ratings if r.residual_rag == rag)) for rag in RAG_ORDER[:3]],
         "heat_inherent": gov.heat_map(ratings=ratings, stage="inherent"),
         "heat_residual": gov.heat_map(ratings=ratings, stage="residual"),
         "top_risks": gov.risks_top(today=as_at),

@@ -47,6 +47,7 @@ from sendreform.governance.services import (
 )
 from sendreform.jobs.services import job_start
 from sendreform.plan.selectors import history_for, plan_can_edit, plan_can_read
+from sendreform.standards.formats import date_words
 from sendreform.web.forms import GovukDateField
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
@@ -120,7 +121,7 @@ def board_pack_create(request, key):
     as_at = form.cleaned_data["as_at"]
     # Computing the indicators and printing the PDF take a while: a background job does it, and its page
     # follows it to the PDF.
-    job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {as_at:%-d %B %Y}",
+    job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {date_words(as_at)}",
                     target="sendreform.governance.boardpack.board_pack_job",
                     params={"board": item.key, "as_at": as_at.isoformat()}, by=request.user)
     return redirect("jobs:detail", pk=job.pk)

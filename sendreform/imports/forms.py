@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from sendreform.sen2.records import COLLECTION_YEARS
+from sendreform.standards.formats import date_words
 
 MAX_SEN2_BYTES = 200 * 1024 * 1024
 
@@ -37,7 +38,7 @@ def _years() -> list[tuple[int, str]]:
 def _census(year: int) -> str:
     from sendreform.standards.periods import sen2_census_date
 
-    return f"{sen2_census_date(year):%-d %B %Y}"
+    return date_words(sen2_census_date(year))
 
 
 class Sen2ExportForm(forms.Form):

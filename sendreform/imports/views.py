@@ -39,6 +39,7 @@ from sendreform.imports.services import (
     import_reverse_blockers,
 )
 from sendreform.sen2.report import Issue, Report
+from sendreform.standards.formats import datetime_words
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 ISSUES_SHOWN = 200
@@ -90,7 +91,7 @@ def home(request):
                 sen2_preview(checked=checked)
             return redirect("imports:run", pk=checked.run.pk)
     last = import_sources_last(sources=[SOURCE])[SOURCE]
-    loaded = (f"Last loaded {last.applied_at:%-d %B %Y %H:%M} by {last.by_name} from {last.file_name}" if last
+    loaded = (f"Last loaded {datetime_words(last.applied_at)} by {last.by_name} from {last.file_name}" if last
               else "Not loaded yet")
     return render(request, "imports/home.html", {
         "form": form, "export_form": Sen2ExportForm(), "runs": _runs_table(), "last": last,
@@ -169,7 +170,7 @@ def run(request, pk: int):
     if item.applied_at:
         summary.append(("Applied", item.applied_at))
     if item.reversed_at:
-        summary.append(("Reversed", f"{item.reversed_at:%-d %B %Y %H:%M} by {item.reversed_by_name}"))
+        summary.append(("Reversed", f"{datetime_words(item.reversed_at)} by {item.reversed_by_name}"))
     blocked = []
     if preview.get("ambiguous"):
         blocked.append("ambiguous")

@@ -26,6 +26,7 @@ from sendreform.plan.models import (
     WorkstreamTrajectory,
 )
 from sendreform.plan.planfile import PlanFileError, plan_file_read, quarter_end, quarter_is_valid
+from sendreform.standards import formats
 
 
 def change_record(*, subject_kind: str, subject_id: int, by, summary: str,
@@ -105,7 +106,7 @@ def workstream_update(*, workstream: Workstream, version: int, by, outcome: list
 
 def pounds_text(pence: int | None) -> str:
     """An amount of money as the page and the history show it: £12,500.50 (nothing: blank)."""
-    return "" if pence is None else f"£{pence / 100:,.2f}"
+    return formats.money_from_pence(pence)
 
 
 def variance_text(pence: int | None) -> str:

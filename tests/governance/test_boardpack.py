@@ -35,6 +35,8 @@ def test_the_pdf_names_the_board_every_indicator_the_risks_and_the_snapshot(read
         assert ref in text
     assert pack.content_hash.startswith("sha256:") and pack.content_hash in flat
     assert "Suppression applied: yes" in text
+    # One spelling: "No trajectory", never "No Trajectory"
+    assert "No trajectory" in text and "No Trajectory" not in text
     # Tagged: a structure tree and the document's language, as PDF/UA asks
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
@@ -150,3 +152,9 @@ def test_a_packs_indicators_are_as_at_the_last_quarter_end_with_events_of_that_q
     assert content["as_at"] == dt.date(2026, 11, 15) and content["figures_as_at"] == AS_AT
     assert "the last quarter end on or before the pack" in _text(bytes(
         board_pack_generate(board=board, as_at=dt.date(2026, 11, 15), by=users["OFFICER"]).pdf)).replace("\n", " ")
+
+
+def test_the_pack_writes_money_with_its_pound_sign():
+    from sendreform.governance.boardpack import _shown
+
+    assert (_shown(42100, "pounds"), _shown(83.66, "percent"), _shown(46591, "count")) == ("£42,100", "83.7%", "46,591")
