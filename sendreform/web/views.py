@@ -1,10 +1,16 @@
 """The home page of each role and the error pages."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseServerError
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
 
 from sendreform.jobs.selectors import jobs_recent_started_by
 from sendreform.web.selectors import home_for
@@ -14,6 +20,24 @@ from sendreform.web.selectors import home_for
 def home(request):
     return render(request, "web/home.html", {"home": home_for(user=request.user),
                                              "jobs": jobs_recent_started_by(user=request.user)})
+
+
+def admin_sign_in(request):
+    """The admin's sign-in page: ours for someone not signed in; for someone signed in whose role has no access to
+    the admin, the 403 page (asking them to sign in again would suggest another password might work)."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    next_url = request.GET.get("next", "")
+    return redirect(reverse("accounts:sign-in") + (f"?{urlencode({'next': next_url}, safe='/')}" if next_url else ""))
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico for the clients that ask for it by that name (the pages link the SVG icon)."""
+    path = finders.find("app/favicon.ico")
+    if path is None:
+        raise Http404("No icon")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")
 
 
 def page_forbidden(request, exception=None):
