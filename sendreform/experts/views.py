@@ -41,6 +41,7 @@ from sendreform.people.selectors import (
     establishment_get,
     person_get,
     person_search,
+    search_hint,
 )
 from sendreform.standards import codes, periods
 from sendreform.standards.formats import date_words
@@ -186,7 +187,8 @@ def refer(request):
             empty_text="No child on your roll matches. Check the spelling, or search by date of birth.",
         )
     return render(request, "experts/refer_start.html",
-                  {"form": form, "table": table, "more": more, "limit": SEARCH_LIMIT})
+                  {"form": form, "table": table, "more": more, "limit": SEARCH_LIMIT,
+                   "search_hint": search_hint(user=request.user)})
 
 
 def _referral_form_page(request, *, person=None):

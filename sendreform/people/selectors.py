@@ -22,7 +22,7 @@ from sendreform.experts.models import EahInvolvement, EahReferral, EahStrategy
 from sendreform.experts.names import practitioner_names
 from sendreform.inclusion.models import ApCommission, Attendance, Exclusion, NeetActivity, PartTimeTimetable
 from sendreform.people.models import Cluster, Establishment, Person, SenNeed, SenStatus
-from sendreform.standards import codes, periods
+from sendreform.standards import codes, periods, suppression
 from sendreform.standards.placements import setting_category
 from sendreform.statutory.models import AnnualReview, EhcAssessment, EhcPlan, EhcRequest, Placement
 from sendreform.voice.models import TribunalAppeal
@@ -123,6 +123,15 @@ def person_search(*, user, text: str = "", birth_date: dt.date | None = None, pa
         detail = f"{text or '-'}; born {birth_date.isoformat() if birth_date else '-'}; {len(found)} found"
         audit_record(user=user, action=AUDIT_SEARCH, page=page, detail=detail)
     return found
+
+
+def search_hint(*, user) -> str:
+    """The hint of a child search, with a first name that finds children in this user's scope (the most common
+    one, and only when more children than the suppression threshold share it, so it never points at one child)."""
+    row = (children_visible_to(user=user).values("forename").annotate(n=Count("pk")).order_by("-n", "forename")
+           .first())
+    example = f"{row['forename']}, " if row and row["n"] > suppression.THRESHOLD else ""
+    return f"For example, {example}a first name and surname, or a UPN like A123456789012"
 
 
 def person_get(*, user, person_id: str, page: str, action: str = AUDIT_VIEW) -> Person:

@@ -49,7 +49,7 @@ def child_search(request):
                       empty_text="No children match. Check the spelling, or search by date of birth.")
     return render(request, "people/child_search.html", {
         "form": form, "table": table, "more": more, "limit": selectors.SEARCH_LIMIT,
-        "sees_children": sees_children,
+        "sees_children": sees_children, "search_hint": selectors.search_hint(user=request.user),
     })
 
 
