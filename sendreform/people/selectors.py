@@ -435,9 +435,15 @@ def cluster_largest() -> Cluster | None:
     return (Cluster.objects.annotate(n=Count("establishments")).order_by("-n", "cluster_id").first())
 
 
-def practitioner_busiest(*, on: dt.date | None = None) -> str | None:
-    """The practitioner id with the most open Experts at Hand involvements (the demo practitioner's)."""
+def practitioner_busiest(*, on: dt.date | None = None, health: bool | None = None, exclude: str = "") -> str | None:
+    """The practitioner id with the most open Experts at Hand involvements (the demo practitioner's); with
+    `health`, only in a health discipline (True: speech and language, occupational therapy, mental health; the
+    demo health user's) or outside them (False); never `exclude`."""
     on = on or _today()
-    busiest = (EahInvolvement.objects.filter(open_on(on)).values("practitioner_id")
+    involvements = EahInvolvement.objects.filter(open_on(on)).exclude(practitioner_id=exclude)
+    if health is not None:
+        in_health = Q(discipline__in=codes.EAH_HEALTH_DISCIPLINES)
+        involvements = involvements.filter(in_health if health else ~in_health)
+    busiest = (involvements.values("practitioner_id")
                .annotate(n=Count("pk")).order_by("-n", "practitioner_id").first())
     return busiest["practitioner_id"] if busiest else None
