@@ -261,8 +261,10 @@ def _items(referrals, on: dt.date) -> list[QueueItem]:
         referral_id__in=[r.pk for r in referrals], end_date__isnull=True
     ).values_list("referral_id", "practitioner_id"):
         allocated[referral_id].append(practitioner_id)
+    names = practitioner_names({p for ids in allocated.values() for p in ids})
     items = [
-        QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays), tuple(sorted(allocated[r.pk])))
+        QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays),
+                  tuple(sorted(names.get(p, p) for p in allocated[r.pk])))
         for r in referrals
     ]
     # Overdue first, then the oldest: what needs doing soonest is at the top.
@@ -271,12 +273,92 @@ def _items(referrals, on: dt.date) -> list[QueueItem]:
     )
 
 
-def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[QueueItem]:
-    """Open referrals awaiting triage or first support, for those who manage the service; audited."""
+# Age bands of the child referred: (label, youngest, oldest), and the setting-level consultations.
+CHILD_AGE_BANDS = {"0-4": ("Under 5", 0, 4), "5-10": ("5 to 10", 5, 10), "11-15": ("11 to 15", 11, 15),
+             "16-25": ("16 to 25", 16, 25), "SETTING": ("Setting-level consultations", None, None)}
+SORTS = {
+    "urgent": "Overdue first, then oldest",
+    "newest": "Newest first",
+    "waiting": "Waiting longest (working days since receipt)",
+    "tier": "Tier",
+    "setting": "Setting",
+    "age": "Age of the child, youngest first",
+}
+_TIER_ORDER = {code: n for n, code in enumerate(codes.EAH_TIER)}
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    """What a person narrowed a list of referrals to, and how they sorted it; empty means everything."""
+
+    tier: str = ""  # a tier code, or "NONE" for not yet triaged
+    age_band: str = ""  # a key of CHILD_AGE_BANDS
+    waiting: str = ""  # the label of one of AGE_BANDS: how long since receipt, in working days
+    cluster_id: str = ""
+    establishment_id: str = ""
+    overdue_only: bool = False
+    sort: str = "urgent"
+
+
+def _age(item: QueueItem, on: dt.date) -> int | None:
+    person = item.referral.person
+    return periods.age_on(person.birth_date, on) if person is not None and person.birth_date else None
+
+
+def referrals_filter(items: list[QueueItem], *, by: ReferralFilter, on: dt.date) -> list[QueueItem]:
+    """The items that match `by`, in its order."""
+    def keep(i: QueueItem) -> bool:
+        r = i.referral
+        if by.tier and (r.tier or "NONE") != by.tier:
+            return False
+        if by.cluster_id and r.establishment.cluster_id != by.cluster_id:
+            return False
+        if by.establishment_id and r.establishment_id != by.establishment_id:
+            return False
+        if by.overdue_only and not i.clock.overdue:
+            return False
+        if by.waiting:
+            band = next(((lo, hi) for lo, hi, label in AGE_BANDS if label == by.waiting), None)
+            if band and not band[0] <= i.clock.age_working_days <= band[1]:
+                return False
+        if by.age_band in CHILD_AGE_BANDS:
+            _, low, high = CHILD_AGE_BANDS[by.age_band]
+            age = _age(i, on)
+            if low is None:
+                return r.person_id is None
+            return age is not None and low <= age <= high
+        return True
+
+    kept = [i for i in items if keep(i)]
+    newest = lambda i: (i.referral.received_date, i.referral.referral_id)  # noqa: E731
+    orders = {
+        "newest": (newest, True),
+        "waiting": (lambda i: (-i.clock.age_working_days, i.referral.referral_id), False),
+        "tier": (lambda i: (_TIER_ORDER.get(i.referral.tier, len(_TIER_ORDER)), newest(i)), False),
+        "setting": (lambda i: (i.referral.establishment.name, newest(i)), False),
+        "age": (lambda i: (_age(i, on) is None, _age(i, on) or 0, newest(i)), False),
+        "urgent": (lambda i: (not i.clock.overdue, newest(i)), False),
+    }
+    key, reverse = orders.get(by.sort, orders["urgent"])
+    return sorted(kept, key=key, reverse=reverse)
+
+
+def referral_settings(*, user) -> QuerySet[Establishment]:
+    """The settings with a referral the user can see: the choices of a referral list's setting filter."""
+    ids = referrals_visible_to(user=user).values("establishment_id")
+    return Establishment.objects.filter(pk__in=ids).order_by("name")
+
+
+def triage_queue(*, user, on: dt.date | None = None, page: str = "",
+                 filters: ReferralFilter | None = None) -> list[QueueItem]:
+    """Open referrals awaiting triage or first support, for those who manage the service, narrowed and sorted by
+    `filters`; audited (the children shown)."""
     on = on or _today()
     if not can_manage(user=user):
         return []
-    items = _items(_open_queue(on), on)
+    items = _items(_open_queue(on).select_related("establishment__cluster"), on)
+    if filters is not None:
+        items = referrals_filter(items, by=filters, on=on)
     audit_record_children(
         user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
         detail=f"Experts at Hand queue, {len(items)} referrals",
@@ -298,16 +380,21 @@ def overdue_count(*, user, on: dt.date | None = None) -> int:
 
 
 def referral_list(
-    *, user, on: dt.date | None = None, page: str = "", open_only: bool = False
+    *, user, on: dt.date | None = None, page: str = "", open_only: bool = False,
+    filters: ReferralFilter | None = None,
 ) -> list[QueueItem]:
-    """The referrals in the user's scope, newest first, with their clocks; audited."""
+    """The referrals in the user's scope, newest first (or as `filters` sort them), with their clocks; audited."""
     on = on or _today()
-    referrals = referrals_visible_to(user=user)
+    referrals = referrals_visible_to(user=user).select_related("establishment__cluster", "person")
     if open_only:
         referrals = referrals.filter(closed_date__isnull=True)
+    if filters is not None and filters.establishment_id:
+        referrals = referrals.filter(establishment_id=filters.establishment_id)
+    if filters is not None and filters.cluster_id:
+        referrals = referrals.filter(establishment__cluster_id=filters.cluster_id)
     referrals = list(referrals.order_by("-received_date", "-referral_id")[:500])
     items = _items(referrals, on)
-    items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
+    items = referrals_filter(items, by=filters or ReferralFilter(sort="newest"), on=on)
     if sees_referrals(user=user):
         audit_record_children(
             user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,

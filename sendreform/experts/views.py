@@ -25,6 +25,7 @@ from sendreform.experts.forms import (
     FeedbackForm,
     MeetingForm,
     PractitionerForm,
+    ReferralFilterForm,
     ReferralForm,
     ReviewForm,
     StrategyForm,
@@ -214,7 +215,7 @@ def _referral_form_page(request, *, person=None):
         ),
     )
     if referral is not None:
-        return redirect("experts:referral-detail", referral_id=referral.referral_id)
+        return redirect("experts:referral-sent", referral_id=referral.referral_id)
     fields = [("textarea", "concern"), ("textarea", "graduated_response"), ("checkboxes", "risk_flags")]
     if person:
         fields.append(("checkbox", "consent_given"))
@@ -306,9 +307,11 @@ def _referral_rows(items):
     )
 
 
-def _referral_table(items, *, caption: str, csv_name: str, empty_text: str) -> Table:
-    return Table(caption=caption, columns=_REFERRAL_COLUMNS, rows=_referral_rows(items),
-                 csv_url=reverse(f"experts:{csv_name}-csv"), empty_text=empty_text)
+def _referral_table(items, *, caption: str, csv_name: str, empty_text: str, query: str = "") -> Table:
+    # The CSV follows the page's filters and order.
+    csv_url = reverse(f"experts:{csv_name}-csv") + (f"?{query}" if query else "")
+    return Table(caption=caption, columns=_REFERRAL_COLUMNS, rows=_referral_rows(items), csv_url=csv_url,
+                 empty_text=empty_text)
 
 
 def _referral_csv(request, table: Table, *, what: str):
@@ -318,11 +321,29 @@ def _referral_csv(request, table: Table, *, what: str):
 
 
 @login_required
+def _referral_filter(request, *, default_sort: str):
+    """The filter form of a referral list from the query string, and the filter it asks for."""
+    form = ReferralFilterForm(
+        request.GET or None, clusters=clusters_list(), settings=selectors.referral_settings(user=request.user),
+        age_bands=selectors.CHILD_AGE_BANDS, waiting_bands=[label for _, _, label in selectors.AGE_BANDS],
+        sorts={default_sort: selectors.SORTS[default_sort]} | selectors.SORTS,
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ReferralFilter(
+        tier=data.get("tier", ""), age_band=data.get("age_band", ""), waiting=data.get("waiting", ""), cluster_id=data.get("cluster", ""),
+        establishment_id=data.get("setting", ""), overdue_only=data.get("overdue", False),
+        sort=data.get("sort") or default_sort,
+    )
+    return form, filters
+
+
 def queue(request, csv=False):
     _require(selectors.can_manage(user=request.user))
-    items = selectors.triage_queue(user=request.user, page=request.path)
+    form, filters = _referral_filter(request, default_sort="urgent")
+    items = selectors.triage_queue(user=request.user, page=request.path, filters=filters)
     table = _referral_table(items, caption="Referrals awaiting triage or first support", csv_name="queue",
-                            empty_text="No referral is waiting for triage or first support.")
+                            empty_text="No referral waiting for triage or first support matches.",
+                            query=request.GET.urlencode())
     if csv:
         return _referral_csv(request, table, what="queue")
     overdue = [row for row in table.rows if row["overdue"]]
@@ -331,6 +352,7 @@ def queue(request, csv=False):
         "experts/queue.html",
         {
             "table": table,
+            "form": form,
             "overdue": overdue,
             "loads": selectors.practitioner_loads(),
             "triage_days": settings.EAH_TRIAGE_WORKING_DAYS,
@@ -342,12 +364,13 @@ def queue(request, csv=False):
 @login_required
 def referral_list(request, csv=False):
     _require(selectors.sees_referrals(user=request.user))
-    items = selectors.referral_list(user=request.user, page=request.path)
+    form, filters = _referral_filter(request, default_sort="newest")
+    items = selectors.referral_list(user=request.user, page=request.path, filters=filters)
     table = _referral_table(items, caption="Referrals you can see", csv_name="referrals",
-                            empty_text="There are no referrals you can see.")
+                            empty_text="No referral you can see matches.", query=request.GET.urlencode())
     if csv:
         return _referral_csv(request, table, what="referrals")
-    return render(request, "experts/referral_list.html", {"table": table})
+    return render(request, "experts/referral_list.html", {"table": table, "form": form})
 
 
 def _referral_context(request, referral):
@@ -496,6 +519,17 @@ def _may_log(user, involvement) -> bool:
 def referral_detail(request, referral_id):
     referral = selectors.referral_get(user=request.user, referral_id=referral_id, page=request.path)
     return render(request, "experts/referral_detail.html", _referral_context(request, referral))
+
+
+@login_required
+def referral_sent(request, referral_id):
+    """Where a referral's submission ends: its reference and what happens next, with the dates."""
+    referral = selectors.referral_get(user=request.user, referral_id=referral_id, page=request.path)
+    clock = selectors.referral_clock(referral=referral, on=timezone.localdate())
+    return render(request, "experts/referral_sent.html", {
+        "referral": referral, "triage_due": clock.triage_due,
+        "triage_days": settings.EAH_TRIAGE_WORKING_DAYS, "support_days": settings.EAH_FIRST_SUPPORT_WORKING_DAYS,
+    })
 
 
 @login_required
