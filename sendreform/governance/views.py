@@ -5,6 +5,8 @@ pack as a page and as a PDF (made by a background job). Reading is for every rol
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +25,9 @@ from sendreform.governance.forms import (
     DecisionEditForm,
     DecisionForm,
     MeetingForm,
+    RiskCloseForm,
     RiskForm,
+    RiskNewForm,
 )
 from sendreform.governance.models import (
     ACTION_STATUSES,
@@ -43,6 +47,8 @@ from sendreform.governance.services import (
     decision_create,
     decision_update,
     meeting_create,
+    risk_close,
+    risk_create,
     risk_update,
 )
 from sendreform.jobs.services import job_start
@@ -247,7 +253,35 @@ def risks(request):
         "heat_inherent": gov.heat_map(ratings=ratings, stage="inherent"),
         "heat_residual": gov.heat_map(ratings=ratings, stage="residual"),
         "reviews_due": [r for r in ratings if r.review_due], "escalated": [r for r in ratings if r.escalates],
+        "closed": gov.risks_closed(), "can_edit": plan_can_edit(user=request.user),
     })
+
+
+@login_required
+def risk_new(request):
+    _editor(request)
+    form = RiskNewForm(request.POST or None, initial={"review_date": _today() + dt.timedelta(days=91)})
+    if request.method == "POST" and form.is_valid():
+        item = risk_create(by=request.user, **form.cleaned_data)
+        return redirect("governance:risk", pk=item.pk)
+    return render(request, "governance/risk_new.html", {"form": form})
+
+
+@login_required
+def risk_close_page(request, pk):
+    _editor(request)
+    item = get_object_or_404(Risk, pk=pk, closed_date__isnull=True)
+    form = RiskCloseForm(request.POST or None, initial={"version": item.version, "closed_date": _today()})
+    conflict = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk_close(risk=item, by=request.user, **form.cleaned_data)
+            return redirect("governance:risk", pk=item.pk)
+        except EditConflict:
+            item = Risk.objects.get(pk=pk)
+            conflict = edit_conflict(form=form, what="risk", current=item)
+    return render(request, "governance/risk_close.html", {"risk": item, "form": form, **conflict},
+                  status=409 if conflict else 200)
 
 
 @login_required
