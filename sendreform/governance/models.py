@@ -145,6 +145,8 @@ class BoardPack(models.Model):
     generated_by_name = models.CharField(max_length=150, blank=True)
     content_hash = models.CharField(max_length=80)
     state = models.JSONField(default=dict)
+    # The officer's commentary on each section, entered on the pack's page before generating: {section: text}.
+    commentary = models.JSONField(default=dict, blank=True)
     pdf = models.BinaryField()
 
     class Meta:

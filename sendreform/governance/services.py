@@ -216,9 +216,9 @@ def risk_close(*, risk: Risk, version: int, by, closed_date: dt.date, reason: st
 
 
 def board_pack_store(*, board: Board, as_at: dt.date, content_hash: str, state: dict, pdf: bytes,
-                     by) -> BoardPack:
+                     by, commentary: dict[str, str] | None = None) -> BoardPack:
     """Keep a generated pack, so the next one can say what changed since it."""
     return BoardPack.objects.create(
-        board=board, as_at=as_at, content_hash=content_hash, state=state, pdf=pdf,
+        board=board, as_at=as_at, content_hash=content_hash, state=state, pdf=pdf, commentary=commentary or {},
         generated_by=by if getattr(by, "pk", None) else None,
         generated_by_name=getattr(by, "username", "") or "sendreform")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.governance import selectors as gov
-from sendreform.governance.boardpack import board_pack_content
+from sendreform.governance.boardpack import SECTIONS, board_pack_content
 from sendreform.governance.forms import (
     ActionEditForm,
     ActionForm,
@@ -99,6 +99,20 @@ class _AsAtForm(forms.Form):
     as_at = GovukDateField(name="As-at date", label="As-at date")
 
 
+class _CommentaryForm(forms.Form):
+    """The officer's commentary on each section of a board pack (all optional)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, heading in SECTIONS:
+            self.fields[f"commentary_{key}"] = forms.CharField(
+                label=f"Commentary on {heading[0].lower() + heading[1:]}", required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}))
+
+    def commentary(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"commentary_{key}"] for key, _ in SECTIONS}
+
+
 @login_required
 def board_pack_page(request, key):
     """The board pack as an accessible page; the as-at date is chosen on the board's page."""
@@ -111,7 +125,8 @@ def board_pack_page(request, key):
         return render(request, "governance/board.html", {"board": item, "pack_form": form, "today": _today(),
                                                          "can_edit": plan_can_edit(user=request.user)})
     content = board_pack_content(board=item, as_at=form.cleaned_data["as_at"])
-    return render(request, "governance/boardpack.html", {**content, "link": True})
+    return render(request, "governance/boardpack.html", {**content, "link": True, "commentary_form": _CommentaryForm(),
+                                                         "can_edit": plan_can_edit(user=request.user)})
 
 
 @login_required
@@ -120,8 +135,8 @@ def board_pack_create(request, key):
     _reader(request)
     _editor(request)
     item = get_object_or_404(Board, key=key)
-    form = _AsAtForm(request.POST)
-    if not form.is_valid():
+    form, commentary = _AsAtForm(request.POST), _CommentaryForm(request.POST)
+    if not (form.is_valid() and commentary.is_valid()):
         return render(request, "governance/board.html", {"board": item, "pack_form": form, "today": _today(),
                                                          "can_edit": True}, status=400)
     as_at = form.cleaned_data["as_at"]
@@ -129,7 +144,8 @@ def board_pack_create(request, key):
     # follows it to the PDF.
     job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {date_words(as_at)}",
                     target="sendreform.governance.boardpack.board_pack_job",
-                    params={"board": item.key, "as_at": as_at.isoformat()}, by=request.user)
+                    params={"board": item.key, "as_at": as_at.isoformat(), "commentary": commentary.commentary()},
+                    by=request.user)
     return redirect("jobs:detail", pk=job.pk)
 
 
