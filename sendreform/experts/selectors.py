@@ -244,6 +244,22 @@ class QueueItem:
         return "Being supported"
 
 
+def clock_text(item: QueueItem) -> str:
+    """What a referral's clock says in words: overdue since when, or what is due by when."""
+    clock = item.clock
+    if clock.triage_overdue:
+        return f"Overdue: triage was due {date_words(clock.triage_due)}"
+    if clock.support_overdue:
+        return f"Overdue: first support was due {date_words(clock.support_due)}"
+    if item.referral.closed_date:
+        return ""
+    if item.referral.triage_date is None:
+        return f"Triage due {date_words(clock.triage_due)}"
+    if clock.support_due and item.referral.first_support_date is None:
+        return f"First support due {date_words(clock.support_due)}"
+    return ""
+
+
 def _open_queue(on: dt.date) -> QuerySet[EahReferral]:
     """Open referrals still waiting for something: triage, or first support."""
     return (

@@ -269,19 +269,7 @@ _REFERRAL_COLUMNS = (
 _AT_RISK_COLUMNS = (*_REFERRAL_COLUMNS[:5], Column("risks", "Risks"), Column("status", "Status"))
 
 
-def _clock_text(item) -> str:
-    clock = item.clock
-    if clock.triage_overdue:
-        return f"Overdue: triage was due {date_words(clock.triage_due)}"
-    if clock.support_overdue:
-        return f"Overdue: first support was due {date_words(clock.support_due)}"
-    if item.referral.closed_date:
-        return ""
-    if item.referral.triage_date is None:
-        return f"Triage due {date_words(clock.triage_due)}"
-    if clock.support_due and item.referral.first_support_date is None:
-        return f"First support due {date_words(clock.support_due)}"
-    return ""
+_clock_text = selectors.clock_text
 
 
 def _referral_rows(items):

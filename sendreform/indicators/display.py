@@ -73,3 +73,14 @@ def group_text(by: str, group: str, clusters: dict[str, str]) -> str:
     if by == "ethnic_group":
         return group.capitalize()
     return group
+
+
+RAG_STRIP = (("GREEN", "Green", "govuk-tag--green"), ("AMBER", "Amber", "govuk-tag--yellow"),
+             ("RED", "Red", "govuk-tag--red"), (None, formats.NO_TRAJECTORY, "govuk-tag--grey"))
+
+
+def rag_counts(rows) -> list[dict]:
+    """How many of these overview rows are green, amber, red and without a trajectory (or a figure to compare):
+    [{"rag", "label", "tag", "count"}], in that order."""
+    rags = [r.rag if r.rag in RAG_TAGS else None for r in rows if r.available]
+    return [{"rag": rag, "label": label, "tag": tag, "count": rags.count(rag)} for rag, label, tag in RAG_STRIP]

@@ -72,6 +72,7 @@ def overview(request):
     return render(request, "indicators/overview.html", {
         "form": form, "query": query, "view": view, "overview": figures, "tables": tables,
         "csv_url": _with_query(reverse("indicators:overview-csv"), query),
+        "rag_counts": display.rag_counts(r for _, _, rows in figures.blocks for r in rows) if figures else [],
     })
 
 

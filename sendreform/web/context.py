@@ -18,6 +18,8 @@ def service(request):
 def _navigation(user, path: str) -> list[dict]:
     """The service navigation for this role: only pages the role can use are offered."""
     items = [("Home", reverse("web:home"))]
+    if user.role in roles.LOCAL_AREA_ROLES:
+        items.append(("Dashboard", reverse("indicators:overview")))
     if user.role in roles.CHILD_LEVEL_ROLES:
         items.append(("Find a child", reverse("people:child-search")))
     if user.role in roles.ROLES:

@@ -12,14 +12,30 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from sendreform.accounts import roles
+from sendreform.indicators.analytics import FiguresNotReady
 from sendreform.jobs.selectors import jobs_recent_started_by
-from sendreform.web.selectors import home_for
+from sendreform.web.selectors import data_quality_report, home_for
 
 
 @login_required
 def home(request):
     return render(request, "web/home.html", {"home": home_for(user=request.user),
                                              "jobs": jobs_recent_started_by(user=request.user)})
+
+
+@login_required
+def data_quality(request):
+    """`sendreform check` as a page: the data-quality checks on the shared copy of the data, with examples."""
+    if request.user.role not in roles.WHOLE_AREA_ROLES:
+        raise PermissionDenied("The data-quality report names children's records.")
+    try:
+        report, freshness = data_quality_report(user=request.user, page=request.path)
+    except FiguresNotReady:
+        response = render(request, "indicators/not_ready.html")
+        response["Refresh"] = "30"
+        return response
+    return render(request, "web/data_quality.html", {"report": report, "freshness": freshness})
 
 
 def admin_sign_in(request):
