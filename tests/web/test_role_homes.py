@@ -117,3 +117,13 @@ def test_another_app_adds_a_panel_to_a_home_without_changing_it(client):
         assert page.index("Requests for assessment") < page.index("Your pupils with open referrals")
     finally:
         panels._PANELS[roles.SENCO].remove((1, maker))
+
+
+def test_the_navigation_has_one_source_and_marks_the_current_area(reading_plan, users, client):  # noqa: F811
+    client.force_login(users[roles.BOARD_MEMBER])
+    response = client.get("/risks/")
+    items = [(i["label"], i["current"]) for i in response.context["navigation"]]
+    assert [label for label, _ in items] == ["Home", "Settings", "Indicators", "Experts at Hand", "Plan",
+                                             "Benchmarking", "Forecasts"]
+    assert [label for label, current in items if current] == ["Plan"]  # the risk register is part of the plan
+    assert response.content.decode().count('class="govuk-service-navigation__link"') == len(items)
