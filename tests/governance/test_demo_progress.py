@@ -1,0 +1,45 @@
+"""The demo's plan worked forward to today through the app's services: meetings by each board's cadence since
+the plan began, decisions and actions (some overdue), milestones reported, risks reviewed."""
+
+import datetime as dt
+
+import pytest
+
+from sendreform.governance import demo
+from sendreform.governance.models import Action, Board, Meeting
+from sendreform.plan.models import NOT_STARTED, ChangeEntry, Milestone
+
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(("cadence", "interval"), [
+    ("Bi- monthly", (2, 0)), ("Six weekly", (0, 42)), ("Fortnightly/ Monthly", (1, 0)),
+    ("Continuous oversight; formal reviews monthly", (1, 0)), ("As needed", None)])
+def test_a_cadence_in_the_plans_words_is_an_interval(cadence, interval):
+    assert demo.cadence_interval(cadence) == interval
+
+
+def test_a_six_weekly_board_from_1_april_to_7_december_meets_six_times_and_books_the_next():
+    dates = demo.meeting_dates(start=dt.date(2026, 4, 1), cadence="Six weekly", until=TODAY)
+    assert dates == [dt.date(2026, 4, 1), dt.date(2026, 5, 13), dt.date(2026, 6, 24), dt.date(2026, 8, 5),
+                     dt.date(2026, 9, 16), dt.date(2026, 10, 28), dt.date(2026, 12, 9)]
+
+
+@pytest.mark.django_db
+def test_the_demo_works_readings_plan_forward_once(reading_plan):
+    added = demo.plan_demo_progress_ensure(today=TODAY)
+    six_weekly = Board.objects.get(cadence="Six weekly")
+    assert Meeting.objects.filter(board=six_weekly, date__lte=TODAY).count() == 6
+    assert Meeting.objects.filter(board=six_weekly, date__gt=TODAY).count() == 1  # the next, booked
+    # Nothing is dated after today but the booked meetings and actions not yet due.
+    assert not Meeting.objects.filter(date__gt=TODAY).exclude(title="Booked").exists()
+    overdue = Action.objects.filter(due__lt=TODAY).exclude(status="complete")
+    assert overdue.exists() and Action.objects.filter(due__lt=TODAY, status="complete").exists()
+    past_due = Milestone.objects.filter(due__lte=TODAY)
+    assert past_due.exclude(status=NOT_STARTED).count() > past_due.count() / 2
+    assert all(m.evidence.startswith("Reported ") for m in past_due.exclude(status=NOT_STARTED))
+    assert not Milestone.objects.filter(due__gt=TODAY + dt.timedelta(days=92)).exclude(status=NOT_STARTED).exists()
+    # Through the services: each change is in the history, as a person's would be.
+    assert ChangeEntry.objects.filter(subject_kind="milestone").count() == added["milestones"]
+    assert ChangeEntry.objects.filter(subject_kind="risk").count() == added["risk reviews"] == 5
+    assert demo.plan_demo_progress_ensure(today=TODAY) == {}  # a second run adds nothing
