@@ -43,3 +43,19 @@ def test_the_demo_works_readings_plan_forward_once(reading_plan):
     assert ChangeEntry.objects.filter(subject_kind="milestone").count() == added["milestones"]
     assert ChangeEntry.objects.filter(subject_kind="risk").count() == added["risk reviews"] == 5
     assert demo.plan_demo_progress_ensure(today=TODAY) == {}  # a second run adds nothing
+
+
+@pytest.mark.django_db
+def test_overdue_milestones_stand_out_on_the_plans_pages(reading_plan, client):
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    late = Milestone.objects.order_by("due").first()
+    Milestone.objects.filter(pk=late.pk).update(due=timezone.localdate() - dt.timedelta(days=3))
+    Milestone.objects.exclude(pk=late.pk).update(due=timezone.localdate() + dt.timedelta(days=30))
+    client.force_login(UserFactory(role="OFFICER"))
+    overview = client.get("/plan/").content.decode()
+    assert "1 milestone overdue." in overview and late.text in overview
+    workstream = client.get(f"/plan/workstreams/{late.workstream.key}/").content.decode()
+    assert workstream.count('<strong class="govuk-tag govuk-tag--red">Overdue</strong>') == 1
