@@ -59,3 +59,43 @@ def test_overdue_milestones_stand_out_on_the_plans_pages(reading_plan, client):
     assert "1 milestone overdue." in overview and late.text in overview
     workstream = client.get(f"/plan/workstreams/{late.workstream.key}/").content.decode()
     assert workstream.count('<strong class="govuk-tag govuk-tag--red">Overdue</strong>') == 1
+
+
+@pytest.mark.django_db
+def test_an_officer_sets_a_trajectory_the_plan_does_not_give(reading_plan, users):
+    from sendreform.accounts import roles
+    from sendreform.plan.selectors import plan_mapping, plan_targets
+    from sendreform.plan.services import indicator_trajectory_set
+
+    # inmss_placements: the plan gives a baseline (139) and no target.
+    assert plan_targets().get("inmss_placements").target is None
+    indicator_trajectory_set(plan=reading_plan, indicator_id="inmss_placements", by=users[roles.OFFICER],
+                             baseline_value=139, baseline_date=dt.date(2026, 5, 31), target_value=120,
+                             target_date=dt.date(2029, 3, 31))
+    trajectory = plan_targets().get("inmss_placements")
+    assert (trajectory.target.value, trajectory.target.date) == (120, dt.date(2029, 3, 31))
+    assert plan_mapping()["indicators"]["inmss_placements"]["target"] == {"value": 120,
+                                                                          "date": dt.date(2029, 3, 31)}
+    entry = ChangeEntry.objects.get(subject_kind="indicator_target")
+    assert entry.summary == "Trajectory of inmss_placements set" and entry.username == "officer"
+    assert any(c["field"] == "Target" and c["after"] in ("120", "120.0") for c in entry.changes)
+
+
+@pytest.mark.django_db
+def test_the_trajectory_form_refuses_a_target_before_its_baseline_and_only_editors_post(reading_plan, users,
+                                                                                          client):
+    from sendreform.accounts import roles
+    from sendreform.plan.models import IndicatorTarget
+
+    url = "/indicators/inmss_placements/trajectory/"
+    form = {"baseline_value": "", "baseline_date_day": "31", "baseline_date_month": "5", "baseline_date_year": "2026",
+            "target_value": "120", "target_date_day": "1", "target_date_month": "1", "target_date_year": "2026"}
+    client.force_login(users[roles.BOARD_MEMBER])
+    assert client.post(url, form).status_code == 403
+    client.force_login(users[roles.OFFICER])
+    bad = client.post(url, form)
+    assert bad.status_code == 400 and "The target date must be after the baseline date" in bad.content.decode()
+    assert IndicatorTarget.objects.get(indicator_id="inmss_placements").target_value is None  # nothing saved
+    done = client.post(url, {**form, "target_date_year": "2029"})
+    assert done.status_code == 302 and done.url == "/indicators/inmss_placements/"
+    assert IndicatorTarget.objects.get(indicator_id="inmss_placements").target_value == 120
