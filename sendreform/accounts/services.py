@@ -295,8 +295,9 @@ def demo_users_ensure(*, password: str = DEMO_PASSWORD) -> list[dict]:
     An existing account keeps its password, role and binding: the demo password is public, so resetting it
     would open any account named like a demo user (`admin`) to everyone. New users are bound as follows: the
     SENCo to the in-area mainstream primary with the most children on roll today, the cluster lead to the
-    cluster with the most establishments, and the practitioner and health users to the practitioner with the
-    most open Experts at Hand involvements. Returns what to print for each user, with `created` saying whether
+    cluster with the most establishments, the practitioner user to the practitioner with the most open Experts at
+    Hand involvements outside the health disciplines, and the health user to the busiest other practitioner in
+    one (speech and language, occupational therapy, mental health), so each has a caseload of their own. Returns what to print for each user, with `created` saying whether
     it was made now (only then is the password given).
     """
     from sendreform.people.selectors import (
@@ -309,12 +310,14 @@ def demo_users_ensure(*, password: str = DEMO_PASSWORD) -> list[dict]:
     missing = [d for d in DEMO_USERS if d[0] not in existing]
     bindings = {}
     if missing:
-        busiest = practitioner_busiest() or ""
+        # Each their own caseload: the health user an NHS therapist's, the practitioner another discipline's.
+        practitioner = practitioner_busiest(health=False) or practitioner_busiest() or ""
+        health = practitioner_busiest(health=True, exclude=practitioner) or ""
         bindings = {
             roles.SENCO: {"establishment": establishment_largest_primary()},
             roles.CLUSTER_LEAD: {"cluster": cluster_largest()},
-            roles.EAH_PRACTITIONER: {"practitioner_id": busiest},
-            roles.HEALTH: {"practitioner_id": busiest},
+            roles.EAH_PRACTITIONER: {"practitioner_id": practitioner},
+            roles.HEALTH: {"practitioner_id": health},
         }
     printed = []
     with transaction.atomic():

@@ -1,7 +1,6 @@
 """Signing in (password, then two-factor where the role needs it) and out, and the audit log for
 administrators."""
 
-import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -35,6 +34,7 @@ from sendreform.accounts.services import (
     totp_verify,
     user_sign_in,
 )
+from sendreform.standards import formats
 from sendreform.web.edge import client_address
 from sendreform.web.tables import Column, Table, table_csv_response
 
@@ -46,10 +46,7 @@ WAIT_CODE = "You have entered a wrong code too many times. Wait {wait}, then ent
 
 
 def _wait_text(until) -> str:
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    if seconds < 120:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+    return formats.wait_words((until - timezone.now()).total_seconds())
 
 
 def _safe_next(request) -> str:

@@ -198,6 +198,11 @@ def _demo(args, parser) -> int:
         print(f"{len(users) - len(kept)} demo user(s) created. {', '.join(kept)} already existed and were left as "
               "they were: their passwords are not changed.")
     _demo_plan_load()
+    from sendreform.governance.demo import plan_demo_progress_ensure
+
+    progressed = plan_demo_progress_ensure(today=args.as_at or dt.date.today(), seed=args.seed)
+    if progressed:
+        print("\nThe plan worked forward to today: " + ", ".join(f"{n:,} {what}" for what, n in progressed.items()))
     from sendreform.experts.demo import experts_demo_history_ensure
 
     added = experts_demo_history_ensure(seed=args.seed, today=args.as_at)

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import F, Model
 
+from sendreform.standards.formats import date_words
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -104,7 +106,7 @@ def _shown(field: forms.Field, value) -> str:
     if isinstance(value, Model):
         return str(value)
     if isinstance(value, dt.date):
-        return f"{value:%-d %B %Y}"
+        return date_words(value)
     choices = dict(getattr(field, "choices", None) or ())
     return str(choices.get(value, choices.get(str(value), value)))
 

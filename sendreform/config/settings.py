@@ -233,6 +233,9 @@ SENDREFORM_RETURNS_SIMS = env.int("SENDREFORM_RETURNS_SIMS", default=1000)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")
+# The service's own address as people reach it (scheme and host, no path): every link in an email starts with it,
+# since an email is read outside the service, where a link like /experts/... goes nowhere.
+SITE_URL = env("SENDREFORM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

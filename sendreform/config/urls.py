@@ -1,11 +1,14 @@
-"""URLs of the whole service. The admin's own sign-in page is replaced by ours, so the lock-out applies there too."""
+"""URLs of the whole service. The admin's own sign-in page is replaced by ours, so the lock-out applies there too;
+someone signed in without access to the admin is told so (403) rather than asked to sign in again."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from sendreform.web import views as web_views
 
 urlpatterns = [
-    path("admin/login/", RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True)),
+    path("admin/login/", web_views.admin_sign_in),
+    path("favicon.ico", web_views.favicon),
     path("admin/", admin.site.urls),
     path("", include("sendreform.accounts.urls")),
     path("", include("sendreform.people.urls")),

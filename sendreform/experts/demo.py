@@ -12,6 +12,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q
 
+from sendreform.accounts.models import User
 from sendreform.experts.models import (
     CONTACT_KINDS,
     EahContact,
@@ -75,9 +76,11 @@ def experts_demo_history_ensure(*, seed: int = 870, today: dt.date | None = None
     disciplines: dict[str, list[str]] = {}
     for inv in involvements:
         disciplines.setdefault(inv.practitioner_id, []).append(inv.discipline)
+    # A practitioner a demo user is bound to is that user, so their caseload is theirs and not a third person's.
+    users = {u.practitioner_id: u.get_full_name() for u in User.objects.exclude(practitioner_id="")}
     for i, (pid, found) in enumerate(sorted(disciplines.items())):
         EahPractitioner.objects.create(
-            practitioner_id=pid, name=PRACTITIONER_NAMES[i % len(PRACTITIONER_NAMES)],
+            practitioner_id=pid, name=users.get(pid) or PRACTITIONER_NAMES[i % len(PRACTITIONER_NAMES)],
             discipline=max(set(found), key=found.count), weekly_hours=Decimal("22.5") if i % 4 == 3 else 30,
         )
         added["practitioners"] += 1

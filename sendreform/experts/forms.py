@@ -294,3 +294,24 @@ class PractitionerForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter an email address in the correct format"},
     )
+
+
+class ReferralFilterForm(forms.Form):
+    """Narrow and sort a list of referrals (the triage queue, the referrals page); every field may be empty."""
+
+    tier = forms.ChoiceField(label="Tier", required=False)
+    age_band = forms.ChoiceField(label="Age of the child", required=False)
+    waiting = forms.ChoiceField(label="Waiting since receipt", required=False)
+    cluster = forms.ChoiceField(label="Cluster", required=False)
+    setting = forms.ChoiceField(label="Setting", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False)
+
+    def __init__(self, *args, clusters=(), settings=(), age_bands=None, waiting_bands=(), sorts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", "Any tier"), *codes.EAH_TIER.items(), ("NONE", "Not yet triaged")]
+        self.fields["age_band"].choices = [("", "Any age"), *((k, v[0]) for k, v in (age_bands or {}).items())]
+        self.fields["waiting"].choices = [("", "Any time"), *((b, b) for b in waiting_bands)]
+        self.fields["cluster"].choices = [("", "Any cluster"), *((c.cluster_id, c.name) for c in clusters)]
+        self.fields["setting"].choices = [("", "Any setting"), *((e.establishment_id, e.name) for e in settings)]
+        self.fields["sort"].choices = list((sorts or {}).items())

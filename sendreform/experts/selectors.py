@@ -41,10 +41,12 @@ from sendreform.experts.models import (
     EahStrategy,
     EahTransitionPlan,
 )
+from sendreform.experts.names import practitioner_names  # noqa: F401 (pages read names from here)
 from sendreform.inclusion.models import Attendance, Exclusion
 from sendreform.people.models import Establishment, Person, SenStatus
 from sendreform.people.selectors import child_items_visible_to, children_visible_to, on_roll, open_on
 from sendreform.standards import codes, periods, suppression
+from sendreform.standards.formats import date_words
 from sendreform.standards.suppression import SUPPRESSED
 
 # Roles that see every referral.
@@ -242,6 +244,22 @@ class QueueItem:
         return "Being supported"
 
 
+def clock_text(item: QueueItem) -> str:
+    """What a referral's clock says in words: overdue since when, or what is due by when."""
+    clock = item.clock
+    if clock.triage_overdue:
+        return f"Overdue: triage was due {date_words(clock.triage_due)}"
+    if clock.support_overdue:
+        return f"Overdue: first support was due {date_words(clock.support_due)}"
+    if item.referral.closed_date:
+        return ""
+    if item.referral.triage_date is None:
+        return f"Triage due {date_words(clock.triage_due)}"
+    if clock.support_due and item.referral.first_support_date is None:
+        return f"First support due {date_words(clock.support_due)}"
+    return ""
+
+
 def _open_queue(on: dt.date) -> QuerySet[EahReferral]:
     """Open referrals still waiting for something: triage, or first support."""
     return (
@@ -259,8 +277,10 @@ def _items(referrals, on: dt.date) -> list[QueueItem]:
         referral_id__in=[r.pk for r in referrals], end_date__isnull=True
     ).values_list("referral_id", "practitioner_id"):
         allocated[referral_id].append(practitioner_id)
+    names = practitioner_names({p for ids in allocated.values() for p in ids})
     items = [
-        QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays), tuple(sorted(allocated[r.pk])))
+        QueueItem(r, referral_clock(referral=r, on=on, holidays=holidays),
+                  tuple(sorted(names.get(p, p) for p in allocated[r.pk])))
         for r in referrals
     ]
     # Overdue first, then the oldest: what needs doing soonest is at the top.
@@ -269,12 +289,92 @@ def _items(referrals, on: dt.date) -> list[QueueItem]:
     )
 
 
-def triage_queue(*, user, on: dt.date | None = None, page: str = "") -> list[QueueItem]:
-    """Open referrals awaiting triage or first support, for those who manage the service; audited."""
+# Age bands of the child referred: (label, youngest, oldest), and the setting-level consultations.
+CHILD_AGE_BANDS = {"0-4": ("Under 5", 0, 4), "5-10": ("5 to 10", 5, 10), "11-15": ("11 to 15", 11, 15),
+             "16-25": ("16 to 25", 16, 25), "SETTING": ("Setting-level consultations", None, None)}
+SORTS = {
+    "urgent": "Overdue first, then oldest",
+    "newest": "Newest first",
+    "waiting": "Waiting longest (working days since receipt)",
+    "tier": "Tier",
+    "setting": "Setting",
+    "age": "Age of the child, youngest first",
+}
+_TIER_ORDER = {code: n for n, code in enumerate(codes.EAH_TIER)}
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    """What a person narrowed a list of referrals to, and how they sorted it; empty means everything."""
+
+    tier: str = ""  # a tier code, or "NONE" for not yet triaged
+    age_band: str = ""  # a key of CHILD_AGE_BANDS
+    waiting: str = ""  # the label of one of AGE_BANDS: how long since receipt, in working days
+    cluster_id: str = ""
+    establishment_id: str = ""
+    overdue_only: bool = False
+    sort: str = "urgent"
+
+
+def _age(item: QueueItem, on: dt.date) -> int | None:
+    person = item.referral.person
+    return periods.age_on(person.birth_date, on) if person is not None and person.birth_date else None
+
+
+def referrals_filter(items: list[QueueItem], *, by: ReferralFilter, on: dt.date) -> list[QueueItem]:
+    """The items that match `by`, in its order."""
+    def keep(i: QueueItem) -> bool:
+        r = i.referral
+        if by.tier and (r.tier or "NONE") != by.tier:
+            return False
+        if by.cluster_id and r.establishment.cluster_id != by.cluster_id:
+            return False
+        if by.establishment_id and r.establishment_id != by.establishment_id:
+            return False
+        if by.overdue_only and not i.clock.overdue:
+            return False
+        if by.waiting:
+            band = next(((lo, hi) for lo, hi, label in AGE_BANDS if label == by.waiting), None)
+            if band and not band[0] <= i.clock.age_working_days <= band[1]:
+                return False
+        if by.age_band in CHILD_AGE_BANDS:
+            _, low, high = CHILD_AGE_BANDS[by.age_band]
+            age = _age(i, on)
+            if low is None:
+                return r.person_id is None
+            return age is not None and low <= age <= high
+        return True
+
+    kept = [i for i in items if keep(i)]
+    newest = lambda i: (i.referral.received_date, i.referral.referral_id)  # noqa: E731
+    orders = {
+        "newest": (newest, True),
+        "waiting": (lambda i: (-i.clock.age_working_days, i.referral.referral_id), False),
+        "tier": (lambda i: (_TIER_ORDER.get(i.referral.tier, len(_TIER_ORDER)), newest(i)), False),
+        "setting": (lambda i: (i.referral.establishment.name, newest(i)), False),
+        "age": (lambda i: (_age(i, on) is None, _age(i, on) or 0, newest(i)), False),
+        "urgent": (lambda i: (not i.clock.overdue, newest(i)), False),
+    }
+    key, reverse = orders.get(by.sort, orders["urgent"])
+    return sorted(kept, key=key, reverse=reverse)
+
+
+def referral_settings(*, user) -> QuerySet[Establishment]:
+    """The settings with a referral the user can see: the choices of a referral list's setting filter."""
+    ids = referrals_visible_to(user=user).values("establishment_id")
+    return Establishment.objects.filter(pk__in=ids).order_by("name")
+
+
+def triage_queue(*, user, on: dt.date | None = None, page: str = "",
+                 filters: ReferralFilter | None = None) -> list[QueueItem]:
+    """Open referrals awaiting triage or first support, for those who manage the service, narrowed and sorted by
+    `filters`; audited (the children shown)."""
     on = on or _today()
     if not can_manage(user=user):
         return []
-    items = _items(_open_queue(on), on)
+    items = _items(_open_queue(on).select_related("establishment__cluster"), on)
+    if filters is not None:
+        items = referrals_filter(items, by=filters, on=on)
     audit_record_children(
         user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
         detail=f"Experts at Hand queue, {len(items)} referrals",
@@ -296,16 +396,21 @@ def overdue_count(*, user, on: dt.date | None = None) -> int:
 
 
 def referral_list(
-    *, user, on: dt.date | None = None, page: str = "", open_only: bool = False
+    *, user, on: dt.date | None = None, page: str = "", open_only: bool = False,
+    filters: ReferralFilter | None = None,
 ) -> list[QueueItem]:
-    """The referrals in the user's scope, newest first, with their clocks; audited."""
+    """The referrals in the user's scope, newest first (or as `filters` sort them), with their clocks; audited."""
     on = on or _today()
-    referrals = referrals_visible_to(user=user)
+    referrals = referrals_visible_to(user=user).select_related("establishment__cluster", "person")
     if open_only:
         referrals = referrals.filter(closed_date__isnull=True)
+    if filters is not None and filters.establishment_id:
+        referrals = referrals.filter(establishment_id=filters.establishment_id)
+    if filters is not None and filters.cluster_id:
+        referrals = referrals.filter(establishment__cluster_id=filters.cluster_id)
     referrals = list(referrals.order_by("-received_date", "-referral_id")[:500])
     items = _items(referrals, on)
-    items.sort(key=lambda i: (i.referral.received_date, i.referral.referral_id), reverse=True)
+    items = referrals_filter(items, by=filters or ReferralFilter(sort="newest"), on=on)
     if sees_referrals(user=user):
         audit_record_children(
             user=user, action=AUDIT_COHORT, person_ids=[i.referral.person_id for i in items], page=page,
@@ -437,7 +542,7 @@ def child_prefill(*, person, on: dt.date | None = None) -> ChildPrefill:
             flags.append("ATTENDANCE")
     rows = [
         ("Name", f"{person.forename} {person.surname}"),
-        ("Date of birth", f"{person.birth_date:%-d %B %Y}"),
+        ("Date of birth", date_words(person.birth_date)),
         ("Unique pupil number (UPN)", person.upn or ""),
         ("Year group", _year_group(periods.national_curriculum_year(person.birth_date, on))),
         ("SEN provision now", summary.sen_provision),

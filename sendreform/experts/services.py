@@ -23,6 +23,7 @@ from django.utils import timezone
 from sendreform.accounts import roles
 from sendreform.accounts.models import User
 from sendreform.common.concurrency import EditConflict, version_update
+from sendreform.common.links import site_link
 from sendreform.experts import selectors
 from sendreform.experts.models import (
     CONTACT_KINDS,
@@ -43,6 +44,7 @@ from sendreform.experts.models import (
 )
 from sendreform.people.models import Cluster, Establishment, Person
 from sendreform.standards import codes
+from sendreform.standards.formats import date_words
 from sendreform.voice.models import SurveyResponse
 
 FEEDBACK_SURVEY = "EAH_PARENT_FEEDBACK"
@@ -269,7 +271,7 @@ def involvement_contact_log(
         errors["contact_date"] = "The date of the contact must be today or in the past"
     elif contact_date < involvement.start_date:
         errors["contact_date"] = (
-            f"The date of the contact must be on or after the allocation, {involvement.start_date:%-d %B %Y}"
+            f"The date of the contact must be on or after the allocation, {date_words(involvement.start_date)}"
         )
     if referral.closed_date or involvement.end_date:
         errors["contact_date"] = "This involvement has ended, so no more support can be logged"
@@ -539,7 +541,7 @@ def _send(*, referral: EahReferral, kind: str, subject: str, body: str, to: list
         EahNotification.objects.get_or_create(
             referral=referral, kind=kind, defaults={"recipients": ", ".join(to)}
         )
-    url = reverse("experts:referral-detail", args=[referral.referral_id])
+    url = site_link("experts:referral-detail", args=[referral.referral_id])
     send_mail(
         subject=f"{settings.SERVICE_NAME}: {subject}",
         message=f"{body}\n\nOpen it in {settings.SERVICE_NAME}: {url}\n",
@@ -558,7 +560,7 @@ def notify_referral_received(*, referral: EahReferral) -> None:
         to=_lead_emails() + _setting_emails(referral.establishment_id),
         subject=f"Experts at Hand referral {referral.referral_id} received",
         body=f"Referral {referral.referral_id} ({kind}) from {referral.establishment.name} was received on "
-        f"{referral.received_date:%-d %B %Y}. It is in the triage queue.",
+        f"{date_words(referral.received_date)}. It is in the triage queue.",
     )
 
 
@@ -571,12 +573,13 @@ def notify_allocated(*, referral: EahReferral, involvements: list[EahInvolvement
         to=_practitioner_emails(ids) + _setting_emails(referral.establishment_id),
         subject=f"Experts at Hand referral {referral.referral_id} allocated",
         body=f"Referral {referral.referral_id} from {referral.establishment.name} was triaged as "
-        f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to {', '.join(ids)}.",
+        f"{codes.EAH_TIER.get(referral.tier, '')} and allocated to "
+        f"{', '.join(sorted(selectors.practitioner_names(ids).get(i, i) for i in ids))}.",
     )
 
 
 def notify_feedback_offered(*, invitation: EahFeedbackInvitation) -> None:
-    url = reverse("experts:feedback", args=[invitation.token])
+    url = site_link("experts:feedback", args=[invitation.token])
     send_mail(
         subject=f"{settings.SERVICE_NAME}: tell us about the support from Experts at Hand",
         message=f"Experts at Hand support for your child has finished. Please tell us how it went: {url}\n",
@@ -601,7 +604,7 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
                 to=_lead_emails(),
                 subject=f"Referral {referral.referral_id} is overdue for triage",
                 body=f"Referral {referral.referral_id} from {referral.establishment.name} was due to be "
-                f"triaged by {clock.triage_due:%-d %B %Y} and has not been.",
+                f"triaged by {date_words(clock.triage_due)} and has not been.",
             )
         if clock.support_overdue:
             practitioners = referral.involvements.values_list("practitioner_id", flat=True)
@@ -613,7 +616,7 @@ def overdue_notify(*, on: dt.date | None = None) -> int:
                 subject=f"Referral {referral.referral_id} is overdue for first support",
                 body=f"Referral {referral.referral_id} from {referral.establishment.name} "
                 f"({codes.EAH_TIER.get(referral.tier, '')}) was due its first support by "
-                f"{clock.support_due:%-d %B %Y} and has had none.",
+                f"{date_words(clock.support_due)} and has had none.",
             )
     return sent
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("experts/referrals/", views.referral_list, name="referrals"),
     path("experts/referrals.csv", views.referral_list, {"csv": True}, name="referrals-csv"),
     path("experts/referrals/<str:referral_id>/", views.referral_detail, name="referral-detail"),
+    path("experts/referrals/<str:referral_id>/sent/", views.referral_sent, name="referral-sent"),
     path("experts/referrals/<str:referral_id>/triage/", views.referral_triage, name="referral-triage"),
     path("experts/referrals/<str:referral_id>/strategy/", views.referral_strategy, name="referral-strategy"),
     path("experts/referrals/<str:referral_id>/review/", views.referral_review, name="referral-review"),

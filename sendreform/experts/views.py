@@ -25,6 +25,7 @@ from sendreform.experts.forms import (
     FeedbackForm,
     MeetingForm,
     PractitionerForm,
+    ReferralFilterForm,
     ReferralForm,
     ReviewForm,
     StrategyForm,
@@ -41,8 +42,10 @@ from sendreform.people.selectors import (
     establishment_get,
     person_get,
     person_search,
+    search_hint,
 )
 from sendreform.standards import codes, periods
+from sendreform.standards.formats import date_words
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -185,7 +188,8 @@ def refer(request):
             empty_text="No child on your roll matches. Check the spelling, or search by date of birth.",
         )
     return render(request, "experts/refer_start.html",
-                  {"form": form, "table": table, "more": more, "limit": SEARCH_LIMIT})
+                  {"form": form, "table": table, "more": more, "limit": SEARCH_LIMIT,
+                   "search_hint": search_hint(user=request.user)})
 
 
 def _referral_form_page(request, *, person=None):
@@ -211,7 +215,7 @@ def _referral_form_page(request, *, person=None):
         ),
     )
     if referral is not None:
-        return redirect("experts:referral-detail", referral_id=referral.referral_id)
+        return redirect("experts:referral-sent", referral_id=referral.referral_id)
     fields = [("textarea", "concern"), ("textarea", "graduated_response"), ("checkboxes", "risk_flags")]
     if person:
         fields.append(("checkbox", "consent_given"))
@@ -265,19 +269,7 @@ _REFERRAL_COLUMNS = (
 _AT_RISK_COLUMNS = (*_REFERRAL_COLUMNS[:5], Column("risks", "Risks"), Column("status", "Status"))
 
 
-def _clock_text(item) -> str:
-    clock = item.clock
-    if clock.triage_overdue:
-        return f"Overdue: triage was due {clock.triage_due:%-d %B %Y}"
-    if clock.support_overdue:
-        return f"Overdue: first support was due {clock.support_due:%-d %B %Y}"
-    if item.referral.closed_date:
-        return ""
-    if item.referral.triage_date is None:
-        return f"Triage due {clock.triage_due:%-d %B %Y}"
-    if clock.support_due and item.referral.first_support_date is None:
-        return f"First support due {clock.support_due:%-d %B %Y}"
-    return ""
+_clock_text = selectors.clock_text
 
 
 def _referral_rows(items):
@@ -303,9 +295,11 @@ def _referral_rows(items):
     )
 
 
-def _referral_table(items, *, caption: str, csv_name: str, empty_text: str) -> Table:
-    return Table(caption=caption, columns=_REFERRAL_COLUMNS, rows=_referral_rows(items),
-                 csv_url=reverse(f"experts:{csv_name}-csv"), empty_text=empty_text)
+def _referral_table(items, *, caption: str, csv_name: str, empty_text: str, query: str = "") -> Table:
+    # The CSV follows the page's filters and order.
+    csv_url = reverse(f"experts:{csv_name}-csv") + (f"?{query}" if query else "")
+    return Table(caption=caption, columns=_REFERRAL_COLUMNS, rows=_referral_rows(items), csv_url=csv_url,
+                 empty_text=empty_text)
 
 
 def _referral_csv(request, table: Table, *, what: str):
@@ -315,11 +309,29 @@ def _referral_csv(request, table: Table, *, what: str):
 
 
 @login_required
+def _referral_filter(request, *, default_sort: str):
+    """The filter form of a referral list from the query string, and the filter it asks for."""
+    form = ReferralFilterForm(
+        request.GET or None, clusters=clusters_list(), settings=selectors.referral_settings(user=request.user),
+        age_bands=selectors.CHILD_AGE_BANDS, waiting_bands=[label for _, _, label in selectors.AGE_BANDS],
+        sorts={default_sort: selectors.SORTS[default_sort]} | selectors.SORTS,
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ReferralFilter(
+        tier=data.get("tier", ""), age_band=data.get("age_band", ""), waiting=data.get("waiting", ""), cluster_id=data.get("cluster", ""),
+        establishment_id=data.get("setting", ""), overdue_only=data.get("overdue", False),
+        sort=data.get("sort") or default_sort,
+    )
+    return form, filters
+
+
 def queue(request, csv=False):
     _require(selectors.can_manage(user=request.user))
-    items = selectors.triage_queue(user=request.user, page=request.path)
+    form, filters = _referral_filter(request, default_sort="urgent")
+    items = selectors.triage_queue(user=request.user, page=request.path, filters=filters)
     table = _referral_table(items, caption="Referrals awaiting triage or first support", csv_name="queue",
-                            empty_text="No referral is waiting for triage or first support.")
+                            empty_text="No referral waiting for triage or first support matches.",
+                            query=request.GET.urlencode())
     if csv:
         return _referral_csv(request, table, what="queue")
     overdue = [row for row in table.rows if row["overdue"]]
@@ -328,6 +340,7 @@ def queue(request, csv=False):
         "experts/queue.html",
         {
             "table": table,
+            "form": form,
             "overdue": overdue,
             "loads": selectors.practitioner_loads(),
             "triage_days": settings.EAH_TRIAGE_WORKING_DAYS,
@@ -339,12 +352,13 @@ def queue(request, csv=False):
 @login_required
 def referral_list(request, csv=False):
     _require(selectors.sees_referrals(user=request.user))
-    items = selectors.referral_list(user=request.user, page=request.path)
+    form, filters = _referral_filter(request, default_sort="newest")
+    items = selectors.referral_list(user=request.user, page=request.path, filters=filters)
     table = _referral_table(items, caption="Referrals you can see", csv_name="referrals",
-                            empty_text="There are no referrals you can see.")
+                            empty_text="No referral you can see matches.", query=request.GET.urlencode())
     if csv:
         return _referral_csv(request, table, what="referrals")
-    return render(request, "experts/referral_list.html", {"table": table})
+    return render(request, "experts/referral_list.html", {"table": table, "form": form})
 
 
 def _referral_context(request, referral):
@@ -363,14 +377,14 @@ def _referral_context(request, referral):
             else "The setting: a consultation about practice",
         ),
         ("Setting", referral.establishment.name),
-        ("Received", f"{referral.received_date:%-d %B %Y}"),
+        ("Received", date_words(referral.received_date)),
         (
             "Referred by",
             (detail.referred_by.get_full_name() or detail.referred_by.username) if detail.referred_by else "",
         ),
         (
             "Parental consent",
-            ("Given" + (f" on {detail.consent_date:%-d %B %Y}" if detail.consent_date else ""))
+            ("Given" + (f" on {date_words(detail.consent_date)}" if detail.consent_date else ""))
             if detail.consent_given
             else ("Not needed" if not person else "Not recorded"),
         ),
@@ -381,20 +395,20 @@ def _referral_context(request, referral):
         ("Disciplines needed", ", ".join(disciplines)),
         (
             "Triage",
-            f"{referral.triage_date:%-d %B %Y}"
+            date_words(referral.triage_date)
             if referral.triage_date
-            else f"Due by {clock.triage_due:%-d %B %Y}",
+            else f"Due by {date_words(clock.triage_due)}",
         ),
         (
             "First support",
-            f"{referral.first_support_date:%-d %B %Y}"
+            date_words(referral.first_support_date)
             if referral.first_support_date
-            else (f"Due by {clock.support_due:%-d %B %Y}" if clock.support_due else ""),
+            else (f"Due by {date_words(clock.support_due)}" if clock.support_due else ""),
         ),
-        ("Review date", f"{referral.review_date:%-d %B %Y}" if referral.review_date else ""),
+        ("Review date", date_words(referral.review_date) if referral.review_date else ""),
         (
             "Closed",
-            f"{referral.closed_date:%-d %B %Y}: {codes.EAH_OUTCOME.get(referral.outcome, '')}"
+            f"{date_words(referral.closed_date)}: {codes.EAH_OUTCOME.get(referral.outcome, '')}"
             if referral.closed_date
             else "Open",
         ),
@@ -405,6 +419,7 @@ def _referral_context(request, referral):
         .order_by("start_date", "pk")
     )
     contacts = [c for i in involvements for c in i.contacts.all()]
+    names = selectors.practitioner_names(i.practitioner_id for i in involvements)
     involvement_table = Table(
         caption="Practitioners involved",
         columns=(
@@ -418,7 +433,7 @@ def _referral_context(request, referral):
         ),
         rows=rows_from(
             involvements,
-            practitioner=lambda i: i.practitioner_id,
+            practitioner=lambda i: names.get(i.practitioner_id, i.practitioner_id),
             discipline=lambda i: codes.EAH_DISCIPLINE.get(i.discipline, i.discipline),
             start=lambda i: i.start_date,
             end=lambda i: i.end_date,
@@ -446,7 +461,7 @@ def _referral_context(request, referral):
             sorted(contacts, key=lambda c: (c.contact_date, c.pk)),
             date=lambda c: c.contact_date,
             kind=lambda c: c.get_kind_display(),
-            practitioner=lambda c: c.involvement.practitioner_id,
+            practitioner=lambda c: names.get(c.involvement.practitioner_id, c.involvement.practitioner_id),
             hours=lambda c: c.hours,
             note=lambda c: c.note,
         ),
@@ -492,6 +507,17 @@ def _may_log(user, involvement) -> bool:
 def referral_detail(request, referral_id):
     referral = selectors.referral_get(user=request.user, referral_id=referral_id, page=request.path)
     return render(request, "experts/referral_detail.html", _referral_context(request, referral))
+
+
+@login_required
+def referral_sent(request, referral_id):
+    """Where a referral's submission ends: its reference and what happens next, with the dates."""
+    referral = selectors.referral_get(user=request.user, referral_id=referral_id, page=request.path)
+    clock = selectors.referral_clock(referral=referral, on=timezone.localdate())
+    return render(request, "experts/referral_sent.html", {
+        "referral": referral, "triage_due": clock.triage_due,
+        "triage_days": settings.EAH_TRIAGE_WORKING_DAYS, "support_days": settings.EAH_FIRST_SUPPORT_WORKING_DAYS,
+    })
 
 
 @login_required
@@ -730,7 +756,7 @@ def caseload(request):
             review=lambda i: (
                 (
                     ("Overdue: " if i.referral.review_date < today else "")
-                    + f"{i.referral.review_date:%-d %B %Y}"
+                    + date_words(i.referral.review_date)
                 )
                 if i.referral.review_date
                 else "Not set"

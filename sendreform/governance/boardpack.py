@@ -27,12 +27,16 @@ from sendreform.plan.selectors import (
     plan_targets,
 )
 from sendreform.plan.services import pounds_text, variance_text
-from sendreform.standards import periods
+from sendreform.standards import formats, periods
 from sendreform.standards.schemas import TABLE_ORDER
 
 SUPPRESS = True  # a board pack goes to board members and parent carer forum representatives
 TREND_START = dt.date(2023, 4, 1)
 RAG_ORDER = ("RED", "AMBER", "GREEN", None)
+RAG_LABELS = {"RED": "Red", "AMBER": "Amber", "GREEN": "Green"}
+# The pack's sections, each with a place for the officer's commentary: (key, heading).
+SECTIONS = (("summary", "Summary"), ("indicators", "Indicators"), ("milestones", "Milestones due or overdue"),
+            ("investment", "Investment"), ("risks", "Risks"), ("decisions", "Decisions and actions"))
 # The stages of making a pack, as its job's progress names them.
 STAGES = ("Computing the indicators", "Rendering the charts", "Printing the PDF")
 Progress = Callable[[str, int, int], None]
@@ -70,12 +74,8 @@ def _figures(*, as_at: dt.date) -> dict:
 
 
 def _shown(value, unit: str) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value  # "c": suppressed
-    text = f"{value:,.1f}" if not float(value).is_integer() else f"{value:,.0f}"
-    return text + ("%" if unit == "percent" else "")
+    """A figure in its unit as the pages show it (£ for money, % for rates); "–" for none, "c" suppressed."""
+    return "–" if value is None else formats.in_unit(value, unit)
 
 
 def _investment(plan) -> dict | None:
@@ -90,7 +90,8 @@ def _investment(plan) -> dict | None:
                      for t in [*summary["by_category"], summary["total"]]]}
 
 
-def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no_progress) -> dict:
+def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no_progress,
+                       commentary: dict[str, str] | None = None) -> dict:
     """Everything the pack shows, and the state the next pack compares itself with."""
     progress(STAGES[0], 0, len(STAGES))
     figures = _figures(as_at=as_at)
@@ -122,12 +123,13 @@ def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no
         "generated_at": timezone.now(),
         "content_hash": figures["content_hash"], "suppressed": SUPPRESS,
         "indicators": indicators,
-        "rag_counts": [(rag or "No trajectory", sum(1 for i in indicators if i["rag"] == rag)) for rag in RAG_ORDER],
+        "rag_counts": [(RAG_LABELS.get(rag, formats.NO_TRAJECTORY), sum(1 for i in indicators if i["rag"] == rag))
+                       for rag in RAG_ORDER],
         "milestone_counts": [(label, sum(1 for m in milestones if m.status == key))
                              for key, label in MILESTONE_STATUSES.items()],
         "milestones": [{"milestone": m, "status": MILESTONE_STATUSES[m.status], "overdue": m.due < as_at}
                        for m in milestones],
-        "risk_counts": [(rag, sum(1 for r in ratings if r.residual_rag == rag)) for rag in RAG_ORDER[:3]],
+        "risk_counts": [(RAG_LABELS[rag], sum(1 for r in ratings if r.residual_rag == rag)) for rag in RAG_ORDER[:3]],
         "heat_inherent": gov.heat_map(ratings=ratings, stage="inherent"),
         "heat_residual": gov.heat_map(ratings=ratings, stage="residual"),
         "top_risks": gov.risks_top(today=as_at),
@@ -135,14 +137,15 @@ def board_pack_content(*, board: Board, as_at: dt.date, progress: Progress = _no
         "actions": [{"action": a, "status": ACTION_STATUSES[a.status],
                      "overdue": gov.action_is_overdue(a, today=as_at)} for a in actions],
         "last_pack": last,
-        "changes": _changes(last.state if last else None, state),
+        "changes": _changes(last.state if last else None, state, {i["id"]: i["title"] for i in indicators}),
+        "commentary": {key: text.strip() for key, text in (commentary or {}).items() if text and text.strip()},
         "edits": edits,
         "investment": _investment(plan),
         "state": state,
     }
 
 
-def _changes(before: dict | None, after: dict) -> list[str] | None:
+def _changes(before: dict | None, after: dict, titles: dict[str, str]) -> list[str] | None:
     """What changed since the last pack, in words (None: there is no last pack)."""
     if before is None:
         return None
@@ -150,7 +153,7 @@ def _changes(before: dict | None, after: dict) -> list[str] | None:
     for iid, rag in after["indicators"].items():
         old = before.get("indicators", {}).get(iid)
         if old != rag:
-            out.append(f"Indicator {iid}: {old or 'no RAG'} to {rag or 'no RAG'}")
+            out.append(f"Indicator “{titles.get(iid, iid)}”: {old or 'no RAG'} to {rag or 'no RAG'}")
     old_milestones = before.get("milestones", {})
     for pk, status in after["milestones"].items():
         if pk in old_milestones and old_milestones[pk] != status:
@@ -182,13 +185,15 @@ def board_pack_pdf(content: dict) -> bytes:
     return HTML(string=board_pack_html(content)).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def board_pack_generate(*, board: Board, as_at: dt.date, by, progress: Progress = _no_progress) -> BoardPack:
-    """Compute, print and keep a board's pack, reporting each stage to `progress(stage, done, total)`."""
-    content = board_pack_content(board=board, as_at=as_at, progress=progress)
+def board_pack_generate(*, board: Board, as_at: dt.date, by, progress: Progress = _no_progress,
+                        commentary: dict[str, str] | None = None) -> BoardPack:
+    """Compute, print and keep a board's pack with the officer's commentary per section, reporting each stage to
+    `progress(stage, done, total)`."""
+    content = board_pack_content(board=board, as_at=as_at, progress=progress, commentary=commentary)
     progress(STAGES[2], 2, len(STAGES))
     pdf = board_pack_pdf(content)
     pack = board_pack_store(board=board, as_at=as_at, content_hash=content["content_hash"],
-                            state=content["state"], pdf=pdf, by=by)
+                            state=content["state"], pdf=pdf, by=by, commentary=content["commentary"])
     progress("Done", len(STAGES), len(STAGES))
     return pack
 
@@ -197,5 +202,5 @@ def board_pack_job(*, params: dict, progress: Progress, job) -> str:
     """A board pack as a background job (params: the board's key and the as-at date); returns the PDF's link."""
     board = Board.objects.get(key=params["board"])
     pack = board_pack_generate(board=board, as_at=dt.date.fromisoformat(params["as_at"]), by=job.created_by,
-                               progress=progress)
+                               progress=progress, commentary=params.get("commentary"))
     return reverse("governance:pack-pdf", args=[pack.pk])

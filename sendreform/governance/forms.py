@@ -59,3 +59,24 @@ class RiskForm(forms.Form):
 
     def clean_escalates_to(self):
         return self.boards.get(self.cleaned_data["escalates_to"])
+
+
+class RiskNewForm(RiskForm):
+    """A new risk: what it is, then the fields of a risk's review."""
+
+    title = forms.CharField(label="Risk", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="What could happen, and what it would lead to, in a sentence or two",
+                            error_messages={"required": "Enter the risk"})
+    field_order = ["title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+
+class RiskCloseForm(forms.Form):
+    version = version_field()
+    closed_date = GovukDateField(name="The date it was closed", label="Date closed")
+    reason = forms.CharField(label="Why it is closed", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             error_messages={"required": "Enter why the risk is closed"},
+                             help_text="For example, the risk has passed, or it is merged into another risk")

@@ -118,6 +118,9 @@ class Risk(models.Model):
     escalates_to = models.ForeignKey(Board, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="risks_escalated")
     note = models.TextField(blank=True)
+    # A risk closed in the app leaves the register's ratings, heat maps and packs, and keeps its history.
+    closed_date = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
     # the plan file's values of this item when last imported: a field the app has changed since keeps the app's
     # value when the file is imported again (ADR 16)
     imported = models.JSONField(default=dict, blank=True, editable=False)
@@ -128,7 +131,7 @@ class Risk(models.Model):
         ordering = ["position"]
 
     def __str__(self) -> str:
-        return f"{self.ref}: {self.title[:60]}"
+        return f"{self.ref}: {self.title}"
 
 
 class BoardPack(models.Model):
@@ -142,6 +145,8 @@ class BoardPack(models.Model):
     generated_by_name = models.CharField(max_length=150, blank=True)
     content_hash = models.CharField(max_length=80)
     state = models.JSONField(default=dict)
+    # The officer's commentary on each section, entered on the pack's page before generating: {section: text}.
+    commentary = models.JSONField(default=dict, blank=True)
     pdf = models.BinaryField()
 
     class Meta:

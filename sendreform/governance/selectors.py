@@ -71,7 +71,13 @@ def risk_rating(risk: Risk, *, today: dt.date) -> RiskRating:
 
 
 def risks_rated(*, today: dt.date) -> list[RiskRating]:
-    return [risk_rating(r, today=today) for r in Risk.objects.select_related("escalates_to")]
+    """The open risks of the register, rated (a closed risk is on `risks_closed`)."""
+    return [risk_rating(r, today=today) for r in Risk.objects.filter(closed_date__isnull=True)
+            .select_related("escalates_to")]
+
+
+def risks_closed() -> list[Risk]:
+    return list(Risk.objects.filter(closed_date__isnull=False).order_by("-closed_date", "position"))
 
 
 def risks_top(*, today: dt.date, count: int = 5) -> list[RiskRating]:

@@ -183,10 +183,42 @@ def risk_update(*, risk: Risk, version: int, by, inherent_impact: str, inherent_
     return risk
 
 
+def risk_create(*, by, title: str, inherent_impact: str, inherent_likelihood: str, residual_impact: str,
+                residual_likelihood: str, mitigations: list[str], owner: str, review_date: dt.date,
+                escalates_to: Board | None) -> Risk:
+    """Add a risk to the register, after the others, with the next free reference (R6 after R1 to R5)."""
+    with transaction.atomic():
+        numbers = [int(ref[1:]) for ref in Risk.objects.values_list("ref", flat=True)
+                   if ref[:1] == "R" and ref[1:].isdigit()]
+        last = Risk.objects.order_by("-position").values_list("position", flat=True).first()
+        risk = Risk(position=0 if last is None else last + 1, ref=f"R{max(numbers, default=0) + 1}",
+                    title=title.strip(), inherent_impact=inherent_impact, inherent_likelihood=inherent_likelihood,
+                    residual_impact=residual_impact, residual_likelihood=residual_likelihood,
+                    mitigations=mitigations, owner=owner.strip(), review_date=review_date,
+                    escalates_to=escalates_to)
+        risk.full_clean()
+        risk.save()
+        change_record(subject_kind="risk", subject_id=risk.pk, by=by, summary=f"Risk {risk.ref} added")
+    return risk
+
+
+def risk_close(*, risk: Risk, version: int, by, closed_date: dt.date, reason: str) -> Risk:
+    """Close a risk: it leaves the ratings, heat maps and packs, and its page says when and why. Raises
+    EditConflict if someone saved the risk since the form was shown."""
+    with transaction.atomic():
+        changes = field_changes(item=risk, values={"closed_date": closed_date, "closed_reason": reason.strip()},
+                                labels={"closed_date": "Closed", "closed_reason": "Why it was closed"},
+                                shown={"closed_date": _dated})
+        risk.full_clean()
+        version_update(risk, version=version, fields=["closed_date", "closed_reason"])
+        change_record(subject_kind="risk", subject_id=risk.pk, by=by, summary="Risk closed", changes=changes)
+    return risk
+
+
 def board_pack_store(*, board: Board, as_at: dt.date, content_hash: str, state: dict, pdf: bytes,
-                     by) -> BoardPack:
+                     by, commentary: dict[str, str] | None = None) -> BoardPack:
     """Keep a generated pack, so the next one can say what changed since it."""
     return BoardPack.objects.create(
-        board=board, as_at=as_at, content_hash=content_hash, state=state, pdf=pdf,
+        board=board, as_at=as_at, content_hash=content_hash, state=state, pdf=pdf, commentary=commentary or {},
         generated_by=by if getattr(by, "pk", None) else None,
         generated_by_name=getattr(by, "username", "") or "sendreform")

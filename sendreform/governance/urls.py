@@ -16,5 +16,7 @@ urlpatterns = [
     path("governance/actions/<int:pk>/", views.action, name="action"),
     path("risks/", views.risks, name="risks"),
     path("risks/risks.csv", views.risks_csv, name="risks-csv"),
+    path("risks/new/", views.risk_new, name="risk-new"),
     path("risks/<int:pk>/", views.risk, name="risk"),
+    path("risks/<int:pk>/close/", views.risk_close_page, name="risk-close"),
 ]

@@ -5,6 +5,8 @@ pack as a page and as a PDF (made by a background job). Reading is for every rol
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,14 +18,16 @@ from django.views.decorators.http import require_POST
 
 from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.governance import selectors as gov
-from sendreform.governance.boardpack import board_pack_content
+from sendreform.governance.boardpack import SECTIONS, board_pack_content
 from sendreform.governance.forms import (
     ActionEditForm,
     ActionForm,
     DecisionEditForm,
     DecisionForm,
     MeetingForm,
+    RiskCloseForm,
     RiskForm,
+    RiskNewForm,
 )
 from sendreform.governance.models import (
     ACTION_STATUSES,
@@ -43,10 +47,13 @@ from sendreform.governance.services import (
     decision_create,
     decision_update,
     meeting_create,
+    risk_close,
+    risk_create,
     risk_update,
 )
 from sendreform.jobs.services import job_start
 from sendreform.plan.selectors import history_for, plan_can_edit, plan_can_read
+from sendreform.standards.formats import date_words
 from sendreform.web.forms import GovukDateField
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
@@ -92,6 +99,20 @@ class _AsAtForm(forms.Form):
     as_at = GovukDateField(name="As-at date", label="As-at date")
 
 
+class _CommentaryForm(forms.Form):
+    """The officer's commentary on each section of a board pack (all optional)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, heading in SECTIONS:
+            self.fields[f"commentary_{key}"] = forms.CharField(
+                label=f"Commentary on {heading[0].lower() + heading[1:]}", required=False, max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}))
+
+    def commentary(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"commentary_{key}"] for key, _ in SECTIONS}
+
+
 @login_required
 def board_pack_page(request, key):
     """The board pack as an accessible page; the as-at date is chosen on the board's page."""
@@ -104,7 +125,8 @@ def board_pack_page(request, key):
         return render(request, "governance/board.html", {"board": item, "pack_form": form, "today": _today(),
                                                          "can_edit": plan_can_edit(user=request.user)})
     content = board_pack_content(board=item, as_at=form.cleaned_data["as_at"])
-    return render(request, "governance/boardpack.html", {**content, "link": True})
+    return render(request, "governance/boardpack.html", {**content, "link": True, "commentary_form": _CommentaryForm(),
+                                                         "can_edit": plan_can_edit(user=request.user)})
 
 
 @login_required
@@ -113,16 +135,17 @@ def board_pack_create(request, key):
     _reader(request)
     _editor(request)
     item = get_object_or_404(Board, key=key)
-    form = _AsAtForm(request.POST)
-    if not form.is_valid():
+    form, commentary = _AsAtForm(request.POST), _CommentaryForm(request.POST)
+    if not (form.is_valid() and commentary.is_valid()):
         return render(request, "governance/board.html", {"board": item, "pack_form": form, "today": _today(),
                                                          "can_edit": True}, status=400)
     as_at = form.cleaned_data["as_at"]
     # Computing the indicators and printing the PDF take a while: a background job does it, and its page
     # follows it to the PDF.
-    job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {as_at:%-d %B %Y}",
+    job = job_start(kind="board_pack", title=f"Board pack: {item.name}, as at {date_words(as_at)}",
                     target="sendreform.governance.boardpack.board_pack_job",
-                    params={"board": item.key, "as_at": as_at.isoformat()}, by=request.user)
+                    params={"board": item.key, "as_at": as_at.isoformat(), "commentary": commentary.commentary()},
+                    by=request.user)
     return redirect("jobs:detail", pk=job.pk)
 
 
@@ -246,7 +269,35 @@ def risks(request):
         "heat_inherent": gov.heat_map(ratings=ratings, stage="inherent"),
         "heat_residual": gov.heat_map(ratings=ratings, stage="residual"),
         "reviews_due": [r for r in ratings if r.review_due], "escalated": [r for r in ratings if r.escalates],
+        "closed": gov.risks_closed(), "can_edit": plan_can_edit(user=request.user),
     })
+
+
+@login_required
+def risk_new(request):
+    _editor(request)
+    form = RiskNewForm(request.POST or None, initial={"review_date": _today() + dt.timedelta(days=91)})
+    if request.method == "POST" and form.is_valid():
+        item = risk_create(by=request.user, **form.cleaned_data)
+        return redirect("governance:risk", pk=item.pk)
+    return render(request, "governance/risk_new.html", {"form": form})
+
+
+@login_required
+def risk_close_page(request, pk):
+    _editor(request)
+    item = get_object_or_404(Risk, pk=pk, closed_date__isnull=True)
+    form = RiskCloseForm(request.POST or None, initial={"version": item.version, "closed_date": _today()})
+    conflict = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk_close(risk=item, by=request.user, **form.cleaned_data)
+            return redirect("governance:risk", pk=item.pk)
+        except EditConflict:
+            item = Risk.objects.get(pk=pk)
+            conflict = edit_conflict(form=form, what="risk", current=item)
+    return render(request, "governance/risk_close.html", {"risk": item, "form": form, **conflict},
+                  status=409 if conflict else 200)
 
 
 @login_required

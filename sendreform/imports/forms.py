@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from sendreform.sen2.records import COLLECTION_YEARS
+from sendreform.standards.formats import date_words
 
 
 class UploadForm(forms.Form):
@@ -50,7 +51,7 @@ def _years() -> list[tuple[int, str]]:
 def _census(year: int) -> str:
     from sendreform.standards.periods import sen2_census_date
 
-    return f"{sen2_census_date(year):%-d %B %Y}"
+    return date_words(sen2_census_date(year))
 
 
 class Sen2ExportForm(forms.Form):

@@ -33,6 +33,7 @@ from sendreform.imports.services import (
     import_reverse_blockers,
 )
 from sendreform.imports.sources import report_of, source_get, sources_list
+from sendreform.standards.formats import datetime_words
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 ISSUES_SHOWN = 200
@@ -97,7 +98,7 @@ def home(request):
     rows = []
     for s in sources:
         last = lasts[s.key]
-        rows.append((s.label, f"Last loaded {last.applied_at:%-d %B %Y %H:%M} by {last.by_name} from "
+        rows.append((s.label, f"Last loaded {datetime_words(last.applied_at)} by {last.by_name} from "
                               f"{last.file_name}" if last else "Not loaded yet"))
     return render(request, "imports/home.html", {
         "form": failed, "uploads": [(s, forms[s.key], lasts[s.key]) for s in sources],
@@ -180,7 +181,7 @@ def run(request, pk: int):
     if item.applied_at:
         summary.append(("Applied", item.applied_at))
     if item.reversed_at:
-        summary.append(("Reversed", f"{item.reversed_at:%-d %B %Y %H:%M} by {item.reversed_by_name}"))
+        summary.append(("Reversed", f"{datetime_words(item.reversed_at)} by {item.reversed_by_name}"))
     blocked = []
     if preview.get("ambiguous"):
         blocked.append("ambiguous")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.dateformat import format as date_format
-
 from sendreform.metrics.engine import UNKNOWN
-from sendreform.standards import codes, suppression
+from sendreform.standards import codes, formats, suppression
 
 BETTER = {"up": "Higher is better", "down": "Lower is better", "context": "Neither: shown for context"}
 UNITS = {"percent": "Per cent", "count": "Number of children or events", "days": "Days", "places": "Places",
@@ -24,18 +22,7 @@ RAG_TAGS = {"GREEN": ("Green", "govuk-tag--green"), "AMBER": ("Amber", "govuk-ta
 
 def value_text(value, unit: str) -> str:
     """A figure as the page shows it: 83.7%, 1,204, 53.6 days, £42,100; "c" where suppressed."""
-    if value is None or value == "":
-        return "No data"
-    if value == suppression.SUPPRESSED:
-        return suppression.SUPPRESSED
-    value = float(value)
-    if unit == "percent":
-        return f"{value:,.1f}%"
-    if unit == "days":
-        return f"{value:,.1f} days" if not value.is_integer() else f"{value:,.0f} days"
-    if unit == "pounds":
-        return f"£{value:,.0f}"
-    return f"{value:,.1f}" if not value.is_integer() else f"{value:,.0f}"
+    return formats.in_unit(value, unit)
 
 
 def number_text(value) -> str:
@@ -55,12 +42,12 @@ def rag_tag(rag: str | None, *, value=None, expected=None) -> tuple[str, str]:
     if value == suppression.SUPPRESSED or expected == suppression.SUPPRESSED:
         return "Not shown", "govuk-tag--grey"
     if expected is None:
-        return "No trajectory", "govuk-tag--grey"
+        return formats.NO_TRAJECTORY, "govuk-tag--grey"
     return "No data", "govuk-tag--grey"
 
 
 def date_text(day: dt.date) -> str:
-    return date_format(day, "j F Y")
+    return formats.date_words(day)
 
 
 def breakdown_caption(by: str) -> str:
@@ -86,3 +73,14 @@ def group_text(by: str, group: str, clusters: dict[str, str]) -> str:
     if by == "ethnic_group":
         return group.capitalize()
     return group
+
+
+RAG_STRIP = (("GREEN", "Green", "govuk-tag--green"), ("AMBER", "Amber", "govuk-tag--yellow"),
+             ("RED", "Red", "govuk-tag--red"), (None, formats.NO_TRAJECTORY, "govuk-tag--grey"))
+
+
+def rag_counts(rows) -> list[dict]:
+    """How many of these overview rows are green, amber, red and without a trajectory (or a figure to compare):
+    [{"rag", "label", "tag", "count"}], in that order."""
+    rags = [r.rag if r.rag in RAG_TAGS else None for r in rows if r.available]
+    return [{"rag": rag, "label": label, "tag": tag, "count": rags.count(rag)} for rag, label, tag in RAG_STRIP]

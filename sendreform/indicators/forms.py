@@ -76,3 +76,20 @@ class IndicatorFilterForm(forms.Form):
         """The chosen filters, named as the breakdowns of the metrics engine."""
         return {name: self.cleaned_data[name] for name in ("cluster", "phase", "primary_need")
                 if self.cleaned_data.get(name)}
+
+
+class TrajectoryForm(forms.Form):
+    """An officer sets the trajectory of an indicator the plan gives none: a baseline and a target by a date."""
+
+    baseline_value = forms.FloatField(label="Baseline", required=False,
+                                      help_text="Leave it empty to take the figure from the data on the baseline date")
+    baseline_date = GovukDateField(name="The baseline date", label="Baseline date")
+    target_value = forms.FloatField(label="Target", error_messages={"required": "Enter the target",
+                                                                    "invalid": "The target must be a number"})
+    target_date = GovukDateField(name="The target date", label="Target date")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("baseline_date") and data.get("target_date") and data["target_date"] <= data["baseline_date"]:
+            self.add_error("target_date", "The target date must be after the baseline date")
+        return data

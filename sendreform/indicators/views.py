@@ -7,17 +7,20 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sendreform.indicators import display, selectors
 from sendreform.indicators.analytics import FiguresNotReady
 from sendreform.indicators.charts import indicator_chart_svg, trend_text
-from sendreform.indicators.forms import IndicatorFilterForm
+from sendreform.indicators.forms import IndicatorFilterForm, TrajectoryForm
 from sendreform.indicators.tables import breakdown_tables, overview_tables, quarter_table, tables_csv_response
 from sendreform.metrics.catalogue import BLOCKS, CATALOGUE
 from sendreform.people.selectors import clusters_list
+from sendreform.plan.selectors import plan_can_edit, plan_current
+from sendreform.plan.services import indicator_trajectory_set
 from sendreform.published.selectors import published_beside
 from sendreform.web.tables import Column, Table, table_csv_response
 
@@ -72,6 +75,7 @@ def overview(request):
     return render(request, "indicators/overview.html", {
         "form": form, "query": query, "view": view, "overview": figures, "tables": tables,
         "csv_url": _with_query(reverse("indicators:overview-csv"), query),
+        "rag_counts": display.rag_counts(r for _, _, rows in figures.blocks for r in rows) if figures else [],
     })
 
 
@@ -166,7 +170,34 @@ def detail(request, indicator_id):
         "better": display.BETTER.get(ind.better, ""), "unit": display.UNITS.get(ind.unit, ind.unit),
         **(_plan_texts(figures) if figures else {}),
         "published": published_beside(indicator_id=indicator_id),
+        "no_trajectory": _no_trajectory(indicator_id),
+        "trajectory_form": TrajectoryForm() if plan_can_edit(user=request.user) else None,
     })
+
+
+def _no_trajectory(indicator_id: str) -> bool:
+    """Whether the plan gives this indicator no trajectory to rate it against (whatever this user may see of it)."""
+    targets = selectors.plan_targets()
+    trajectory = targets.get(indicator_id) if targets is not None else None
+    return trajectory is None or trajectory.target is None and trajectory.target_change_pct is None
+
+
+@login_required
+def trajectory(request, indicator_id):
+    """Set the trajectory of an indicator from its page (officers and administrators; a POST)."""
+    if indicator_id not in CATALOGUE:
+        raise Http404("No indicator has this id.")
+    if not plan_can_edit(user=request.user):
+        raise PermissionDenied("Your role cannot change the plan.")
+    plan = plan_current()
+    if plan is None:
+        raise Http404("No plan is loaded.")
+    form = TrajectoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        indicator_trajectory_set(plan=plan, indicator_id=indicator_id, by=request.user, **form.cleaned_data)
+        return redirect("indicators:detail", indicator_id=indicator_id)
+    return render(request, "indicators/trajectory.html", {"form": form, "indicator": CATALOGUE[indicator_id]},
+                  status=200 if request.method == "GET" else 400)
 
 
 @login_required

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sendreform.standards.formats import datetime_words
+
 EVERY_DAY = "every day"
 WORKING_DAYS = "working days"  # Monday to Friday except the bank holidays of England (or EAH_BANK_HOLIDAYS)
 
@@ -70,7 +72,7 @@ def schedule_enqueue(*, now: dt.datetime | None = None, schedule: tuple[Schedule
         try:
             with transaction.atomic():
                 run = ScheduledRun.objects.create(name=entry.name, due=due)
-                run.job = job_start(kind=f"scheduled:{entry.name}", title=f"{entry.title} ({timezone.localtime(due):%-d %B %Y %H:%M})",
+                run.job = job_start(kind=f"scheduled:{entry.name}", title=f"{entry.title} ({datetime_words(timezone.localtime(due))})",
                                     target=entry.target, params=entry.params, by=None)
                 run.save(update_fields=["job"])
         except IntegrityError:

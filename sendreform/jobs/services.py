@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job, JobWork
+from sendreform.standards.formats import date_words
 
 log = logging.getLogger(__name__)
 # Progress is written at most this often (seconds), so a fast loop does not hammer the database.
@@ -147,7 +148,7 @@ def jobs_stale_mark(*, now: dt.datetime | None = None) -> int:
     marked = 0
     for job in Job.objects.filter(status=RUNNING, heartbeat__lt=cutoff):
         last = timezone.localtime(job.heartbeat)
-        error = (f"The worker running this job stopped answering at {last:%H:%M} on {last:%-d %B %Y} (it was "
+        error = (f"The worker running this job stopped answering at {last:%H:%M} on {date_words(last)} (it was "
                  "stopped or restarted, or its machine failed). Retry the job to run it again with the same "
                  "settings.")
         if _job_update(job.pk, on_attempt=job.attempt, from_status=RUNNING, status=FAILED, error=error,

@@ -19,9 +19,10 @@ from django.utils import timezone
 from sendreform.accounts import roles
 from sendreform.accounts.services import AUDIT_COHORT, AUDIT_SEARCH, AUDIT_VIEW, ReadRefused, audit_record
 from sendreform.experts.models import EahInvolvement, EahReferral, EahStrategy
+from sendreform.experts.names import practitioner_names
 from sendreform.inclusion.models import ApCommission, Attendance, Exclusion, NeetActivity, PartTimeTimetable
 from sendreform.people.models import Cluster, Establishment, Person, SenNeed, SenStatus
-from sendreform.standards import codes, periods
+from sendreform.standards import codes, periods, suppression
 from sendreform.standards.placements import setting_category
 from sendreform.statutory.models import AnnualReview, EhcAssessment, EhcPlan, EhcRequest, Placement
 from sendreform.voice.models import TribunalAppeal
@@ -122,6 +123,15 @@ def person_search(*, user, text: str = "", birth_date: dt.date | None = None, pa
         detail = f"{text or '-'}; born {birth_date.isoformat() if birth_date else '-'}; {len(found)} found"
         audit_record(user=user, action=AUDIT_SEARCH, page=page, detail=detail)
     return found
+
+
+def search_hint(*, user) -> str:
+    """The hint of a child search, with a first name that finds children in this user's scope (the most common
+    one, and only when more children than the suppression threshold share it, so it never points at one child)."""
+    row = (children_visible_to(user=user).values("forename").annotate(n=Count("pk")).order_by("-n", "forename")
+           .first())
+    example = f"{row['forename']}, " if row and row["n"] > suppression.THRESHOLD else ""
+    return f"For example, {example}a first name and surname, or a UPN like A123456789012"
 
 
 def person_get(*, user, person_id: str, page: str, action: str = AUDIT_VIEW) -> Person:
@@ -231,13 +241,17 @@ def _timeline_events(person: Person) -> Iterable[TimelineEvent]:
         yield TimelineEvent(placement.start_date, "Placement", f"Placement started: {label}", where)
         if placement.end_date:
             yield TimelineEvent(placement.end_date, "Placement", f"Placement ended: {label}", where)
+    today = timezone.localdate()
     for row in Attendance.objects.filter(person_id=pid).select_related("establishment"):
         missed = row.sessions_authorised + row.sessions_unauthorised
         rate = f"{100 * missed / row.sessions_possible:.1f}%" if row.sessions_possible else "no sessions possible"
         term = _label(codes.TERM, row.term)
+        # A term still under way holds the sessions so far: it is dated today, never at a term end to come.
+        end = _term_end(row.academic_year, row.term)
+        so_far = " so far" if end > today else ""
         yield TimelineEvent(
-            _term_end(row.academic_year, row.term), "Attendance",
-            f"{term} term {row.academic_year}: absence {rate} ({missed} of {row.sessions_possible} sessions"
+            min(end, today), "Attendance",
+            f"{term} term {row.academic_year}{so_far}: absence {rate} ({missed} of {row.sessions_possible} sessions"
             f" missed, {row.sessions_unauthorised} unauthorised)", _setting_name(row.establishment),
         )
     for exclusion in Exclusion.objects.filter(person_id=pid).select_related("establishment"):
@@ -273,15 +287,19 @@ def _timeline_events(person: Person) -> Iterable[TimelineEvent]:
         if referral.triage_date:
             tier = _label(codes.EAH_TIER, referral.tier) or "tier not set"
             yield TimelineEvent(referral.triage_date, "Experts at Hand", f"Referral triaged: {tier}", where)
+        # Allocation follows triage and comes before the first support, so same-day events keep that order.
+        involvements = EahInvolvement.objects.filter(referral=referral).order_by("start_date", "pk")
+        names = practitioner_names(i.practitioner_id for i in involvements)
+        for involvement in involvements:
+            discipline = _label(codes.EAH_DISCIPLINE, involvement.discipline)
+            name = names.get(involvement.practitioner_id, involvement.practitioner_id)
+            yield TimelineEvent(involvement.start_date, "Experts at Hand",
+                                f"{discipline} involvement started ({name})")
         if referral.first_support_date:
             yield TimelineEvent(referral.first_support_date, "Experts at Hand", "First support given", where)
         if referral.closed_date:
             outcome = _label(codes.EAH_OUTCOME, referral.outcome) or "no outcome recorded"
             yield TimelineEvent(referral.closed_date, "Experts at Hand", f"Referral closed: {outcome}", where)
-    for involvement in EahInvolvement.objects.filter(referral__person_id=pid):
-        discipline = _label(codes.EAH_DISCIPLINE, involvement.discipline)
-        yield TimelineEvent(involvement.start_date, "Experts at Hand",
-                            f"{discipline} involvement started ({involvement.practitioner_id})")
     for strategy in EahStrategy.objects.filter(person_id=pid):
         yield TimelineEvent(strategy.agreed_date, "Experts at Hand", f"Strategy agreed: {strategy.text}")
     for appeal in TribunalAppeal.objects.filter(person_id=pid):
@@ -300,7 +318,9 @@ def person_timeline(*, user, person_id: str) -> list[TimelineYear]:
     person = children_visible_to(user=user).filter(pk=person_id).first()
     if person is None:
         raise Http404("No child with that reference")
-    events = sorted(_timeline_events(person), key=lambda e: (e.date, e.kind, e.summary))
+    # By date only: the sort keeps the order events are made in, which within a record is the order they happen
+    # (a referral is received, triaged, allocated, closed), never the alphabet.
+    events = sorted(_timeline_events(person), key=lambda e: e.date)
     years: list[TimelineYear] = []
     for event in events:
         if not years or years[-1].name != event.academic_year:
@@ -415,9 +435,15 @@ def cluster_largest() -> Cluster | None:
     return (Cluster.objects.annotate(n=Count("establishments")).order_by("-n", "cluster_id").first())
 
 
-def practitioner_busiest(*, on: dt.date | None = None) -> str | None:
-    """The practitioner id with the most open Experts at Hand involvements (the demo practitioner's)."""
+def practitioner_busiest(*, on: dt.date | None = None, health: bool | None = None, exclude: str = "") -> str | None:
+    """The practitioner id with the most open Experts at Hand involvements (the demo practitioner's); with
+    `health`, only in a health discipline (True: speech and language, occupational therapy, mental health; the
+    demo health user's) or outside them (False); never `exclude`."""
     on = on or _today()
-    busiest = (EahInvolvement.objects.filter(open_on(on)).values("practitioner_id")
+    involvements = EahInvolvement.objects.filter(open_on(on)).exclude(practitioner_id=exclude)
+    if health is not None:
+        in_health = Q(discipline__in=codes.EAH_HEALTH_DISCIPLINES)
+        involvements = involvements.filter(in_health if health else ~in_health)
+    busiest = (involvements.values("practitioner_id")
                .annotate(n=Count("pk")).order_by("-n", "practitioner_id").first())
     return busiest["practitioner_id"] if busiest else None

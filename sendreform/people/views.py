@@ -10,6 +10,7 @@ from sendreform.accounts.services import AUDIT_EXPORT
 from sendreform.people import selectors
 from sendreform.people.forms import ChildSearchForm, EstablishmentFilterForm
 from sendreform.standards import codes, periods
+from sendreform.standards.formats import date_words
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 _CHILD_COLUMNS = (
@@ -48,7 +49,7 @@ def child_search(request):
                       empty_text="No children match. Check the spelling, or search by date of birth.")
     return render(request, "people/child_search.html", {
         "form": form, "table": table, "more": more, "limit": selectors.SEARCH_LIMIT,
-        "sees_children": sees_children,
+        "sees_children": sees_children, "search_hint": selectors.search_hint(user=request.user),
     })
 
 
@@ -74,7 +75,7 @@ def child_detail(request, person_id):
         ("Person id", person.person_id),
         ("Unique pupil number (UPN)", person.upn),
         ("Unique learner number (ULN)", person.uln),
-        ("Date of birth", f"{person.birth_date:%-d %B %Y} (age {periods.age_on(person.birth_date, today)})"),
+        ("Date of birth", f"{date_words(person.birth_date)} (age {periods.age_on(person.birth_date, today)})"),
         ("Sex", codes.SEX.get(person.sex, person.sex)),
         ("Ethnicity", codes.ETHNICITY.get(person.ethnicity, person.ethnicity)),
         ("Postcode", person.postcode),
@@ -191,10 +192,10 @@ def establishment_detail(request, establishment_id):
         ("Resourced provision", "Yes" if establishment.has_resourced_provision else "No"),
         ("Capacity", establishment.capacity),
         ("Specialist places", establishment.specialist_places),
-        ("Opened", f"{establishment.open_date:%-d %B %Y}" if establishment.open_date else ""),
+        ("Opened", date_words(establishment.open_date) if establishment.open_date else ""),
     ]
     if establishment.close_date:
-        rows.append(("Closed", f"{establishment.close_date:%-d %B %Y}"))
+        rows.append(("Closed", date_words(establishment.close_date)))
     return render(request, "people/establishment_detail.html", {
         "establishment": establishment, "rows": rows, "cohort_table": cohort_table,
         "sees_children": sees_children,

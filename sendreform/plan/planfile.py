@@ -524,6 +524,10 @@ def _risks(c, top, board_keys) -> list:
             c.fail(r.key_lines["ref"], f"{where}.ref: {ref!r} is used twice")
         refs.add(ref)
         risk = {"ref": ref, "title": c.text(r, "title", where, required=True)}
+        if risk["title"].endswith((",", ";", ":", "-", "–")):
+            # The register, the pack and the home pages show the title whole: one that stops mid-sentence reads as
+            # a fault of the service (Reading's own table cut two titles).
+            c.fail(r.key_lines["title"], f"{where}.title ends with {risk['title'][-1]!r}: give the whole title")
         if r.get("plan_wording"):
             pw = c.mapping(r["plan_wording"], f"{where}.plan_wording", r.key_lines["plan_wording"],
                            optional=("impact", "likelihood", "rag", "residual_rag"))

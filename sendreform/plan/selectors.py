@@ -49,6 +49,11 @@ def milestones_due(*, as_at: dt.date, within_days: int = 92) -> list[Milestone]:
                 .select_related("workstream").order_by("due", "workstream__position", "position"))
 
 
+def milestones_overdue(*, as_at: dt.date) -> list[Milestone]:
+    """Milestones not done whose due date has passed, the longest overdue first."""
+    return [m for m in milestones_due(as_at=as_at, within_days=0) if m.due < as_at]
+
+
 def history_for(*, subject_kind: str, subject_id: int | None = None) -> list[ChangeEntry]:
     """An item's history, newest first; without an id, the history of every item of the kind."""
     entries = ChangeEntry.objects.filter(subject_kind=subject_kind)

@@ -4,6 +4,8 @@ history."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from sendreform.plan.models import (
     WorkstreamTrajectory,
 )
 from sendreform.plan.planfile import PlanFileError, plan_file_read, quarter_end, quarter_is_valid
+from sendreform.standards import formats
 
 
 def change_record(*, subject_kind: str, subject_id: int, by, summary: str,
@@ -105,7 +108,7 @@ def workstream_update(*, workstream: Workstream, version: int, by, outcome: list
 
 def pounds_text(pence: int | None) -> str:
     """An amount of money as the page and the history show it: £12,500.50 (nothing: blank)."""
-    return "" if pence is None else f"£{pence / 100:,.2f}"
+    return formats.money_from_pence(pence)
 
 
 def variance_text(pence: int | None) -> str:
@@ -336,3 +339,36 @@ def _milestone_match(ws: Workstream, quarter: str, text: str, *, exclude: set) -
         if row.imported.get("quarter") == quarter and row.imported.get("text") == text:
             return row
     return next((row for row in rows if not row.imported and row.quarter == quarter and row.text == text), None)
+
+
+def indicator_trajectory_set(*, plan: Plan, indicator_id: str, by, baseline_value: float | None,
+                             baseline_date: dt.date, target_value: float, target_date: dt.date) -> IndicatorTarget:
+    """Set the trajectory of an indicator the plan gives none (or change it): a baseline (its value, or none to
+    work it out from the data on its date) and a target by a date. It is stored in the plan, so the plan file
+    exports it, and its history keeps who set it; the dashboard's figures are remade to rate against it."""
+    from django.core.exceptions import ValidationError
+
+    if target_date <= baseline_date:
+        raise ValidationError({"target_date": "The target date must be after the baseline date"})
+    with transaction.atomic():
+        item = IndicatorTarget.objects.filter(plan=plan, indicator_id=indicator_id).first()
+        if item is None:
+            last = plan.indicator_targets.order_by("-position").values_list("position", flat=True).first()
+            item = IndicatorTarget(plan=plan, indicator_id=indicator_id, position=0 if last is None else last + 1)
+        changes = field_changes(
+            item=item,
+            values={"has_baseline": True, "baseline_value": baseline_value, "baseline_date": baseline_date,
+                    "target_value": target_value, "target_change_pct": None, "target_date": target_date},
+            labels={"has_baseline": "Baseline set", "baseline_value": "Baseline", "baseline_date": "Baseline date",
+                    "target_value": "Target", "target_change_pct": "Target change", "target_date": "Target date"},
+            shown={"baseline_value": lambda v: "from the data" if v is None else f"{v:g}",
+                   "baseline_date": lambda v: v.isoformat() if v else "",
+                   "target_date": lambda v: v.isoformat() if v else "", "has_baseline": lambda v: "yes" if v else ""})
+        item.full_clean()
+        item.save()
+        change_record(subject_kind="indicator_target", subject_id=item.pk, by=by,
+                      summary=f"Trajectory of {indicator_id} set", changes=changes)
+    from sendreform.indicators.analytics import data_changed
+
+    data_changed(reason=f"trajectory of {indicator_id} set")
+    return item

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.metrics.catalogue import CATALOGUE
@@ -136,6 +137,7 @@ def overview(request):
                                                         for key, label in MILESTONE_STATUSES.items()]})
     return render(request, "plan/overview.html", {
         "plan": plan, "years": years, "blocks": blocks, "workstreams": workstreams, "tables": tables,
+        "overdue": selectors.milestones_overdue(as_at=timezone.localdate()),
         "can_edit": selectors.plan_can_edit(user=request.user),
     })
 
@@ -218,6 +220,7 @@ def workstream(request, key):
             {"text": t.text, "indicators": [(i, CATALOGUE[i].title) for i in t.indicator_ids]})
     return render(request, "plan/workstream.html", {
         "workstream": ws, "quarters": [quarters[q] for q in sorted(quarters)], "statuses": MILESTONE_STATUSES,
+        "today": timezone.localdate(),
         "vision": _vision(ws.block), "form": form, "can_edit": can_edit, **conflict,
         "history": selectors.history_for(subject_kind="workstream", subject_id=ws.pk)}, status=409 if conflict else 200)
 

@@ -258,6 +258,9 @@ EAH_DISCIPLINE = _codes(
     MENTAL_HEALTH="Mental health",
 )
 
+# The Experts at Hand disciplines NHS health practitioners work in (the demo's health user holds one).
+EAH_HEALTH_DISCIPLINES = frozenset({"SALT", "OT", "MENTAL_HEALTH"})
+
 SETTING_CATEGORY = _codes(
     EARLY_YEARS="Early years",
     MAINSTREAM="Mainstream school",

@@ -43,6 +43,13 @@ class GovukDateField(forms.MultiValueField):
         parts = (forms.Field(required=False), forms.Field(required=False), forms.Field(required=False))
         super().__init__(fields=parts, require_all_fields=False, **kwargs)
 
+    def prepare_value(self, value):
+        # A stored date shown in the form (its initial value) fills the three inputs; without this they were empty,
+        # and saving a form unchanged failed with "Enter the review date".
+        if isinstance(value, dt.date):
+            return self.widget.decompress(value)
+        return value
+
     def compress(self, data_list):
         if not data_list or not any(str(v or "").strip() for v in data_list):
             if self.required:

@@ -13,12 +13,15 @@ from django.utils import timezone
 
 from sendreform.accounts import roles
 from sendreform.accounts.selectors import sign_in_waits_count, users_by_role
+from sendreform.accounts.services import AUDIT_VIEW, audit_record
 from sendreform.experts.models import EahInvolvement, EahReferral
 from sendreform.experts.selectors import home_links as experts_home_links
 from sendreform.people.models import Establishment, SenStatus
 from sendreform.people.selectors import children_visible_to, establishments_visible_to, open_on
 from sendreform.standards.suppression import suppress_count
 from sendreform.statutory.models import EhcPlan
+from sendreform.web import homes  # noqa: F401 (registers the home panels)
+from sendreform.web.panels import DASHBOARD_ROLES, home_panels
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Home:
     tasks: list[Task] = field(default_factory=list)
     note: str = ""
     warning: str = ""
+    panels: list = field(default_factory=list)  # the role's main job: sendreform.web.panels
 
 
 _INTRO = {
@@ -67,6 +71,23 @@ _INTRO = {
 }
 
 
+def data_quality_report(*, user, page: str = ""):
+    """The data-quality checks of `sendreform check` on the shared analytics copy (ADR 15), as of when it was
+    taken, and that copy's freshness. Its examples name records, so reading it is recorded in the audit log."""
+    from pathlib import Path
+
+    from sendreform.common.warehouse import analytics_open
+    from sendreform.indicators.analytics import analytics_freshness
+    from sendreform.interchange.quality import quality_check
+    from sendreform.standards.schemas import TABLE_ORDER
+
+    freshness = analytics_freshness()
+    con = analytics_open(path=Path(freshness.copy.path))
+    report = quality_check(tables={name: con.table(name) for name in TABLE_ORDER}, today=timezone.localdate())
+    audit_record(user=user, action=AUDIT_VIEW, page=page, detail="data-quality report")
+    return report, freshness
+
+
 def home_for(*, user) -> Home:
     """The home page of the signed-in user's role."""
     on = timezone.localdate()
@@ -77,6 +98,13 @@ def home_for(*, user) -> Home:
         return home
 
     children = children_visible_to(user=user, on=on)
+    home.panels = home_panels(user=user, on=on)
+    if role in DASHBOARD_ROLES:
+        home.tasks.append(Task("Inclusion dashboard", reverse("indicators:overview"),
+                               "Every indicator of the plan against its trajectory: green, amber, red, or none set."))
+    if role in roles.LOCAL_AREA_ROLES:
+        home.tasks.append(Task("The plan", reverse("plan:overview"),
+                               "Workstreams and milestones, the risk register, boards and their packs."))
     if role in roles.CHILD_LEVEL_ROLES:
         home.tasks.append(Task("Find a child", reverse("people:child-search"),
                                "Search by name, unique pupil number (UPN) or date of birth."))

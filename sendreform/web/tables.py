@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.dateformat import format as date_format
+from django.utils import timezone
+
+from sendreform.standards import formats
 
 # Spreadsheet programs run a cell starting with one of these as a formula; a leading apostrophe stops that.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,10 +64,12 @@ def html_text(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.datetime):
-        return date_format(value, "j F Y H:i")
+        return formats.datetime_words(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, dt.date):
-        return date_format(value, "j F Y")
-    if isinstance(value, int | Decimal):
+        return formats.date_words(value)
+    if isinstance(value, int):
+        return formats.number(value)
+    if isinstance(value, Decimal):
         return f"{value:,}"
     return str(value)
 

@@ -60,6 +60,11 @@ def test_no_role_but_administrator_reaches_the_admin(client, role):
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert client.get("/admin/people/establishment/").status_code == 302
+    # Signed in already, they are told they have no access rather than shown the sign-in page again.
+    page = client.get("/admin/", follow=True)
+    assert page.status_code == 403
+    assert "Your role does not give you access to this page." in page.content.decode()
+    assert "Sign in" not in page.content.decode().split("<main")[1]
 
 
 def test_the_admin_sign_in_page_is_ours_so_the_lock_out_applies(client):

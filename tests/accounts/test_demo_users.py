@@ -37,6 +37,7 @@ def area():
     EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
     EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
     EahInvolvementFactory(practitioner_id="870-EAH03", end_date=dt.date(2025, 1, 1))
+    EahInvolvementFactory(practitioner_id="870-EAH05", discipline="SALT")
     return {"large": large, "north": big_cluster}
 
 
@@ -50,7 +51,8 @@ def test_one_user_per_role_each_bound_as_the_brief_says(area):
     assert by_name["senco"]["bound_to"] == "Large Primary"
     assert by_name["cluster-lead"]["bound_to"] == "North"
     assert by_name["practitioner"]["bound_to"] == "practitioner 870-EAH02"
-    assert User.objects.get(username="health").practitioner_id == "870-EAH02"
+    # Each their own caseload (they shared 870-EAH02): health an NHS therapist's, in a health discipline.
+    assert by_name["health"]["bound_to"] == "practitioner 870-EAH05"
     assert by_name["pcf"]["role_label"] == "Parent carer forum representative"
     assert User.objects.get(username="admin").is_staff
     assert not User.objects.get(username="officer").is_staff

@@ -73,8 +73,13 @@ def test_a_referral_from_the_senco_to_closure_moves_the_eah_indicators(page, dem
     axe_check(page)
     page.get_by_label("The child's parent or carer has given consent to this referral").check()
     page.get_by_role("button", name="Send referral").click()
-    expect(page.locator("h1")).to_contain_text("Referral ")
+    # The submission ends on a confirmation page with the reference and what happens next.
+    expect(page.locator("h1")).to_have_text("Referral sent")
     referral_id = EahReferral.objects.get(person_id="P1").referral_id
+    expect(page.locator(".govuk-panel__body")).to_contain_text(referral_id)
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
+    axe_check(page)
+    page.get_by_role("link", name=f"See referral {referral_id}").click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("At risk of suspension")
     axe_check(page)
     _sign_out(page)

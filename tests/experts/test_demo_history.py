@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from sendreform.accounts import roles
 from sendreform.experts.demo import experts_demo_history_ensure
 from sendreform.experts.models import (
     EahContact,
@@ -22,6 +23,7 @@ from tests.factories import (
     EstablishmentFactory,
     PersonFactory,
     SenStatusFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +43,13 @@ def test_demo_history_is_worked_from_the_canonical_rows_and_added_once():
                                   closed_date=None)
     EahInvolvementFactory(referral=referral, discipline="SALT", practitioner_id="870-EAH03",
                           start_date=dt.date(2026, 9, 21), end_date=None, hours=Decimal("6"))
+    # and the demo's health user bound to that practitioner
+    UserFactory(username="health", role=roles.HEALTH, practitioner_id="870-EAH03", first_name="Hannah",
+                last_name="Reid")
     # When the history is added
     added = experts_demo_history_ensure(seed=1, today=TODAY)
-    # Then the practitioner is on the team with their discipline
-    assert EahPractitioner.objects.get().discipline == "SALT"
+    # Then the practitioner is on the team with their discipline, and is that user: the caseload is theirs
+    assert (EahPractitioner.objects.get().discipline, EahPractitioner.objects.get().name) == ("SALT", "Hannah Reid")
     # and contacts every fortnight from 21 Sep to today (21 Sep ... 30 Nov is after today: 5 contacts)
     contacts = EahContact.objects.order_by("contact_date")
     assert [c.contact_date for c in contacts] == [dt.date(2026, 9, 21) + dt.timedelta(days=14 * n)

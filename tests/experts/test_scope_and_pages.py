@@ -9,6 +9,7 @@ from django.test import Client
 from sendreform.accounts.models import AuditEntry
 from sendreform.experts import selectors, services
 from sendreform.experts.models import EahReferral, EahTransitionPlan
+from sendreform.standards import formats
 from tests.factories import EahInvolvementFactory, EahReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,47 @@ def test_a_referral_outside_scope_is_not_found_and_a_read_in_scope_is_audited(ar
     assert (refused.page, refused.detail) == ("/experts/referrals/R-ASH/", "asked for Experts at Hand referral R-ASH")
 
 
+def test_the_queue_filters_and_sorts_and_its_csv_follows(area, referrals):
+    lead = _client(area["users"]["lead"])
+    # Both: R-ASH (Targeted Plus, Ash, Dan) and R-OAK (not yet triaged, Oak, Amira).
+    everything = lead.get("/experts/queue/").content.decode()
+    assert "2 referrals." in everything
+    untriaged = lead.get("/experts/queue/?tier=NONE").content.decode()
+    assert "1 referral." in untriaged and "R-OAK" in untriaged and "R-ASH" not in untriaged
+    at_ash = lead.get(f"/experts/queue/?setting={area['ash'].pk}").content.decode()
+    assert "R-ASH" in at_ash and "R-OAK" not in at_ash
+    in_cluster = lead.get(f"/experts/queue/?cluster={area['oak'].cluster_id}").content.decode()
+    assert "R-OAK" in in_cluster and "R-ASH" not in in_cluster
+    newest = lead.get("/experts/queue/?sort=newest").content.decode()
+    assert newest.index("R-OAK") < newest.index("R-ASH")  # received 2 November, then 1 October
+    csv = lead.get("/experts/queue.csv?tier=TARGETED_PLUS").content.decode()
+    assert "R-ASH" in csv and "R-OAK" not in csv
+
+
+def test_the_referral_list_filters_by_age_and_overdue(area, referrals):
+    items = selectors.referral_list(user=area["users"]["lead"], on=dt.date(2026, 11, 27))
+    ages = {i.referral.referral_id: selectors._age(i, dt.date(2026, 11, 27)) for i in items}
+    band = next(k for k, (_, low, high) in selectors.CHILD_AGE_BANDS.items() if low is not None
+                and low <= ages["R-OAK"] <= high)
+    lead = _client(area["users"]["lead"])
+    page = lead.get(f"/experts/referrals/?age_band={band}").content.decode()
+    assert "R-OAK" in page
+    consultations = lead.get("/experts/referrals/?age_band=SETTING").content.decode()
+    assert "R-OAK" not in consultations and "R-ASH" not in consultations
+    filtered = selectors.referrals_filter(items, by=selectors.ReferralFilter(overdue_only=True),
+                                          on=dt.date(2026, 11, 27))
+    assert {i.referral.referral_id for i in filtered} == {"R-ASH", "R-OAK"}  # both overdue on 27 November
+    # R-ASH received 1 October: more than 20 working days by 27 November; R-OAK on 2 November: 19.
+    longest = selectors.referrals_filter(items, by=selectors.ReferralFilter(waiting="More than 20 working days"),
+                                         on=dt.date(2026, 11, 27))
+    assert [i.referral.referral_id for i in longest] == ["R-ASH"]
+
+
+def test_a_referral_names_its_practitioners(area, referrals):
+    page = _client(area["users"]["lead"]).get("/experts/referrals/R-ASH/").content.decode()
+    assert "Sam Ortiz" in page and "870-EAH04" not in page
+
+
 @pytest.mark.parametrize("user", ["board", "pcf"])
 def test_board_and_forum_see_only_suppressed_aggregates(area, referrals, user):
     client = _client(area["users"][user])
@@ -125,6 +167,12 @@ def test_a_senco_refers_a_child_told_once_from_the_record(area):
     referral = EahReferral.objects.get()
     assert done.status_code == 302 and (referral.person_id, referral.establishment_id) == ("P1", "OAK")
     assert referral.risk_flags == "ATTENDANCE"
+    # It ends on a confirmation page: the reference, and when triage is due.
+    assert done.url == f"/experts/referrals/{referral.referral_id}/sent/"
+    sent = senco.get(done.url).content.decode()
+    assert "Referral sent" in sent and referral.referral_id in sent and "What happens next" in sent
+    clock = selectors.referral_clock(referral=referral, on=referral.received_date)
+    assert f"by {formats.date_words(clock.triage_due)}" in sent
 
 
 def test_the_second_lead_triaging_a_changed_referral_gets_a_clear_message(area, referrals):

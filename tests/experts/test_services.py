@@ -45,6 +45,7 @@ def test_a_setting_level_consultation_needs_no_consent(area, django_capture_on_c
     assert len(mail.outbox) == 1
     assert set(mail.outbox[0].to) == {"lead@example.org", "senco@oak.example"}
     assert "Amira" not in mail.outbox[0].body
+    assert f"http://127.0.0.1:8000/experts/referrals/{referral.referral_id}/" in mail.outbox[0].body
 
 
 def test_a_senco_cannot_refer_from_another_setting(area):
@@ -86,6 +87,7 @@ def test_triage_sets_the_tier_and_allocates_with_the_expected_weekly_hours(
         Decimal("2.0"),
     )
     assert mail.outbox and "priya@example.org" in mail.outbox[0].to
+    assert "allocated to Priya Shah." in mail.outbox[0].body  # a name, not the id 870-EAH01
 
 
 def test_two_leads_triaging_at_once_the_second_is_told_and_nothing_is_overwritten(area):
@@ -179,6 +181,8 @@ def test_support_closure_and_the_familys_feedback(area, django_capture_on_commit
     assert involvement.end_date == dt.date(2026, 11, 27)
     assert mail.outbox[-1].to == ["family@example.org"]
     token = referral.feedback_invitation.token
+    # The link is whole, from the configured site address, so the parent can click it in their email.
+    assert f"http://127.0.0.1:8000/experts/feedback/{token}/" in mail.outbox[-1].body
     written = services.feedback_submit(
         token=token,
         scores={"advice": 5, "timely": 4, "staff": 2},

@@ -30,11 +30,17 @@ def test_the_pdf_names_the_board_every_indicator_the_risks_and_the_snapshot(read
     flat = text.replace("\n", "")
     assert "SEND Reform Programme Board" in text
     for iid in CATALOGUE:
-        assert iid in flat, iid
+        assert iid in flat, iid  # in the data note
+    # The body names indicators by their titles; the ids are only in the data note at the end.
+    body = flat.split("Data note")[0]
+    assert "ehcp_total" not in body and "Data note" in flat
+    assert CATALOGUE["ehcp_total"].title in " ".join(text.split())
     for ref in ("R1", "R2", "R3", "R4", "R5"):
         assert ref in text
     assert pack.content_hash.startswith("sha256:") and pack.content_hash in flat
     assert "Suppression applied: yes" in text
+    # One spelling: "No trajectory", never "No Trajectory"
+    assert "No trajectory" in text and "No Trajectory" not in text
     # Tagged: a structure tree and the document's language, as PDF/UA asks
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
@@ -82,8 +88,16 @@ def test_the_button_makes_the_pack_in_a_background_job_that_ends_at_the_pdf(read
     client.login(username=users["OFFICER"].username, password=PASSWORD)
     board = Board.objects.get(key="send-reform-programme-board")
     # When they press "Generate the board pack" for 30 September 2026
+    # The board's page views the pack with a GET that carries no CSRF token in the address; the pack's page has the
+    # form that posts, with a commentary box per section.
+    board_page = client.get(reverse("governance:board", args=[board.key])).content.decode()
+    assert "csrfmiddlewaretoken" not in board_page.split('action="/governance/boards/')[1].split("</form>")[0]
+    pack_page = client.get(reverse("governance:pack", args=[board.key]),
+                           {"as_at_day": "30", "as_at_month": "9", "as_at_year": "2026"}).content.decode()
+    assert 'method="post"' in pack_page and "Commentary on risks" in pack_page
     response = client.post(reverse("governance:pack-create", args=[board.key]),
-                           {"as_at_day": "30", "as_at_month": "9", "as_at_year": "2026"})
+                           {"as_at_day": "30", "as_at_month": "9", "as_at_year": "2026",
+                            "commentary_risks": "R3 is on the agenda of the next meeting."})
     # Then they are sent to the job's page, and the job made the pack in its three stages and links to the PDF
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
@@ -95,6 +109,9 @@ def test_the_button_makes_the_pack_in_a_background_job_that_ends_at_the_pdf(read
     assert "See the result" in client.get(response.url).content.decode()
     pdf = client.get(job.result_url)
     assert pdf["Content-Type"] == "application/pdf" and "SEND Reform Programme Board" in _text(pdf.content)
+    # The commentary is printed under its section and kept with the pack.
+    assert pack.commentary["risks"] == "R3 is on the agenda of the next meeting." and "summary" not in pack.commentary
+    assert "Officer's commentary R3 is on the agenda of the next meeting." in _text(pdf.content).replace("\n", " ")
 
 
 @pytest.mark.django_db
@@ -150,3 +167,9 @@ def test_a_packs_indicators_are_as_at_the_last_quarter_end_with_events_of_that_q
     assert content["as_at"] == dt.date(2026, 11, 15) and content["figures_as_at"] == AS_AT
     assert "the last quarter end on or before the pack" in _text(bytes(
         board_pack_generate(board=board, as_at=dt.date(2026, 11, 15), by=users["OFFICER"]).pdf)).replace("\n", " ")
+
+
+def test_the_pack_writes_money_with_its_pound_sign():
+    from sendreform.governance.boardpack import _shown
+
+    assert (_shown(42100, "pounds"), _shown(83.66, "percent"), _shown(46591, "count")) == ("£42,100", "83.7%", "46,591")

@@ -168,3 +168,54 @@ def test_an_editor_sets_a_risks_owner_and_review_date_and_a_review_due_stands_ou
     # And a date that is not a date is refused with the error summary
     bad = c.post(url, {**data, "review_date_month": "13"})
     assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_risk_form_keeps_the_stored_review_date_so_saving_it_unchanged_works(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    risk = Risk.objects.get(ref="R1")  # review date 31 July 2026
+    c = _client(client, users[roles.OFFICER])
+    url = reverse("governance:risk", args=[risk.pk])
+    page = c.get(url).content.decode()
+    # The three inputs hold the stored date (they were empty, and saving failed with "Enter review date").
+    assert 'name="review_date_day" type="text" inputmode="numeric" value="31"' in page
+    assert 'name="review_date_month" type="text" inputmode="numeric" value="7"' in page
+    assert 'name="review_date_year" type="text" inputmode="numeric" value="2026"' in page
+    unchanged = {"inherent_impact": risk.inherent_impact, "inherent_likelihood": risk.inherent_likelihood,
+                 "residual_impact": risk.residual_impact, "residual_likelihood": risk.residual_likelihood,
+                 "mitigations": "\n".join(risk.mitigations), "owner": risk.owner, "review_date_day": "31",
+                 "review_date_month": "7", "review_date_year": "2026", "escalates_to": str(risk.escalates_to_id),
+                 "version": str(risk.version)}
+    assert c.post(url, unchanged).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_officer_adds_a_risk_and_closes_it_in_the_app(reading_plan, users, client):
+    from sendreform.accounts import roles
+
+    c = _client(client, users[roles.OFFICER])
+    # A bad form names what is missing and adds nothing.
+    bad = c.post(reverse("governance:risk-new"), {"owner": "Head of SEND"})
+    assert bad.status_code == 200 and "Enter the risk" in bad.content.decode() and Risk.objects.count() == 5
+    response = c.post(reverse("governance:risk-new"), {
+        "title": "Specialist transport costs rise faster than the plan allows", "inherent_impact": "critical",
+        "inherent_likelihood": "likely", "residual_impact": "moderate", "residual_likelihood": "possible",
+        "mitigations": "Travel training\nRoute review", "owner": "Head of SEND", "review_date_day": "1",
+        "review_date_month": "3", "review_date_year": "2027", "escalates_to": ""})
+    risk = Risk.objects.get(ref="R6")  # after R1 to R5
+    assert response.url == reverse("governance:risk", args=[risk.pk])
+    assert risk.mitigations == ["Travel training", "Route review"] and risk.review_date == dt.date(2027, 3, 1)
+    assert "Specialist transport costs rise" in c.get(reverse("governance:risks")).content.decode()
+    # Closing asks first, then takes it off the register's ratings and keeps it, with why, below them.
+    close_url = reverse("governance:risk-close", args=[risk.pk])
+    assert "Are you sure you want to close this risk?" in c.get(close_url).content.decode()
+    c.post(close_url, {"version": "0", "closed_date_day": "7", "closed_date_month": "12",
+                       "closed_date_year": "2026", "reason": "Merged into R3."})
+    risk.refresh_from_db()
+    assert (risk.closed_date, risk.closed_reason) == (dt.date(2026, 12, 7), "Merged into R3.")
+    assert "R6" not in [r.risk.ref for r in gov.risks_rated(today=dt.date(2026, 12, 7))]
+    register = c.get(reverse("governance:risks")).content.decode()
+    assert "Closed risks" in register and "closed 7 December 2026: Merged into R3." in register
+    closed_page = c.get(reverse("governance:risk", args=[risk.pk])).content.decode()
+    assert "Risk closed" in closed_page and "Closed: “2026-12-07”" in closed_page and "Close the risk" not in closed_page

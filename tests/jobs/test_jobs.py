@@ -269,3 +269,12 @@ def test_a_job_deleted_while_it_waited_is_skipped_by_the_worker(queued_for_the_w
     worker_drain()
     task = DBTaskResult.objects.get(id=task_id)
     assert (task.status, task.return_value) == ("SUCCESSFUL", "deleted")
+
+
+def test_a_finished_job_says_how_long_it_took_in_words(client):
+    member = UserFactory(role=roles.BOARD_MEMBER)
+    job = job_execute(job_id=_job("work_counting", {"steps": 1}, by=member).pk)
+    Job.objects.filter(pk=job.pk).update(started=job.finished - dt.timedelta(seconds=25))
+    client.force_login(member)
+    # It said "in 0 minutes".
+    assert "in 25 seconds" in client.get(f"/jobs/{job.pk}/").content.decode()

@@ -203,3 +203,14 @@ def test_an_unknown_setting_is_not_found(client):
     client.force_login(UserFactory(role=roles.OFFICER))
 
     assert client.get("/settings/NOPE/").status_code == 404
+
+
+def test_the_search_hint_offers_a_first_name_on_the_users_roll(senco_client, oak, amira):
+    # It offered "Amira Khan", who is not in the demo; now the most common first name the user can find, once
+    # more than five children share it (so the hint never points at one child).
+    for n in range(6):
+        SenStatusFactory(person=PersonFactory(forename="Olivia", surname=f"Ashby{n}"), establishment=oak)
+    PersonFactory(forename="Zara")  # outside the roll: never offered
+    page = senco_client.get("/children/").content.decode()
+    assert "For example, Olivia, a first name and surname, or a UPN like A123456789012" in page
+    assert "Amira Khan" not in page

@@ -14,6 +14,7 @@ from tests.factories import (
     AttendanceFactory,
     ClusterFactory,
     EahInvolvementFactory,
+    EahPractitionerFactory,
     EahReferralFactory,
     EhcAssessmentFactory,
     EhcPlanFactory,
@@ -141,6 +142,42 @@ def test_the_timeline_puts_every_service_on_one_chronological_line_grouped_by_ac
     assert kinds >= {"SEN status", "Need", "EHC needs assessment request", "EHC needs assessment", "EHC plan",
                      "Annual review", "Placement", "Attendance", "Exclusion", "Part-time timetable",
                      "Alternative provision", "Post-16 activity", "Experts at Hand"}
+
+
+def test_same_day_events_keep_their_real_order_and_name_the_practitioner(oak, senco):
+    person = PersonFactory(person_id="P1")
+    SenStatusFactory(person=person, establishment=oak, start_date=dt.date(2024, 9, 1))
+    day = dt.date(2024, 10, 1)
+    referral = EahReferralFactory(person=person, establishment=oak, received_date=day, triage_date=day,
+                                  first_support_date=day, closed_date=day, outcome="NEEDS_MET_IN_SETTING")
+    EahPractitionerFactory(practitioner_id="870-EAH02", name="Priya Shah")
+    EahInvolvementFactory(referral=referral, practitioner_id="870-EAH02", start_date=day, end_date=day)
+
+    events = [e.summary for y in selectors.person_timeline(user=senco, person_id="P1") for e in y.events
+              if e.kind == "Experts at Hand"]
+
+    # Alphabetically "Referral closed" came before "Referral received"; this is the order they happened in.
+    assert events == [
+        "Referral received (at risk of suspension)",
+        "Referral triaged: Targeted",
+        "Educational psychology involvement started (Priya Shah)",
+        "First support given",
+        "Referral closed: Needs met in setting",
+    ]
+
+
+def test_a_term_under_way_is_dated_today_not_at_its_end(oak, senco, monkeypatch):
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: dt.date(2026, 12, 1))
+    person = PersonFactory(person_id="P1")
+    SenStatusFactory(person=person, establishment=oak, start_date=dt.date(2024, 9, 1))
+    AttendanceFactory(person=person, establishment=oak, academic_year="2026/27", term="AUT", sessions_possible=100,
+                      sessions_authorised=4, sessions_unauthorised=1)
+
+    events = [e for y in selectors.person_timeline(user=senco, person_id="P1") for e in y.events]
+
+    attendance = next(e for e in events if e.kind == "Attendance")
+    assert attendance.date == dt.date(2026, 12, 1)  # not 31 December 2026, a month after the record was seen
+    assert attendance.summary.startswith("Autumn term 2026/27 so far: absence 5.0% (5 of 100 sessions missed")
 
 
 def test_the_timeline_is_scoped_like_the_record(senco):

@@ -212,6 +212,8 @@ MALFORMED = [
     (*_broken("      lead: Head", "      leader: Head"), "unknown field 'leader'"),
     (*_broken("      escalates_to: partnership-board\n  meetings", "      escalates_to: board-x\n  meetings"),
      "no board has key 'board-x'"),
+    (*_broken("    title: Trainers cannot be recruited", "    title: Trainers cannot be recruited,"),
+     "risks[0].title ends with ',': give the whole title"),
 ]
 
 
