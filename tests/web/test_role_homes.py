@@ -123,7 +123,7 @@ def test_the_navigation_has_one_source_and_marks_the_current_area(reading_plan, 
     client.force_login(users[roles.BOARD_MEMBER])
     response = client.get("/risks/")
     items = [(i["label"], i["current"]) for i in response.context["navigation"]]
-    assert [label for label, _ in items] == ["Home", "Settings", "Indicators", "Experts at Hand", "Plan",
-                                             "Benchmarking", "Forecasts"]
+    assert [label for label, _ in items] == ["Home", "Settings", "Returns", "Indicators", "Experts at Hand",
+                                             "Plan", "Benchmarking", "Forecasts"]
     assert [label for label, current in items if current] == ["Plan"]  # the risk register is part of the plan
     assert response.content.decode().count('class="govuk-service-navigation__link"') == len(items)
