@@ -1,7 +1,8 @@
 """Issue 14's "Done when", tried as a new user would: an empty database loaded only through "Bring in data" from
 the demo's sample files shows the same dashboard figures as the generated demo. The samples are written from the
 demo's database by the commands `make demo` runs (`sendreform tables export` of every table and of the council's
-own lists, `sendreform sen2 export`) and the school census of its latest term; each is uploaded on the page,
+own lists, `sendreform sen2 export`), the school census of its latest term and the GIAS and NCCIS extracts
+(`sendreform import samples`); each is uploaded on the page,
 its preview read and confirmed, as an officer would. Every canonical table comes back (the same content hash),
 each other source's file then finds everything it holds already there (it changes nothing), and every indicator
 of the catalogue has the value it had. A small generated area keeps it quick."""
@@ -20,7 +21,9 @@ from sendreform.cli.main import main
 from sendreform.demo.generator import generate_area
 from sendreform.demo.services import demo_tables_load
 from sendreform.imports.census import census_export_files
+from sendreform.imports.gias import gias_export_csv
 from sendreform.imports.models import APPLIED, ImportRun
+from sendreform.imports.nccis import nccis_export_csv
 from sendreform.interchange.census import census_date
 from sendreform.standards.schemas import TABLE_ORDER
 from tests.factories import UserFactory
@@ -72,6 +75,7 @@ def test_an_empty_database_loaded_only_through_bring_in_data_shows_the_demo_dash
     assert main(["sen2", "export", "--year", "2026", "--out", str(samples / "sen2_2026.xml")]) == 0
     assert census_date(2026, "autumn") <= AS_AT
     census = census_export_files(year=2026, term="autumn")
+    gias, nccis = gias_export_csv(), nccis_export_csv()
 
     # When the database is emptied (the users kept) and an officer brings each file in on the page
     from django.apps import apps
@@ -84,7 +88,9 @@ def test_an_empty_database_loaded_only_through_bring_in_data_shows_the_demo_dash
     client.force_login(UserFactory(role=roles.OFFICER))
     runs = [
         _bring_in(client, "tables", "tables.zip", _folder_zip(samples / "tables")),
+        _bring_in(client, "gias", "gias_establishments.csv", gias),
         _bring_in(client, "census", "census_2026_autumn.zip", _census_zip(census)),
+        _bring_in(client, "nccis", "nccis_activity.csv", nccis),
         _bring_in(client, "sen2", "sen2_2026.xml", (samples / "sen2_2026.xml").read_bytes()),
         _bring_in(client, "tables", "council_lists.xlsx", (samples / "council_lists.xlsx").read_bytes()),
     ]
