@@ -159,3 +159,14 @@ class PopulationUploadForm(forms.Form):
             self.add_error("area", f"{text}: check the area code, or leave it empty if the file holds one area")
         else:
             self.add_error("file", text)
+
+
+class EnglandStartForm(forms.Form):
+    sims = forms.IntegerField(
+        label="Number of simulations", initial=1000, min_value=MIN_SIMS, max_value=MAX_SIMS,
+        help_text=f"Simulations of the model for each area from each past census: more give steadier intervals but "
+                  f"take longer (1,000 take a few minutes). From {MIN_SIMS} to {MAX_SIMS:,}",
+        error_messages={"required": "Enter the number of simulations",
+                        "invalid": "Enter the number of simulations as a whole number, like 1000",
+                        "min_value": f"The number of simulations must be {MIN_SIMS} or more",
+                        "max_value": f"The number of simulations must be {MAX_SIMS:,} or fewer"})

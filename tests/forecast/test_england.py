@@ -120,3 +120,24 @@ def test_a_year_an_area_did_not_publish_is_filled_from_its_own_years():
     last[1, 7] = np.nan  # the latest year: the year before's value carried on, so a lower forecast
     lower = aggregate_forecast(stock=stock[:, :14], new=last, horizon=1, sims=200, seed=3)
     assert np.median(lower[1]) < np.median(full[1])
+
+
+def test_the_accuracy_sentence_from_a_backtest_by_hand():
+    from sendreform.forecast.england import accuracy_sentence
+
+    # Ten areas' model forecasts 2 years ahead from 2020 and 2021, errors 1% to 10% (area a9 the worst at 10%,
+    # and -10% from 2021), beside a 2019 origin and a 1-year forecast that must not count.
+    rows = [{"area": f"a{i}", "origin": o, "horizon": 2, "method": MODEL, "error": (i + 1) / 100 * (-1) ** (o - 2020)}
+            for i in range(10) for o in (2020, 2021)]
+    rows += [{"area": "a0", "origin": 2019, "horizon": 2, "method": MODEL, "error": 0.5},
+             {"area": "a0", "origin": 2020, "horizon": 1, "method": MODEL, "error": 0.5},
+             {"area": "a0", "origin": 2020, "horizon": 2, "method": "last value", "error": 0.5}]
+    frame = pd.DataFrame(rows).assign(abs_error=lambda f: f["error"].abs())
+    text = accuracy_sentence(frame, area="a9", area_name="Area nine")
+    # The 90th percentile of 1, 1, 2, 2, ..., 10, 10 (%) is 9.1%: "within 9%".
+    assert text == ("Over the last 2 years (forecasts made from the 2 January censuses 2020 to 2021), the model's "
+                    "forecasts of total plans 2 years ahead were within 9% of what happened in 9 out of 10 "
+                    "forecasts, over 10 English local areas. For Area nine they were within 10.0% at every one of "
+                    "those 2 censuses (median 10.0%).")
+    assert accuracy_sentence(frame, area="nowhere").endswith("over 10 English local areas.")
+    assert accuracy_sentence(frame, horizon=3) == ""
