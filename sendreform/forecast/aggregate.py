@@ -45,6 +45,7 @@ class Settings:
     spread_scale: float = INTERVAL_SCALE
     damping_from: str = "fixed"  # or "pooled": chosen at each origin from the areas' own past (pooled_damping)
     joining: str = "count"  # or "share": new plans as a share of the stock at the census before them
+    level_years: int = 1  # the joining level: the mean of the last this many years (moved along the trend)
 
 
 SETTINGS = Settings()
@@ -120,6 +121,13 @@ def _trend(logn: np.ndarray, settings: Settings, centre: float) -> tuple[np.ndar
     return slope, precision ** -0.5, sigma
 
 
+def _level(logn: np.ndarray, slope: np.ndarray, years: int) -> np.ndarray:
+    """The joining level at the latest year: the mean of the last `years` years of the log series, moved along
+    the trend from their middle to the latest year."""
+    k = max(1, min(years, logn.shape[1]))
+    return logn[:, -k:].mean(axis=1) + slope * (k - 1) / 2
+
+
 def _prepared(stock, new):
     stock = np.asarray(stock, dtype=float)
     new = _gaps_filled(np.asarray(new, dtype=float))
@@ -163,7 +171,7 @@ def aggregate_forecast(*, stock: np.ndarray, new: np.ndarray, horizon: int, sims
     # The latest year is itself one draw about the level: its departure is half undone (a random walk about
     # a level measured with the spread sigma / sqrt(2)).
     shocks = np.cumsum(rng.normal(0.0, 1.0, size=(n_areas, sims, horizon)), axis=2) * sigma[:, None, None] / np.sqrt(2)
-    level = logn[:, -1][:, None, None] + reach[None, None, :] * slopes[:, :, None] + shocks
+    level = _level(logn, slope, settings.level_years)[:, None, None] + reach[None, None, :] * slopes[:, :, None] + shocks
     joining = np.exp(level)
     leaving = np.clip(leave[:, None, None] + rng.normal(0.0, 1.0, size=(n_areas, sims, horizon))
                       * leave_sd[:, None, None] * settings.spread_scale, 0.0, 1.0)
@@ -187,7 +195,7 @@ def aggregate_point(*, stock: np.ndarray, new: np.ndarray, horizon: int, setting
         pooled if pooled is not None else pooled_growth(new, stock=stock, joining=settings.joining))
     slope, _, _ = _trend(logn, settings, centre)
     reach = np.cumsum(settings.damping ** np.arange(1, horizon + 1))
-    joining = np.exp(logn[:, -1][:, None] + reach[None, :] * slope[:, None])
+    joining = np.exp(_level(logn, slope, settings.level_years)[:, None] + reach[None, :] * slope[:, None])
     out = np.empty((len(stock), horizon))
     s = stock[:, -1]
     for h in range(horizon):
