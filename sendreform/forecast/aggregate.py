@@ -6,7 +6,9 @@ can still forecast.
 Each year: S(t+1) = S(t) (1 - leaving) + joining(t). Leaving is the share of the stock that left in the last
 LEAVE_WINDOW years (the plans the census lost beyond those it gained: S(t) + N(t) - S(t+1), ageing out
 included); joining starts from the latest year's new plans and grows along a damped trend whose prior is
-centred on the growth of new plans pooled across areas at the same origin (ADR 19). Every area is projected
+centred on the growth of new plans pooled across areas at the same origin (ADR 19). The model pools two such
+forecasts (ADR 28): half its simulations count joiners that way, half take them as a share of the stock (new
+plans over the stock at the census before) with level and leaving over the last 3 years. Every area is projected
 at once (arrays over areas), with `sims` Monte Carlo draws of the trend, the yearly departures from it and the
 leaving rate, summed within each simulation before any summary is taken.
 
@@ -21,7 +23,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-# Chosen by the real-England backtest on origins 2016-2019 and confirmed on 2020-2022 (docs/adr/0019).
+# The counted part's settings, chosen by the real-England backtest on origins 2016-2019 and confirmed on 2020-2022
+# (docs/adr/0019; the combination, docs/adr/0028).
 TREND_YEARS = 3  # years of new plans the area's own trend is measured on
 POOLED_PRIOR_SD = 0.03  # the area's trend is shrunk towards the pooled growth with this prior (log scale)
 DAMPING = 0.7  # each projected year carries on this share of the year before's trend
@@ -46,9 +49,15 @@ class Settings:
     damping_from: str = "fixed"  # or "pooled": chosen at each origin from the areas' own past (pooled_damping)
     joining: str = "count"  # or "share": new plans as a share of the stock at the census before them
     level_years: int = 1  # the joining level: the mean of the last this many years (moved along the trend)
+    mix: tuple = ()  # settings whose simulations are pooled in equal shares (a combination of forecasts)
 
 
-SETTINGS = Settings()
+# The model (ADR 28): half its simulations from joining counted (its trend centred on pooled growth, damped, its
+# level and leaving from the latest year), half from joining as a share of the stock (its trend centred on no
+# change, its level and leaving over the last 3 years), pooled before any summary is taken.
+COUNT = Settings()
+SHARE = Settings(joining="share", centre="zero", level_years=3, leave_window=3)
+SETTINGS = Settings(mix=(COUNT, SHARE))
 
 
 def settings_at_origin(*, stock: np.ndarray, new: np.ndarray, settings: Settings = SETTINGS) -> Settings:
@@ -156,6 +165,12 @@ def aggregate_forecast(*, stock: np.ndarray, new: np.ndarray, horizon: int, sims
     years): new plans in the calendar years before the origin's census, aligned so that new[:, -1] is the year
     ending at the last census (the plans it added); at least one year. `pooled`: the growth the trend prior is
     centred on (default: measured from `new` itself, i.e. over the areas given)."""
+    if settings.mix:
+        shares = np.array_split(np.arange(sims), len(settings.mix))
+        return np.concatenate([aggregate_forecast(stock=stock, new=new, horizon=horizon, sims=len(part), seed=seed + i,
+                                                  settings=part_settings, pooled=pooled)
+                               for i, (part, part_settings) in enumerate(zip(shares, settings.mix, strict=True))],
+                              axis=1)
     stock, new, known = _prepared(stock, new)
     n_areas = stock.shape[0]
     rng = np.random.default_rng(seed)
