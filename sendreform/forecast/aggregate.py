@@ -202,7 +202,9 @@ def aggregate_forecast(*, stock: np.ndarray, new: np.ndarray, horizon: int, sims
 def aggregate_point(*, stock: np.ndarray, new: np.ndarray, horizon: int, settings: Settings = SETTINGS,
                     pooled: float | None = None) -> np.ndarray:
     """(areas, horizon) the model's central path without draws: the trend's mean and the leaving rate carried on
-    (what the damping is chosen on)."""
+    (what the damping is chosen on). One forecast's settings, not a combination."""
+    if settings.mix:
+        raise ValueError("the central path is of one forecast: give one of the combination's settings")
     stock, new, known = _prepared(stock, new)
     leave, _ = _leaving(stock, new, known, settings.leave_window)
     logn = _joining_series(stock, new, known, settings)
@@ -222,7 +224,7 @@ def aggregate_point(*, stock: np.ndarray, new: np.ndarray, horizon: int, setting
 DAMPING_GRID = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
-def pooled_damping(*, stock: np.ndarray, new: np.ndarray, settings: Settings = SETTINGS,
+def pooled_damping(*, stock: np.ndarray, new: np.ndarray, settings: Settings = COUNT,
                    grid: tuple[float, ...] = DAMPING_GRID, horizon: int = 3, min_pairs: int = 2) -> float:
     """The damping that best forecast the areas' own past: from each earlier census of the history given (an
     earlier origin with at least one year of new plans before it), every area's central path 1 to `horizon`
