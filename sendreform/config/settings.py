@@ -21,6 +21,9 @@ LOCAL_AREA_NAME = env("SENDREFORM_LOCAL_AREA", default="Reading")
 # The benchmarking page's own area when no plan is loaded, and its own comparators (nine-character codes, comma
 # separated) in place of the DfE's statistical neighbours; empty keeps the DfE's list.
 BENCHMARK_AREA = env("SENDREFORM_AREA_CODE", default="E06000038")
+# The DfE EHC plan release CSVs the real-England backtest of the forecast reads (default: the extract shipped in
+# the repository, which gives the same totals as the full releases).
+PUBLISHED_EHCP = env("SENDREFORM_PUBLISHED_EHCP", default=str(APPS_DIR / "published" / "data" / "ehcp"))
 BENCHMARK_COMPARATORS = {BENCHMARK_AREA: [c.strip() for c in env("SENDREFORM_COMPARATORS", default="").split(",")
                                           if c.strip()]}
 

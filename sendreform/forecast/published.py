@@ -85,7 +85,10 @@ class Published:
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
+    """One release file, as published (`name`) or gzipped (`name.gz`, as the repository's extract ships it)."""
     path = folder / name
+    if not path.exists() and (folder / f"{name}.gz").exists():
+        path = folder / f"{name}.gz"
     if not path.exists():
         raise PublishedDataError(f"{path}: not found (the DfE release CSVs go in {folder})")
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, low_memory=False)

@@ -377,7 +377,49 @@ def section_chart(section: Section) -> SafeString | None:
         return chart_svg(backtest_spec(section.chart_rows), chart_id=chart_id,
                          title="Total plans: the actual and each origin's forecasts",
                          description=backtest_description(section.chart_rows))
+    if section.key.startswith("england-") and section.chart_rows:
+        return chart_svg(england_spec(section.chart_rows), chart_id=chart_id,
+                         title=f"{section.heading}: median error by years ahead",
+                         description=england_description(section.chart_rows))
     if section.key == "scenario-vs-baseline" and any(r["measure"] in SCENARIO_MEASURES for r in rows):
         return chart_svg(scenario_spec(list(rows)), chart_id=chart_id, title=section.heading,
                          description=scenario_description(list(rows)))
     return None
+
+
+# ------------------------------------------------------------------------------------------ the real-England backtest
+
+def england_spec(rows: list[dict]) -> dict:
+    """Median absolute error of each method at 1, 2 and 3 years ahead, the model's line thick and blue, the
+    baselines thin and grey with their own dash, each named in the legend."""
+    frame = pd.DataFrame(rows, columns=["method", "horizon", "value"])
+    methods = list(dict.fromkeys(frame["method"]))
+    colours = [BLUE if m == "model" else GREY for m in methods]
+    dashes = [[1, 0] if m == "model" else d for m, d in zip(
+        methods, ([1, 0], [2, 2], [6, 3], [6, 2, 2, 2], [1, 3], [8, 4], [4, 4]), strict=False)]
+    legend = alt.Legend(title=None, orient="bottom", columns=1, symbolType="stroke", symbolStrokeWidth=3,
+                        symbolSize=500)
+    encoding = dict(
+        x=alt.X("horizon:O", title="Years ahead", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="Median error (%)", scale=alt.Scale(zero=True)),
+        color=alt.Color("method:N", scale=alt.Scale(domain=methods, range=colours), legend=legend),
+        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=methods, range=dashes), legend=legend),
+        strokeWidth=alt.condition(alt.datum.method == "model", alt.value(4), alt.value(1.5)),
+        order="horizon:O")
+    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(aria=False, size=30), aria=False).encode(
+        **encoding).properties(width=560, height=280)
+    return chart_configure(chart).to_dict()
+
+
+def england_description(rows: list[dict]) -> str:
+    """What the chart shows in words: the model's median error at each horizon and the best baseline's."""
+    model = {r["horizon"]: r["value"] for r in rows if r["method"] == "model" and _number(r["value"])}
+    if not model:
+        return "No figures to show."
+    parts = []
+    for h, value in sorted(model.items()):
+        others = [r for r in rows if r["method"] != "model" and r["horizon"] == h and _number(r["value"])]
+        best = min(others, key=lambda r: r["value"]) if others else None
+        parts.append(f"{h} year{'s' * (h > 1)} ahead the model's median error was {value:.1f}%"
+                     + (f", the best baseline's ({best['method']}) {best['value']:.1f}%" if best else ""))
+    return "Median error of total plans by years ahead, one line for each method. " + "; ".join(parts) + "."

@@ -53,15 +53,20 @@ class RunStartForm(forms.Form):
         return self.scenarios.get(self.cleaned_data["scenario"])
 
 
-class BacktestStartForm(forms.Form):
-    sims = forms.IntegerField(
-        label="Number of simulations", initial=500, min_value=MIN_SIMS, max_value=MAX_SIMS,
-        help_text=f"Simulations of the model from each past census: more give steadier intervals but take longer. "
+def _sims_field(*, initial: int, what: str) -> forms.IntegerField:
+    """The number of simulations a backtest runs, `what` saying of what."""
+    return forms.IntegerField(
+        label="Number of simulations", initial=initial, min_value=MIN_SIMS, max_value=MAX_SIMS,
+        help_text=f"Simulations of the model {what}: more give steadier intervals but take longer. "
                   f"From {MIN_SIMS} to {MAX_SIMS:,}",
         error_messages={"required": "Enter the number of simulations",
-                        "invalid": "Enter the number of simulations as a whole number, like 500",
+                        "invalid": f"Enter the number of simulations as a whole number, like {initial}",
                         "min_value": f"The number of simulations must be {MIN_SIMS} or more",
                         "max_value": f"The number of simulations must be {MAX_SIMS:,} or fewer"})
+
+
+class BacktestStartForm(forms.Form):
+    sims = _sims_field(initial=500, what="from each past census")
     half_life = forms.FloatField(
         label="Recency half-life in years", initial=f"{DEFAULT_HALF_LIFE:g}", min_value=MIN_HALF_LIFE,
         max_value=MAX_HALF_LIFE,
@@ -159,3 +164,7 @@ class PopulationUploadForm(forms.Form):
             self.add_error("area", f"{text}: check the area code, or leave it empty if the file holds one area")
         else:
             self.add_error("file", text)
+
+
+class EnglandStartForm(forms.Form):
+    sims = _sims_field(initial=1000, what="for each area from each past census (1,000 take a few minutes)")

@@ -10,8 +10,8 @@ from django.db import models
 from sendreform.jobs.models import DONE, FAILED, QUEUED, RUNNING, JobWork
 from sendreform.jobs.models import STATUSES as RUN_STATUSES
 
-__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "RUN_STATUSES", "ForecastBacktest", "ForecastRun", "Scenario",
-           "ScenarioEdit"]
+__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "RUN_STATUSES", "EnglandBacktest", "ForecastBacktest", "ForecastRun",
+           "Scenario", "ScenarioEdit"]
 
 
 class Scenario(models.Model):
@@ -118,3 +118,29 @@ class ForecastBacktest(JobWork):
 
     def __str__(self) -> str:
         return f"Forecast backtest {self.pk}"
+
+
+class EnglandBacktest(JobWork):
+    """One real-England backtest of the model's aggregate path (ADR 19, 28): every English local area's total
+    plans forecast from each past January census of the DfE's published statistics, beside five baselines. What
+    it was asked (simulations, seed, the folder of release CSVs), and when finished the files `sendreform forecast
+    backtest --published` writes (by area, origin, horizon and method; the summary; the report), the areas and
+    the data defects the loader mended. Published figures are public, so nothing here is suppressed."""
+
+    sims = models.PositiveIntegerField(help_text="Simulations from each origin for each area.")
+    seed = models.PositiveIntegerField(default=870)
+    source = models.CharField(max_length=500, help_text="The folder of DfE release CSVs it read.")
+    tables = models.JSONField(default=dict, blank=True, help_text="england_backtest, england_summary and areas, "
+                                                                  "as columns and rows.")
+    defects = models.JSONField(default=list, blank=True, help_text="The data defects the loader found and mended.")
+    report = models.TextField(blank=True, default="", help_text="england_backtest.md exactly as the command "
+                                                                "writes it (empty until finished).")
+
+    class Meta:
+        db_table = "app_forecast_england_backtest"
+        ordering = ["-created", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(status__in=list(RUN_STATUSES)),
+                                              name="app_forecast_england_backtest_status_valid")]
+
+    def __str__(self) -> str:
+        return f"Real-England backtest {self.pk}"

@@ -9,7 +9,14 @@ import pandas as pd
 
 from sendreform.accounts import roles
 from sendreform.forecast.backtest import backtest_headline, backtest_verdict
-from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario, ScenarioEdit
+from sendreform.forecasting.models import (
+    DONE,
+    EnglandBacktest,
+    ForecastBacktest,
+    ForecastRun,
+    Scenario,
+    ScenarioEdit,
+)
 
 # Officers, analysts and administrators run forecasts and edit scenarios; every role reads the results,
 # which are area aggregates, suppressed outside the council's own view as the dashboard's are.
@@ -126,6 +133,73 @@ def forecast_backtest_done(*, backtest: ForecastBacktest) -> dict:
             "horizon": int(frames["backtest"]["horizon"].max()),
             "by_horizon": backtest_verdict(frames["backtest_summary"]).splitlines(),
             "verdict": forecast_backtest_verdict(backtest=backtest)}
+
+
+def forecast_england_list():
+    return EnglandBacktest.objects.select_related("created_by", "job").defer("tables", "report")
+
+
+def forecast_england_get(*, pk: int) -> EnglandBacktest:
+    return EnglandBacktest.objects.select_related("created_by", "job").get(pk=pk)
+
+
+def forecast_england_latest_finished() -> EnglandBacktest | None:
+    return EnglandBacktest.objects.filter(status=DONE).order_by("-finished", "-pk").first()
+
+
+def forecast_england_frames(*, backtest: EnglandBacktest) -> dict[str, pd.DataFrame]:
+    """The real-England backtest's tables: `england_backtest` and `england_summary` (as `sendreform forecast
+    backtest --published` writes them to CSV) and `areas` (key, name, nine-character codes)."""
+    return _frames(backtest.tables)
+
+
+def forecast_england_command(*, backtest: EnglandBacktest) -> str:
+    """The `sendreform forecast backtest --published` command that repeats this backtest."""
+    return shlex.join(["sendreform", "forecast", "backtest", "--published", backtest.source, "--sims",
+                       str(backtest.sims), "--seed", str(backtest.seed), "--out", f"var/forecast/england-{backtest.pk}"])
+
+
+# The files of `sendreform forecast backtest --published`, as the command names them.
+ENGLAND_FILES = ("england_backtest.csv", "england_summary.csv", "england_backtest.md")
+
+
+def england_csv_text(*, name: str, frame: pd.DataFrame) -> str:
+    """A stored table as the command writes it (the summary rounded to 2 places, as `england_write` does)."""
+    return (frame.round(2) if name == "england_summary.csv" else frame).to_csv(index=False)
+
+
+def forecast_england_done(*, backtest: EnglandBacktest) -> dict:
+    """What a finished real-England backtest did, for its page to say in words: its areas, origins and the aim
+    checked on each regime ({regime: [(aim, met)]})."""
+    from sendreform.forecast.england import aim_check
+
+    if backtest.status != DONE:
+        return {}
+    frames = forecast_england_frames(backtest=backtest)
+    frame, summary = frames["england_backtest"], frames["england_summary"]
+    origins = sorted(frame["origin"].unique().tolist())
+    return {"areas": int(frame["area"].nunique()), "first_origin": origins[0], "last_origin": origins[-1],
+            "last_census": int(frame["origin"].max()) + 1,
+            "aims": {regime: list(aim_check(summary, regime).items()) for regime in summary["regime"].unique()}}
+
+
+def forecast_england_accuracy(*, area_code: str) -> dict:
+    """What the latest finished real-England backtest says of the model's accuracy 2 years ahead, over England
+    and for the area with this code (nine-character or three-digit; the sentence says only England's if the
+    backtest does not hold it): {"sentence", "backtest"}, or {} if no backtest has finished. For the run page and
+    the data template."""
+    from sendreform.forecast.england import accuracy_sentence
+
+    backtest = forecast_england_latest_finished()
+    if backtest is None:
+        return {}
+    frames = forecast_england_frames(backtest=backtest)
+    areas = frames["areas"]
+    match = areas[(areas["area"] == area_code) | areas["codes"].str.split(" + ", regex=False).apply(
+        lambda codes: area_code in codes)]
+    key, name = (match.iloc[0]["area"], match.iloc[0]["name"]) if len(match) else (None, "")
+    sentence = accuracy_sentence(frames["england_backtest"], area=key, area_name=name)
+    return {"sentence": sentence, "backtest": backtest} if sentence else {}
 
 
 def scenarios_list():

@@ -23,6 +23,7 @@ from sendreform.forecast.history import History
 from sendreform.forecast.scenarios import ScenarioError, scenario_parse
 from sendreform.forecasting.models import (
     DONE,
+    EnglandBacktest,
     ForecastBacktest,
     ForecastRun,
     Scenario,
@@ -259,4 +260,62 @@ def forecast_backtest_compute(*, backtest: ForecastBacktest, history: History,
         ("breakdown_summary", by), ("history_flows", history_flows(history)))}
     backtest.report = report
     _work_store(backtest, "tables", "report")
+    return backtest
+
+
+# ------------------------------------------------------------------------------------------ the real-England backtest
+
+ENGLAND_JOB_TARGET = "sendreform.forecasting.services.forecast_england_execute"
+
+
+@transaction.atomic  # (as forecast_run_start)
+def forecast_england_start(*, sims: int, by, seed: int = 870, source: str | None = None):
+    """Record a real-England backtest and start it as a background job; returns the job (whose page follows it).
+    It reads the DfE release CSVs in `source` (default: the SENDREFORM_PUBLISHED_EHCP setting, the extract the
+    repository ships)."""
+    from sendreform.jobs.services import job_start
+
+    if not MIN_SIMS <= sims <= MAX_SIMS:
+        raise ValueError(f"simulations must be {MIN_SIMS} to {MAX_SIMS:,}")
+    backtest = EnglandBacktest.objects.create(sims=sims, seed=seed, source=str(source or settings.PUBLISHED_EHCP),
+                                              created_by=by)
+    job = job_start(kind="forecast_england", title=f"Real-England backtest: {sims:,} simulations for each area "
+                                                   "from each past census",
+                    target=ENGLAND_JOB_TARGET, params={"backtest_id": backtest.pk}, by=by)
+    EnglandBacktest.objects.filter(pk=backtest.pk).update(job=job)
+    return job
+
+
+def forecast_england_execute(*, params: dict, progress: Progress, job=None) -> str:
+    """The background job: read the release CSVs, backtest every area, store the results; returns the page. A
+    failure (a missing or malformed file, named) is raised for the job to record."""
+    from sendreform.forecast.published import published_load
+
+    backtest = EnglandBacktest.objects.get(pk=params["backtest_id"])
+    if not backtest.report:  # (a retry of a job that stored its results but died before it could say so)
+        progress("Reading the DfE release CSVs", 0, 1)
+        published = published_load(folder=backtest.source)
+        forecast_england_compute(backtest=backtest, published=published, progress=progress)
+    return reverse("forecasting:england", args=[backtest.pk])
+
+
+def forecast_england_compute(*, backtest: EnglandBacktest, published, areas: list[str] | None = None,
+                             progress: Progress | None = None) -> EnglandBacktest:
+    """Backtest the model on `published` (every area, or `areas`) with the backtest's parameters and store what
+    `sendreform forecast backtest --published` writes, the areas and the loader's defects."""
+    from sendreform.forecast.england import england_results
+
+    def each_origin(_stage: str, done: int, total: int) -> None:
+        if progress:
+            progress("Forecasting every area from each past census" if done < total else "Writing the report",
+                     done, total)
+
+    frame, summary, report = england_results(published=published, areas=areas, sims=backtest.sims,
+                                             seed=backtest.seed, progress=each_origin)
+    shown = published.areas.loc[frame["area"].unique()].reset_index()
+    backtest.tables = {"england_backtest": _table_stored(frame), "england_summary": _table_stored(summary),
+                       "areas": _table_stored(shown)}
+    backtest.defects = list(published.defects)
+    backtest.report = report
+    _work_store(backtest, "tables", "defects", "report")
     return backtest

@@ -456,3 +456,83 @@ def population_difference_table(read: dict[tuple[int, int], int], stored: dict[t
             for year, groups in read_groups.items() if year in stored_groups]
     return Table(caption="Difference in population: the file less what is stored now", columns=_population_columns(),
                  rows=rows, csv_url=csv_url, empty_text="Nothing is stored for these censuses yet.")
+
+
+# ------------------------------------------------------------------------------------------ the real-England backtest
+
+# Each regime of the real-England backtest (`forecast.england.REGIMES`) as a section of its page.
+ENGLAND_SECTIONS = {"origins 2016-2019 (choice)": "choice", "origins 2020-2022 (confirmation)": "confirmation",
+                    "all origins 2016-2024": "all-origins", "most recent regime (origins 2020-2024)": "recent"}
+_ENGLAND_INTROS = {
+    "choice": "The origins the model's settings were chosen on.",
+    "confirmation": "Origins kept aside while the settings were chosen, to confirm the choice on data it was not "
+                    "made on.",
+    "all-origins": "Every origin with at least one year to compare.",
+    "recent": "The origins since the pandemic; 3 years ahead can only be judged from 2020 to 2022.",
+}
+
+
+def _england_regime_section(summary: pd.DataFrame, regime: str, *, csv_url: str) -> Section:
+    """One regime's summary: each method at 1, 2 and 3 years ahead; percentages of public totals, so nothing to
+    suppress. Its chart rows are the median absolute errors."""
+    part = summary[summary["regime"] == regime]
+    rows = [{"method": r.method, "horizon": int(r.horizon), "median_ape": _percent(r.median_ape),
+             "mean_ape": _percent(r.mean_ape), "median_signed": _percent(r.median_signed),
+             "wins": _percent(r.wins, 0), "model_closer": None if r.method == "model" else _percent(r.model_closer, 0),
+             "held": _percent(r.coverage95, 0), "n": int(r.n)} for r in part.itertuples()]
+    table = Table(caption=f"Error of total plans, {regime}", csv_url=csv_url, rows=rows, columns=[
+        Column("method", "Method"), Column("horizon", "Years ahead", numeric=True),
+        Column("n", "Area-origins", numeric=True), Column("median_ape", "Median error (%)", numeric=True),
+        Column("mean_ape", "Mean error (%)", numeric=True),
+        Column("median_signed", "Median signed error (%)", numeric=True),
+        Column("wins", "Closest of all six (% of area-origins)", numeric=True),
+        Column("model_closer", "Model closer than this method (% of area-origins)", numeric=True),
+        Column("held", "95% interval held the actual (%)", numeric=True)])
+    key = ENGLAND_SECTIONS.get(regime, regime)
+    return Section(key=f"england-{key}", heading=regime[0].upper() + regime[1:], intro=_ENGLAND_INTROS.get(key, ""),
+                   table=table, y_title="Median error (%)", x_title="Years ahead",
+                   chart_rows=[{"method": r["method"], "horizon": r["horizon"], "value": r["median_ape"]}
+                               for r in rows])
+
+
+def _england_area_rows(frame: pd.DataFrame, areas: pd.DataFrame) -> list[dict]:
+    model = frame[frame["method"] == "model"]
+    codes = areas.set_index("area")["codes"]
+    rows = []
+    for (area, name), d in model.groupby(["area", "name"], sort=False):
+        row = {"name": name, "codes": codes.get(area, ""), "origins": int(d["origin"].nunique())}
+        for h in (1, 2, 3):
+            e = d[d["horizon"] == h]
+            row[f"median_{h}"] = _percent(e["abs_error"].median() * 100) if len(e) else None
+        two = d[d["horizon"] == 2]
+        row["worst_2"] = _percent(two["abs_error"].max() * 100) if len(two) else None
+        row["signed_2"] = _percent(two["error"].median() * 100) if len(two) else None
+        row["held"] = _percent(d["covered"].astype(float).mean() * 100, 0)
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["name"])
+
+
+def england_areas_section(frames: dict[str, pd.DataFrame], *, csv_url: str) -> Section:
+    """The model's accuracy in each area over every origin."""
+    table = Table(caption="The model's error in each area, every origin", csv_url=csv_url, columns=[
+        Column("name", "Local area"), Column("codes", "Codes"), Column("origins", "Origins", numeric=True),
+        Column("median_1", "Median error 1 year ahead (%)", numeric=True),
+        Column("median_2", "Median error 2 years ahead (%)", numeric=True),
+        Column("median_3", "Median error 3 years ahead (%)", numeric=True),
+        Column("worst_2", "Largest error 2 years ahead (%)", numeric=True),
+        Column("signed_2", "Median signed error 2 years ahead (%)", numeric=True),
+        Column("held", "95% interval held the actual (% of forecasts)", numeric=True)],
+        rows=_england_area_rows(frames["england_backtest"], frames["areas"]))
+    return Section(key="england-areas", heading="By area", table=table,
+                   intro="The model's error in each area over every origin and years ahead it could be judged on: a "
+                         "signed error below zero is a forecast that was too low. The CSV of every forecast, by "
+                         "area, origin, years ahead and method, is the file the command writes.")
+
+
+def england_sections(frames: dict[str, pd.DataFrame], *, csv_url: Callable[[str], str]) -> list[Section]:
+    """Every section of a finished real-England backtest's page: one for each regime (with its chart), then the
+    areas."""
+    summary = frames["england_summary"]
+    sections = [_england_regime_section(summary, regime, csv_url=csv_url(f"england-{ENGLAND_SECTIONS.get(regime, regime)}"))
+                for regime in summary["regime"].unique()]
+    return [*sections, england_areas_section(frames, csv_url=csv_url("england-areas"))]

@@ -20,10 +20,17 @@ from django.views.decorators.http import require_http_methods
 from sendreform.common.concurrency import EditConflict, edit_conflict
 from sendreform.forecasting import selectors
 from sendreform.forecasting.charts import section_chart
-from sendreform.forecasting.forms import BacktestStartForm, PopulationUploadForm, RunStartForm, ScenarioForm
-from sendreform.forecasting.models import DONE, ForecastBacktest, ForecastRun, Scenario
+from sendreform.forecasting.forms import (
+    BacktestStartForm,
+    EnglandStartForm,
+    PopulationUploadForm,
+    RunStartForm,
+    ScenarioForm,
+)
+from sendreform.forecasting.models import DONE, EnglandBacktest, ForecastBacktest, ForecastRun, Scenario
 from sendreform.forecasting.services import (
     forecast_backtest_start,
+    forecast_england_start,
     forecast_run_start,
     scenario_create,
     scenario_update,
@@ -31,6 +38,7 @@ from sendreform.forecasting.services import (
 from sendreform.forecasting.tables import (
     BACKTEST_BREAKDOWNS,
     backtest_sections,
+    england_sections,
     population_difference_table,
     population_table,
     run_sections,
@@ -38,6 +46,7 @@ from sendreform.forecasting.tables import (
 from sendreform.interchange.population import Population, population_csv_text
 from sendreform.places.selectors import population_loads_list, population_rows
 from sendreform.places.services import population_replace
+from sendreform.published.selectors import own_area_code
 from sendreform.web.tables import Column, Table, rows_from, table_csv_response
 
 
@@ -114,16 +123,17 @@ def run_detail(request, pk):
     sections = [{"section": s, "chart": c} for s, c in zip(tables, _charts(run, tables, suppressed), strict=True)]
     return render(request, "forecasting/run_detail.html", {
         "run": run, "sections": sections, "suppressed": suppressed, "command": selectors.forecast_run_command(run=run),
+        "accuracy": selectors.forecast_england_accuracy(area_code=own_area_code()) if run.status == DONE else {},
         "summary": run.summary, "headline": _headline(run, suppressed), "model_tables": sorted(run.tables) if not suppressed else [],
         "can_run": selectors.forecast_can_run(user=request.user)})
 
 
-def _charts(item: ForecastRun | ForecastBacktest, sections, suppressed: bool) -> list:
+def _charts(item: ForecastRun | ForecastBacktest | EnglandBacktest, sections, suppressed: bool) -> list:
     """The sections' charts; a finished run or backtest never changes, so its drawings (about a second of work
     for a run) are kept."""
     if item.status != DONE:
         return [section_chart(s) for s in sections]
-    kind = "run" if isinstance(item, ForecastRun) else "backtest"
+    kind = {ForecastRun: "run", ForecastBacktest: "backtest", EnglandBacktest: "england"}[type(item)]
     key = f"forecast-{kind}-charts:{item.pk}:{item.finished.isoformat()}:{int(suppressed)}"
     charts = cache.get(key)
     if charts is None:
@@ -311,6 +321,94 @@ def backtest_model_table(request, pk, name):
         raise Http404("This backtest has no such table.")
     response = HttpResponse(frames[name].to_csv(index=False), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------ the real-England backtest
+
+
+def _england_table(backtests) -> Table:
+    return Table(
+        caption="Real-England backtests", csv_url=reverse("forecasting:england-list-csv"),
+        empty_text="No real-England backtest has been run yet.",
+        columns=[Column("backtest", "Backtest", link_key="url"), Column("sims", "Simulations", numeric=True),
+                 Column("created_by", "Started by"), Column("created", "Started"), Column("status", "Status")],
+        rows=rows_from(backtests, backtest=lambda b: f"Real-England backtest {b.pk}",
+                       url=lambda b: reverse("forecasting:england", args=[b.pk]), sims=lambda b: b.sims,
+                       created_by=lambda b: b.created_by.username if b.created_by else "",
+                       created=lambda b: b.created, status=lambda b: b.status_label))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def england_list(request):
+    _reader(request)
+    form = EnglandStartForm()
+    if request.method == "POST":
+        _runner(request)
+        form = EnglandStartForm(request.POST)
+        if form.is_valid():
+            job = forecast_england_start(sims=form.cleaned_data["sims"], by=request.user)
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "forecasting/england_list.html", {
+        "form": form, "can_run": selectors.forecast_can_run(user=request.user),
+        "table": _england_table(selectors.forecast_england_list()[:200])}, status=400 if form.errors else 200)
+
+
+@login_required
+def england_list_csv(request):
+    _reader(request)
+    return table_csv_response(table=_england_table(selectors.forecast_england_list()),
+                              filename="real-england-backtests.csv")
+
+
+def _england(request, pk) -> EnglandBacktest:
+    _reader(request)
+    try:
+        return selectors.forecast_england_get(pk=pk)
+    except EnglandBacktest.DoesNotExist:
+        raise Http404("No real-England backtest has this number.") from None
+
+
+def _england_sections(backtest: EnglandBacktest):
+    if backtest.status != DONE:
+        return []
+    return england_sections(selectors.forecast_england_frames(backtest=backtest),
+                            csv_url=lambda key: reverse("forecasting:england-csv", args=[backtest.pk, key]))
+
+
+@login_required
+def england_detail(request, pk):
+    backtest = _england(request, pk)
+    tables = _england_sections(backtest)
+    sections = [{"section": s, "chart": c} for s, c in zip(tables, _charts(backtest, tables, False), strict=True)]
+    return render(request, "forecasting/england_detail.html", {
+        "backtest": backtest, "regimes": sections[:-1], "areas": sections[-1] if sections else None,
+        "done": selectors.forecast_england_done(backtest=backtest),
+        "command": selectors.forecast_england_command(backtest=backtest), "files": selectors.ENGLAND_FILES})
+
+
+@login_required
+def england_csv(request, pk, key):
+    backtest = _england(request, pk)
+    section = next((s for s in _england_sections(backtest) if s.key == key), None)
+    if section is None:
+        raise Http404("This backtest has no such table.")
+    return table_csv_response(table=section.table, filename=f"real-england-backtest-{backtest.pk}-{key}.csv")
+
+
+@login_required
+def england_file(request, pk, name):
+    """One of the files `sendreform forecast backtest --published` writes, exactly as it writes it."""
+    backtest = _england(request, pk)
+    if backtest.status != DONE or name not in selectors.ENGLAND_FILES:
+        raise Http404("This backtest has no such file.")
+    if name.endswith(".md"):
+        response = HttpResponse(backtest.report, content_type="text/markdown; charset=utf-8")
+    else:
+        frame = selectors.forecast_england_frames(backtest=backtest)[name.removesuffix(".csv")]
+        response = HttpResponse(selectors.england_csv_text(name=name, frame=frame), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -68,7 +68,7 @@ def test_cli_forecasts_and_backtests_one_area_from_the_published_data(tmp_path, 
     out = capsys.readouterr().out
     assert list(run["year"]) == [2026, 2027] and "Reading" in out
     # What the backtest says of the model 2 years ahead: origins 2020-2023, four of them for Reading.
-    assert "Over the January 2020-2023 censuses" in out and "at every one of those 4 origins" in out
+    assert "forecasts made from the 4 January censuses 2020 to 2023" in out and "every one of those 4 censuses" in out
     assert main(["forecast", "backtest", "--published", str(DATA), "--areas", "870", "--sims", "50",
                  "--out", str(tmp_path / "bt")]) == 0
     frame = pd.read_csv(tmp_path / "bt" / "england_backtest.csv", dtype={"area": str})

@@ -90,3 +90,58 @@ def finished_backtest(db, area_history):
     backtest = ForecastBacktest.objects.create(sims=50, half_life=DEFAULT_HALF_LIFE, as_at=dt.date(2026, 3, 1),
                                                created_by=UserFactory(username="ade"))
     return forecast_backtest_compute(backtest=backtest, history=area_history)
+
+
+# The real-England backtest's tests read the repository's extract of the DfE releases cut down to four areas:
+# Reading, Slough and Wokingham, and Barnsley (whose 2022 new plans the 2025 release gives
+# as the regional 6,078).
+ENGLAND_AREAS = ("870", "871", "872", "370")
+
+
+def small_release_write(folder):
+    """The shipped extract (`sendreform/published/data/ehcp`) with only ENGLAND_AREAS' local authority rows
+    (England's and the regions' rows kept), in the same layout and gzipped, under `folder`."""
+    from pathlib import Path
+
+    import pandas as pd
+    from django.conf import settings
+
+    source = Path(settings.PUBLISHED_EHCP)
+    for path in source.glob("*/data/*.csv.gz"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        keep = (frame["geographic_level"] != "Local authority") | frame["old_la_code"].isin(ENGLAND_AREAS)
+        out = Path(folder) / path.relative_to(source)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        frame[keep].to_csv(out, index=False, compression="gzip")
+    return Path(folder)
+
+
+@pytest.fixture(scope="session")
+def england_release(tmp_path_factory):
+    return small_release_write(tmp_path_factory.mktemp("ehcp"))
+
+
+@pytest.fixture(scope="session")
+def england_computed(england_release):
+    """The four areas' published data and their backtest (50 simulations, seed 870), computed once."""
+    from sendreform.forecast.england import england_results
+    from sendreform.forecast.published import published_load
+
+    published = published_load(folder=england_release)
+    return published, england_results(published=published, sims=50, seed=870)
+
+
+@pytest.fixture
+def finished_england(db, england_release, england_computed, monkeypatch):
+    """A finished real-England backtest (50 simulations) of the four areas, stored by the service (the backtest
+    itself computed once for the session)."""
+    from sendreform.forecast import england
+    from sendreform.forecasting.models import EnglandBacktest
+    from sendreform.forecasting.services import forecast_england_compute
+    from tests.factories import UserFactory
+
+    published, results = england_computed
+    monkeypatch.setattr(england, "england_results", lambda **kwargs: results)
+    backtest = EnglandBacktest.objects.create(sims=50, source=str(england_release),
+                                              created_by=UserFactory(username="ade"))
+    return forecast_england_compute(backtest=backtest, published=published)
