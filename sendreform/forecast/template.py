@@ -221,6 +221,7 @@ def _assumptions(summary: dict, mapping: LsrpMapping) -> list[tuple[str, str]]:
                 f"{summary.get('half_life', '')} years); joining is a rate on the background population of each "
                 "age. The projection is not capped by the places available."),
         ("All", f"Scenario: {scenario}."),
+        *([("All", f"Accuracy: {summary['accuracy']}")] if summary.get("accuracy") else []),
         ("5.1", "Age is the age a child turns in their national curriculum year (NCY + 5 at the end of the "
                 "school year, so reception is 'Under 5' as the DfE groups it)."),
         ("6", "Our setting categories onto the DfE's rows (category, phase -> row): " + provision + ". Rows no "

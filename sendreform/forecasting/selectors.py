@@ -202,6 +202,15 @@ def forecast_england_accuracy(*, area_code: str) -> dict:
     return {"sentence": sentence, "backtest": backtest} if sentence else {}
 
 
+def summary_with_accuracy(summary: dict) -> dict:
+    """A run's summary with what the latest real-England backtest says of the area's accuracy, for the data
+    template's Assumptions sheet (unchanged when no backtest has finished)."""
+    from sendreform.published.selectors import own_area_code
+
+    sentence = forecast_england_accuracy(area_code=own_area_code()).get("sentence")
+    return {**summary, "accuracy": sentence} if sentence else summary
+
+
 def scenarios_list():
     return Scenario.objects.select_related("updated_by")
 

@@ -29,6 +29,7 @@ from sendreform.forecasting.models import (
     Scenario,
     ScenarioEdit,
 )
+from sendreform.forecasting.selectors import summary_with_accuracy
 
 Progress = Callable[[str, int, int], None]
 JOB_TARGET = "sendreform.forecasting.services.forecast_run_execute"
@@ -170,7 +171,7 @@ def forecast_run_compute(*, run: ForecastRun, history: History, progress: Progre
                                mapping=mapping)
     with tempfile.TemporaryDirectory() as folder:
         path = template_write(path=Path(folder) / "data-template.xlsx", sections=sections, history=history,
-                              summary=result.summary, mapping=mapping)
+                              summary=summary_with_accuracy(result.summary), mapping=mapping)
         workbook = path.read_bytes()
         # summary.json as the command line writes it (its keys in order, indented alike), kept as that text.
         run_write(run=dataclasses.replace(result, tables={}), out_dir=folder)

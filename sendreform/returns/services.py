@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sendreform.forecasting.selectors import summary_with_accuracy
 from sendreform.jobs.models import QUEUED
 from sendreform.metrics import engine, report
 from sendreform.metrics.catalogue import CATALOGUE
@@ -265,7 +266,7 @@ def data_template_make(*, as_at: dt.date, suppressed: list[bool], progress: Prog
     for suppress in suppressed:
         rows = metric_rows(con=con, suppress=suppress, today=as_at)
         with tempfile.TemporaryDirectory() as folder:
-            path = template_write(path=Path(folder) / "t.xlsx", history=history, summary=run.summary,
+            path = template_write(path=Path(folder) / "t.xlsx", history=history, summary=summary_with_accuracy(run.summary),
                                   sections=sections_suppressed(sections) if suppress else sections,
                                   metrics=rows, mapping=mapping)
             content = path.read_bytes()

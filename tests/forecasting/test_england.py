@@ -127,3 +127,27 @@ def test_the_run_page_quotes_the_backtest_for_the_area(client, finished_run, fin
             "forecasts of total plans 2 years ahead were within") in text
     assert "over 4 English local areas. For Reading they were within" in text
     assert f'href="/forecasts/england/{finished_england.pk}/">real-England backtest {finished_england.pk}</a>' in text
+
+
+def test_the_data_template_says_what_the_backtest_says_of_the_areas_accuracy(finished_england, area_history,
+                                                                             settings):
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from sendreform.forecast.model import DEFAULT_HALF_LIFE
+    from sendreform.forecasting.models import ForecastRun
+    from sendreform.forecasting.services import forecast_run_compute
+    from tests.factories import UserFactory
+
+    settings.BENCHMARK_AREA = "E06000038"
+    run = ForecastRun.objects.create(sims=50, years=2, half_life=DEFAULT_HALF_LIFE, as_at=dt.date(2026, 3, 1),
+                                     created_by=UserFactory())
+    run = forecast_run_compute(run=run, history=area_history)
+    sheet = load_workbook(io.BytesIO(bytes(run.workbook)), read_only=True)["Assumptions"]
+    said = [row[1] for row in sheet.iter_rows(values_only=True) if row[1] and str(row[1]).startswith("Accuracy: ")]
+    assert len(said) == 1
+    assert said[0].startswith("Accuracy: Over the last 4 years (forecasts made from the 4 January censuses 2020 to "
+                              "2023), the model's forecasts of total plans 2 years ahead were within")
+    assert "For Reading they were within" in said[0]
