@@ -44,13 +44,12 @@ def demand_chart_svg(weeks: list[dict], *, chart_id: str) -> SafeString:
         for key, label in labels.items()
         if _number(w[key])
     ]
+    # The hours committed and the practitioners' hours available, as two lines on one hours axis.
+    committed, available = "Hours committed", "Hours available"
     hours = [
-        {
-            "week": w["week"].isoformat(),
-            "hours": float(w["hours_committed"]),
-            "available": float(w["hours_available"]),
-        }
+        {"week": w["week"].isoformat(), "what": what, "hours": float(w[key])}
         for w in weeks
+        for what, key in ((committed, "hours_committed"), (available, "hours_available"))
     ]
     x = alt.X("week:T", title="Week beginning", axis=alt.Axis(format="%-d %b", labelAngle=0))
     bar = (
@@ -65,11 +64,16 @@ def demand_chart_svg(weeks: list[dict], *, chart_id: str) -> SafeString:
         )
     )
     line = (
-        alt.Chart(pd.DataFrame(hours))
-        .mark_line(
-            color=ORANGE, strokeWidth=2.5, aria=False, point=alt.OverlayMarkDef(aria=False, color=ORANGE)
+        alt.Chart(pd.DataFrame(hours, columns=["week", "what", "hours"]))
+        .mark_line(strokeWidth=2.5, aria=False, point=alt.OverlayMarkDef(aria=False))
+        .encode(
+            x=x,
+            y=alt.Y("hours:Q", title="Hours a week (lines)", scale=alt.Scale(zero=True)),
+            stroke=alt.Stroke("what:N", scale=alt.Scale(domain=[committed, available], range=[ORANGE, BLACK]),
+                              title=None),
+            strokeDash=alt.StrokeDash("what:N", scale=alt.Scale(domain=[committed, available],
+                                                                range=[[1, 0], [6, 4]]), title=None),
         )
-        .encode(x=x, y=alt.Y("hours:Q", title="Hours a week committed (orange line)"))
     )
     spec = _configure(alt.layer(bar, line).resolve_scale(y="independent"))
     received = [w["received"] for w in weeks if _number(w["received"])]
@@ -80,7 +84,8 @@ def demand_chart_svg(weeks: list[dict], *, chart_id: str) -> SafeString:
     )
     text += f"; practitioners' capacity is {weeks[-1]['hours_available']} hours a week." if weeks else "."
     return chart_svg(
-        spec, chart_id=chart_id, title="Referrals each week by tier, and hours committed", description=text
+        spec, chart_id=chart_id, title="Referrals each week by tier, and hours committed against those available",
+        description=text
     )
 
 

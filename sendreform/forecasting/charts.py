@@ -4,6 +4,7 @@ were. Drawn to SVG by the one chart helper, `sendreform.indicators.charts.chart_
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import altair as alt
@@ -130,15 +131,28 @@ def breakdown_description(rows: list[dict], *, what: str) -> str:
 
 # ------------------------------------------------------------------------------------------ sufficiency
 
+PAGE_WIDTH = 900  # pixels a chart may take on the page before it would be wider than the main column
+YEAR_LABEL_WIDTH = 30  # a year ("2027") at 11 pixels, with space either side
+LABEL_CHARACTER = 6.5  # pixels of one character of a bar's label at 11 pixels
+
+
+def sufficiency_panel_width(*, years: int, longest: int) -> int:
+    """A setting's panel wide enough that neither its years nor its bars' labels ("+1,234") overlap: each year
+    gets the wider of a year label and its longest bar label; never narrower than its heading needs (105)."""
+    return max(105, years * max(YEAR_LABEL_WIDTH, math.ceil(longest * LABEL_CHARACTER)))
+
+
 def sufficiency_spec(rows: list[dict]) -> dict:
     """The median gap (demand less places) by year, one panel per setting, bars above zero in red for a
     shortfall and below zero in blue for spare places, each bar labelled with its gap. Rows are the sufficiency
     table's: year, setting and gap; a suppressed gap is no bar, only a "c" where it would be."""
     settings = list(dict.fromkeys(r["setting"] for r in rows))
-    panel_width = 105
+    labels = {(r["setting"], r["year"]): (f"{r['gap']:+,}" if r["gap"] else "0") for r in rows if _number(r["gap"])}
+    panel_width = sufficiency_panel_width(years=len({r["year"] for r in rows}),
+                                          longest=max((len(t) for t in labels.values()), default=1))
     chars = int(panel_width / HEADER_CHARACTER)
     data = [{"panel": _wrap(r["setting"], chars), "year": str(r["year"]), "gap": float(r["gap"]),
-             "label": f"{r['gap']:+,}" if r["gap"] else "0", "label_at": max(float(r["gap"]), 0.0),
+             "label": labels[(r["setting"], r["year"])], "label_at": max(float(r["gap"]), 0.0),
              "side": SHORTFALL if r["gap"] > 0 else SPARE}
             for r in rows if _number(r["gap"])]
     # A suppressed gap is no bar, only its "c" on the zero line, as in the table.
@@ -161,7 +175,8 @@ def sufficiency_spec(rows: list[dict]) -> dict:
         alt.layer(*layers, data=frame)
         .properties(width=panel_width, height=150)
         .facet(facet=alt.Facet("panel:N", sort=[_wrap(s, chars) for s in settings], header=_header()),
-               columns=min(len(settings), 5) or 1, spacing={"row": 24, "column": 20})
+               columns=max(1, min(len(settings), PAGE_WIDTH // (panel_width + 20))),
+               spacing={"row": 24, "column": 20})
         .resolve_axis(x="independent")
     )
     return chart_configure(chart).to_dict()

@@ -93,7 +93,10 @@ def test_the_board_pack_button_follows_a_background_job_to_the_pdf(page, reading
     page.get_by_label("Day").fill("30")
     page.get_by_label("Month").fill("9")
     page.get_by_label("Year").fill("2026")
-    # When they generate the pack
+    # When they view the pack, add their commentary on the risks and generate it
+    page.get_by_role("button", name="View the board pack").click()
+    page.get_by_label("Commentary on risks").fill("R3 is on the agenda of the next meeting.")
+    axe_check(page)
     page.get_by_role("button", name="Generate the board pack (PDF)").click()
     # Then the job's page follows it until it links to the PDF
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -177,3 +177,12 @@ def test_a_sufficiency_chart_shows_shortfall_and_spare_places_and_no_suppressed_
         "Bars of the median gap between children and places by January census, one small chart per setting; in "
         "2027: Independent or non-maintained special school a shortfall of 12; Maintained special school or "
         "special academy 30 spare; Alternative provision c. 1 gap shown as “c” in the table is left out.")
+
+
+def test_a_sufficiency_panel_is_wide_enough_that_its_years_and_labels_do_not_overlap():
+    # Six years of gaps like +1,234 (6 characters, about 39 pixels at 11 px): 6 x 39 = 234 pixels, not the 105 they
+    # were squeezed into (17 pixels a year, under a year's own label).
+    rows = [{"year": str(2026 + n), "setting": "Maintained special school or special academy", "gap": 1234}
+            for n in range(6)]
+    assert sufficiency_spec(rows)["spec"]["width"] == 234
+    assert sufficiency_spec(rows[:1])["spec"]["width"] == 105  # one year keeps the width its heading needs
