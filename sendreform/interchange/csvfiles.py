@@ -13,6 +13,8 @@ import io
 import zipfile
 from dataclasses import asdict, dataclass, field
 
+from sendreform.standards.formats import date_words
+
 ERROR = "error"
 QUERY = "query"
 
@@ -154,7 +156,7 @@ class RowReader:
             self.fail(column, f"{value!r} is not a date (2025-Apr-25, 2025-04-25 or 25-04-2025)", "BAD_DATE")
             return None
         if not_after and day > not_after:
-            self.fail(column, f"{day:%-d %B %Y} is after the census day ({not_after:%-d %B %Y})", "DATE_AFTER_CENSUS")
+            self.fail(column, f"{date_words(day)} is after the census day ({date_words(not_after)})", "DATE_AFTER_CENSUS")
             return None
         return day
 

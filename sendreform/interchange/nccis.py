@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sendreform.interchange.census import upn_problem
 from sendreform.interchange.csvfiles import QUERY, Findings, Problem, RowReader, csv_bytes
 from sendreform.sen2.rules import uln_valid
+from sendreform.standards.formats import date_words
 
 REQUIRED = ("Forename", "Surname", "DateOfBirth", "ActivityCode", "AsAt")
 COLUMNS = ("UPN", "ULN", "Forename", "Surname", "DateOfBirth", "Gender", "ActivityCode", "AsAt")
@@ -59,7 +60,7 @@ class Caseload(Findings):
         return max((p.as_at for p in self.people), default=None)
 
     def summary(self, name: str) -> str:
-        when = f" as at {self.as_at:%-d %B %Y}" if self.as_at else ""
+        when = f" as at {date_words(self.as_at)}" if self.as_at else ""
         return f"{name}: NCCIS caseload{when}, {self.read:,} young people read; " + self.verdict("extract")
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from sendreform.returns.layout import Layout, Placement, cell_position
+from sendreform.standards.formats import date_words
 from sendreform.standards.suppression import SUPPRESSED
 
 SUPPRESSION_NONE = "None needed: the figure does not rest on 1 to 5 children"
@@ -58,8 +59,8 @@ def quarterly_checks(*, layout: Layout, values: Sequence[QuarterValue]) -> list[
     out = []
     for v in values:
         if v.value is None:
-            when = (f"from {v.period_start:%-d %B %Y} to {v.period_end:%-d %B %Y}" if v.flow
-                    else f"at {v.period_end:%-d %B %Y}")
+            when = (f"from {date_words(v.period_start)} to {date_words(v.period_end)}" if v.flow
+                    else f"at {date_words(v.period_end)}")
             out.append(Check(v.indicator_id, v.title, MISSING, f"No value: the data holds nothing to count {when}."))
             continue
         if v.value == SUPPRESSED:

@@ -33,6 +33,7 @@ from sendreform.returns.models import CHECKED, DRAFT, SIGNED_OFF, SUBMITTED, Ret
 from sendreform.returns.quarterly import QuarterValue, quarterly_checks, quarterly_workbook
 from sendreform.returns.selectors import latest_file
 from sendreform.standards import periods
+from sendreform.standards.formats import date_words, datetime_words
 from sendreform.standards.suppression import SUPPRESSED, suppress_breakdown
 
 Progress = Callable[[str, int, int], None]
@@ -151,13 +152,13 @@ def quarterly_make(*, quarter: str, layout: Layout, progress: Progress, con=None
     digest = _snapshot_hash(con, end)
     progress("Writing the workbook", 2, 3)
     about = [("Return", f"Quarterly key-metrics return, {quarter}"),
-             ("Quarter", f"{quarter_bounds(quarter)[0]:%-d %B %Y} to {end:%-d %B %Y}"),
+             ("Quarter", f"{date_words(quarter_bounds(quarter)[0])} to {date_words(end)}"),
              ("Values", "As at the quarter's end; counts of events over the quarter itself"),
              ("Suppression", "Every figure leaving the council is suppressed: 'c' where it rests on 1 to 5 "
                              "children (sendreform.standards.suppression)"),
-             ("Snapshot", f"The data as it stood on {end:%-d %B %Y}, content hash {digest}"),
+             ("Snapshot", f"The data as it stood on {date_words(end)}, content hash {digest}"),
              ("Layout", f"{layout.source} (change it, not the code, when the DfE's workbook arrives)"),
-             ("Generated", f"{timezone.now():%-d %B %Y %H:%M}")]
+             ("Generated", f"{datetime_words(timezone.now())}")]
     content = quarterly_workbook(layout=layout, quarter=quarter, values=values, checks=checks, about=about)
     progress("Done", 3, 3)
     return (f"quarterly-return-{quarter}.xlsx", content, end, digest,
