@@ -453,11 +453,13 @@ def main() -> None:
     parser.add_argument("--stage", choices=sorted(STAGES))
     parser.add_argument("--only", action="append", choices=sorted(STAGES),
                         help="run these stages and keep the rest from the last run (var/bench/metrics.json)")
+    parser.add_argument("--write", action="store_true",
+                        help="only write the section from the last run's results (var/bench/metrics.json)")
     args = parser.parse_args()
     if args.stage:
         stage_print(STAGES[args.stage])
         return
-    stages = args.only or list(STAGES)
+    stages = [] if args.write else args.only or list(STAGES)
     if any(name.startswith("england") for name in stages):
         england_ready(AS_AT)
     _reading_ready()
@@ -471,7 +473,7 @@ def main() -> None:
                     *[str(site / p) for p in packages if (site / p).exists()]], check=False,
                    stdout=subprocess.DEVNULL, env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
     kept = ROOT / "var" / "bench" / "metrics.json"
-    results = json.loads(kept.read_text()) if args.only and kept.exists() else {}
+    results = json.loads(kept.read_text()) if (args.only or args.write) and kept.exists() else {}
     for name in stages:
         print(f"-- {name}", file=sys.stderr, flush=True)
         results[name] = _run(name)
