@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sendreform.forecasting",
     "sendreform.imports",
     "sendreform.published",
+    "sendreform.casework",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,12 @@ SENDREFORM_ANALYTICS_DIR = env.path("SENDREFORM_ANALYTICS_DIR", default=BASE_DIR
 SENDREFORM_ANALYTICS_MAX_AGE_SECONDS = env.int("SENDREFORM_ANALYTICS_MAX_AGE_SECONDS", default=3600)
 SENDREFORM_ANALYTICS_WAIT = env.bool("SENDREFORM_ANALYTICS_WAIT", default=False)
 
+# The service's address as people reach it (scheme and host, no trailing slash): links in emails are made from
+# it, since an email is sent by a command or the worker, not in answer to a page request.
+SENDREFORM_SITE_URL = env("SENDREFORM_SITE_URL", default="http://127.0.0.1:8000")
+# EHC casework timescales where the area works to its own (JSON, e.g. {"final_plan_weeks": 18}); the
+# Regulations' by default (sendreform/standards/ehc_clock.py).
+SENDREFORM_EHC_TIMESCALES = env.json("SENDREFORM_EHC_TIMESCALES", default={})
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sendreform.forecasting.urls")),
     path("", include("sendreform.imports.urls")),
     path("", include("sendreform.published.urls")),
+    path("", include("sendreform.casework.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

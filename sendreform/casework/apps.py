@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class Config(AppConfig):
+    name = "sendreform.casework"
+    label = "casework"
+    verbose_name = "EHC casework"
