@@ -45,11 +45,18 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args, senco: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.senco = senco
         if senco:
             del self.fields["request_source"]
             self.fields["evidence"].required = True
             self.fields["evidence"].error_messages["required"] = (
                 "Enter what the setting has done: its assessment, plan, support and review")
+
+    def clean(self):
+        data = super().clean()
+        if (self.senco or data.get("request_source") == "2") and not data.get("consent_given"):
+            self.add_error("consent_given", "A setting's request needs the consent of the parent or young person")
+        return data
 
 
 class AllocateForm(forms.Form):

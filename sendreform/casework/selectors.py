@@ -102,9 +102,9 @@ def _annotated(cases: QuerySet[Case], on: dt.date) -> QuerySet[Case]:
                                          establishment__isnull=False).order_by("-start_date")
     need = SenNeed.objects.filter(open_on(on), person=OuterRef("person_id"), need_rank=1).order_by("-start_date")
     return cases.annotate(
-        setting_id=Subquery(placement.values("establishment_id")[:1]),
-        setting_name=Subquery(placement.values("establishment__name")[:1]),
-        setting_phase=Subquery(placement.values("establishment__phase")[:1]),
+        now_setting_id=Subquery(placement.values("establishment_id")[:1]),
+        now_setting_name=Subquery(placement.values("establishment__name")[:1]),
+        now_setting_phase=Subquery(placement.values("establishment__phase")[:1]),
         primary_need=Subquery(need.values("need_type")[:1]),
     )
 
@@ -123,16 +123,16 @@ def caseload(*, user, page: str, officer: User | None = None, stage: str = "", w
         cases = cases.filter(stage=stage)
     cases = _annotated(_with_clock_parts(cases), on)
     if setting:
-        cases = cases.filter(setting_id=setting)
+        cases = cases.filter(now_setting_id=setting)
     if phase:
-        cases = cases.filter(setting_phase=phase)
+        cases = cases.filter(now_setting_phase=phase)
     if need:
         cases = cases.filter(primary_need=need)
     ts = timescales()
     rows = []
     for case in cases:
         summary = ehc_clock.summarise(case_clock(case, today=on, ts=ts))
-        row = CaseRow(case, summary, case.setting_name or "", codes.PHASE.get(case.setting_phase or "", ""),
+        row = CaseRow(case, summary, case.now_setting_name or "", codes.PHASE.get(case.now_setting_phase or "", ""),
                       codes.NEED_TYPE.get(case.primary_need or "", ""))
         if overdue and not row.overdue:
             continue

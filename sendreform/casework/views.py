@@ -74,7 +74,7 @@ def _case_action(request, reference, *, form_class, heading, button, fields, act
         messages.success(request, done)
         return redirect("casework:case", reference=case.reference)
     return _form_page(request, form=form, heading=heading, button=button, fields=fields, caption=case.reference,
-                      conflict=conflict, status=409 if conflict else 200, back_url=reverse(
+                      **conflict, status=409 if conflict else 200, back_url=reverse(
                           "casework:case", args=[case.reference]),
                       intro_rows=[("Child", f"{case.person.forename} {case.person.surname}"),
                                   ("Stage", case.stage_label)])
@@ -355,7 +355,7 @@ def advice_answer(request, advice_id):
     person = detail.case.person
     return _form_page(request, form=form, heading="Give your advice", button="Send the advice",
                       fields=[("date", "received_date"), ("textarea", "response")], caption=detail.case.reference,
-                      conflict=conflict, status=409 if conflict else 200, intro_rows=[
+                      **conflict, status=409 if conflict else 200, intro_rows=[
                           ("Child", f"{person.forename} {person.surname} (born {person.birth_date:%-d %B %Y})"),
                           ("Advice", codes.ADVICE_TYPE[detail.advice.advice_type]),
                           ("Asked", f"{detail.advice.requested_date:%-d %B %Y}"),
