@@ -281,3 +281,19 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+
+class CaseNotification(models.Model):
+    """An email about a step of a case's clock, sent once: its deadline approaching, or missed."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    step = models.CharField(max_length=40)
+    kind = models.CharField(max_length=12, choices=[("APPROACHING", "Deadline approaching"), ("MISSED", "Missed")])
+    sent_on = models.DateField()
+
+    class Meta:
+        db_table = "app_case_notification"
+        constraints = [models.UniqueConstraint(fields=["case", "step", "kind"], name="app_case_notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.step} {self.kind}"
