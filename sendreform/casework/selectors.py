@@ -48,7 +48,7 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     return child_items_visible_to(user=user, items=Case.objects.all())
 
 
-def _with_clock_parts(cases: QuerySet[Case]) -> QuerySet[Case]:
+def with_clock_parts(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("person", "request", "review", "plan", "officer").prefetch_related(
         Prefetch("request__advice", queryset=EhcAdvice.objects.select_related("detail").order_by("requested_date",
                                                                                                  "advice_id")),
@@ -121,7 +121,7 @@ def caseload(*, user, page: str, officer: User | None = None, stage: str = "", w
         cases = cases.filter(officer=officer)
     if stage:
         cases = cases.filter(stage=stage)
-    cases = _annotated(_with_clock_parts(cases), on)
+    cases = _annotated(with_clock_parts(cases), on)
     if setting:
         cases = cases.filter(now_setting_id=setting)
     if phase:
@@ -180,7 +180,7 @@ def casework_officers() -> QuerySet[User]:
 
 def case_get(*, user, reference: str, page: str) -> Case:
     """One case, read by this user on this page (audited); a case outside the user's scope is not found."""
-    case = _with_clock_parts(cases_visible_to(user=user)).filter(reference=reference).first()
+    case = with_clock_parts(cases_visible_to(user=user)).filter(reference=reference).first()
     if case is None:
         raise ReadRefused("No case with that reference", user=user, asked_for=f"case {reference}"[:200], page=page)
     audit_record(user=user, action=AUDIT_VIEW, person_id=case.person_id, page=page, detail=f"case {reference}")

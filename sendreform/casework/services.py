@@ -640,3 +640,62 @@ def notify_advice_requested(*, advice: EhcAdvice, to: User) -> int:
 def notify_decision(*, case: Case) -> int:
     return _mail(case.officer, f"EHC case {case.reference}: {case.stage_label.lower()}",
                  [f"The case {case.reference} is now at: {case.stage_label}.", f"See it: {case_url(case)}"])
+
+
+APPROACHING_DAYS = 7
+
+
+def daily_notify(*, on: dt.date | None = None) -> dict[str, int]:
+    """The morning's emails: to each officer, a digest of their open cases overdue or due within 14 days; and for
+    each step of an allocated case, once, an email when its deadline is 7 days away and when it is missed.
+    Running it twice on a day sends no deadline email twice (the digest is sent again)."""
+    from sendreform.casework.models import CaseNotification
+    from sendreform.casework.selectors import case_clock, with_clock_parts
+
+    on = on or _today()
+    ts = timescales()
+    sent = {"digests": 0, "deadlines": 0}
+    cases = with_clock_parts(Case.objects.filter(stage__in=OPEN_STAGES, officer__isnull=False,
+                                                 officer__is_active=True))
+    by_officer: dict[int, list[tuple[Case, ehc_clock.Clock]]] = {}
+    for case in cases:
+        clock = case_clock(case, today=on, ts=ts)
+        by_officer.setdefault(case.officer_id, []).append((case, clock))
+        for step in clock.steps:
+            days = step.days_left(on)
+            if days is None or step.exception:
+                continue
+            kind = "MISSED" if days < 0 else "APPROACHING" if days <= APPROACHING_DAYS else ""
+            if not kind:
+                continue
+            _, made = CaseNotification.objects.get_or_create(case=case, step=step.key, kind=kind,
+                                                             defaults={"sent_on": on})
+            if made:
+                when = f"was due on {step.due:%A %-d %B %Y}, {-days} days ago" if days < 0 else \
+                    f"is due on {step.due:%A %-d %B %Y}, in {days} days"
+                sent["deadlines"] += _mail(case.officer, f"EHC case {case.reference}: {step.label.lower()} "
+                                           f"{'missed' if days < 0 else 'due soon'}",
+                                           [f"{step.label} for {case.reference} {when}.", f"See it: {case_url(case)}"])
+    for items in by_officer.values():
+        officer = items[0][0].officer
+        lines = []
+        for case, clock in sorted(items, key=lambda item: ehc_clock.summarise(item[1]).due or dt.date.max):
+            summary = ehc_clock.summarise(clock)
+            if summary.days_left is None or summary.days_left > 14:
+                continue
+            state = f"{-summary.days_left} days over" if summary.days_left < 0 else f"{summary.days_left} days left"
+            lines.append(f"- {case.reference}: {summary.label}, {summary.due:%a %-d %b %Y} ({state})\n  {case_url(case)}")
+        if lines:
+            sent["digests"] += _mail(officer, f"Your EHC caseload on {on:%-d %B %Y}: {len(lines)} deadlines "
+                                     "within 14 days or over", [f"{len(items)} open cases on your caseload. These "
+                                                                "need you soonest:", "\n".join(lines),
+                                                                f"Your caseload: {absolute(reverse('casework:caseload'))}"])
+    return sent
+
+
+def daily_notify_job(*, params: dict, progress, job=None) -> str:
+    """`daily_notify` as the scheduled job of each working morning (`sendreform/jobs/schedule.py`)."""
+    progress("Emailing the casework digests and deadlines", 0, 1)
+    sent = daily_notify()
+    progress(f"{sent['digests']} digests and {sent['deadlines']} deadline emails sent", 1, 1)
+    return reverse("casework:caseload")
