@@ -141,7 +141,9 @@ def _check_date(errors: dict, field: str, day: dt.date | None, *, not_before: dt
 
 
 def _close_allocation(case: Case, on: dt.date) -> None:
-    CaseAllocation.objects.filter(case_ref=case.reference, end_date__isnull=True).update(end_date=on)
+    """End the case's open allocation on `on` (or on its own start, for a step recorded with an earlier date)."""
+    for allocation in CaseAllocation.objects.filter(case_ref=case.reference, end_date__isnull=True):
+        CaseAllocation.objects.filter(pk=allocation.pk).update(end_date=max(on, allocation.start_date))
 
 
 # ------------------------------------------------------------------------------------------------ request
@@ -197,7 +199,7 @@ def request_create(
     source = codes.REQUEST_SOURCE[str(request_source)].lower()
     _event(case, by, f"Request received {received_date:%-d %B %Y} (from: {source})")
     if officer is not None:
-        _allocate(case, officer=officer, by=by, on=max(received_date, _today()))
+        _allocate(case, officer=officer, by=by, on=received_date)
     return case
 
 
