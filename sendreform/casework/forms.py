@@ -9,6 +9,10 @@ from sendreform.standards import codes, ehc_clock
 from sendreform.web.forms import GovukDateField
 
 
+def _date(name: str) -> GovukDateField:
+    return GovukDateField(name=name, label=name)
+
+
 def _text(label: str, required: str = "", **kwargs) -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
                            required=bool(required), error_messages={"required": required}, **kwargs)
@@ -36,7 +40,7 @@ class RequestForm(forms.Form):
     request_source = forms.ChoiceField(label="Who made the request?", widget=forms.RadioSelect,
                                        choices=[(k, v) for k, v in codes.REQUEST_SOURCE.items()],
                                        error_messages={"required": "Select who made the request"})
-    received_date = GovukDateField(name="The date the request was received")
+    received_date = _date("The date the request was received")
     evidence = _text("What has the setting done so far?", help_text="The graduated response: what was assessed, "
                      "planned and done, the advice followed, and what the reviews found. Attach documents on the "
                      "case once it is made.")
@@ -73,7 +77,7 @@ class DecideForm(forms.Form):
     assess = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
         ("yes", "Assess the child's needs"), ("no", "Do not assess")],
         error_messages={"required": "Select the decision"})
-    decision_date = GovukDateField(name="The date of the decision")
+    decision_date = _date("The date of the decision")
     reason = _text("Reason (when not assessing)", help_text="The letter tells the family of their right to "
                    "mediation and to appeal to the SEND Tribunal.")
 
@@ -84,7 +88,7 @@ class AdviceForm(forms.Form):
     addressed_to = forms.ChoiceField(label="Practitioner with an account (optional)", required=False,
                                      help_text="They see the request and answer it in this service.")
     addressee = forms.CharField(label="Or the service or person asked", required=False, max_length=200)
-    requested_date = GovukDateField(name="The date the advice was asked for")
+    requested_date = _date("The date the advice was asked for")
     question = _text("What is asked (optional)")
 
     def __init__(self, *args, practitioners=(), **kwargs):
@@ -94,7 +98,7 @@ class AdviceForm(forms.Form):
 
 class AdviceAnswerForm(forms.Form):
     version = version_field()
-    received_date = GovukDateField(name="The date the advice was given")
+    received_date = _date("The date the advice was given")
     response = _text("Advice")
 
 
@@ -115,7 +119,7 @@ class ExceptionForm(forms.Form):
 
 class DraftForm(forms.Form):
     version = version_field()
-    draft_date = GovukDateField(name="The date the draft plan was sent")
+    draft_date = _date("The date the draft plan was sent")
     settings_consulted = forms.MultipleChoiceField(label="Settings consulted", required=False,
                                                    widget=forms.CheckboxSelectMultiple,
                                                    help_text="Each has 15 days to answer.")
@@ -131,7 +135,7 @@ class DraftForm(forms.Form):
 class ConsultationForm(forms.Form):
     response = forms.ChoiceField(label="Answer", widget=forms.RadioSelect, choices=list(CONSULTATION_RESPONSES.items()),
                                  error_messages={"required": "Select the setting's answer"})
-    response_date = GovukDateField(name="The date of the answer")
+    response_date = _date("The date of the answer")
     note = _text("Note (optional)")
 
 
@@ -140,7 +144,7 @@ class FinalForm(forms.Form):
     issue = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect, choices=[
         ("yes", "Issue the final plan"), ("no", "Do not issue a plan")],
         error_messages={"required": "Select the outcome"})
-    issue_date = GovukDateField(name="The date")
+    issue_date = _date("The date")
     reason = _text("Reason (when not issuing)")
 
 
@@ -151,7 +155,7 @@ class ReviewStartForm(forms.Form):
 
 class MeetingForm(forms.Form):
     version = version_field()
-    meeting_date = GovukDateField(name="The date of the review meeting")
+    meeting_date = _date("The date of the review meeting")
     school_cannot_meet_need = forms.BooleanField(label="The setting said it cannot meet the child's needs",
                                                  required=False)
     pfa_toolkit_used = forms.BooleanField(label="The preparing for adulthood toolkit was used", required=False)
@@ -161,7 +165,7 @@ class ReviewDecideForm(forms.Form):
     version = version_field()
     outcome = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=codes.choices(codes.REVIEW_OUTCOME),
                                 error_messages={"required": "Select the decision"})
-    decision_date = GovukDateField(name="The date the decision was notified")
+    decision_date = _date("The date the decision was notified")
     cease_reason = forms.TypedChoiceField(label="Why the plan ceases (when ceasing)", required=False, coerce=int,
                                           empty_value=None,
                                           choices=[("", "Not ceasing"), *codes.choices(codes.CEASE_REASON)])

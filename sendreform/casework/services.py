@@ -457,7 +457,8 @@ def review_start(*, plan: EhcPlan, by, phase_transfer: bool = False, officer: Us
                  on: dt.date | None = None) -> Case:
     """Start an annual review of a plan: due 12 months from its issue or last review. A SENCo starts the review
     of a pupil on the roll (the setting usually holds the meeting). A phase transfer's deadline (15 February, or
-    31 March for post-16) follows from the child's year group in the school year the review is started."""
+    31 March for post-16) follows from the child's year group in the school year of the review: of the day it is
+    started until the meeting is held, then of the meeting."""
     _require_child(by, plan.person)
     if not (_works_cases(by) or by.role == roles.SENCO):
         raise PermissionDenied("Only a SENCo or the SEND team can start a review")
@@ -503,8 +504,12 @@ def review_meeting_record(*, case_id: int, version: int, meeting_date: dt.date, 
         school_cannot_meet_need=school_cannot_meet_need, pfa_toolkit_used=pfa_toolkit_used,
         phase_transfer=case.phase_transfer_due is not None,
     )
-    _bump(case, version=version, by=by, stage="REVIEW_HELD", review=review,
-          what=f"Review meeting held {meeting_date:%-d %B %Y}")
+    # A phase transfer's deadline is that of the school year the meeting was held in.
+    transfer_by = ehc_clock.phase_transfer_due(case.person.birth_date, meeting_date) \
+        if case.phase_transfer_due is not None else None
+    # A meeting recorded after the event opens the case no later than the meeting.
+    _bump(case, version=version, by=by, stage="REVIEW_HELD", review=review, phase_transfer_due=transfer_by,
+          opened_date=min(case.opened_date, meeting_date), what=f"Review meeting held {meeting_date:%-d %B %Y}")
     return review
 
 

@@ -127,6 +127,10 @@ def advice_list(request):
 
 
 # --------------------------------------------------------------------------------------------------- case
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _clock_rows(clock: ehc_clock.Clock, start):
     today = clock.today
     rows = []
@@ -134,11 +138,11 @@ def _clock_rows(clock: ehc_clock.Clock, start):
         status = step.status(today)
         days = step.days_left(today)
         if status in (ehc_clock.DUE, ehc_clock.OVERDUE) and days is not None:
-            remark = f"{days} days left" if days >= 0 else f"{-days} days over"
-        elif step.done and step.due:
+            remark = f"{_days(days)} left" if days >= 0 else f"{_days(-days)} over"
+        elif step.done and step.due and status != ehc_clock.EXCEPTION:
             diff = (step.done - step.due).days
-            remark = f"{-diff} days inside the limit" if diff < 0 else "on the day" if diff == 0 else \
-                f"{diff} days late"
+            remark = f"{_days(-diff)} inside the limit" if diff < 0 else "on the day" if diff == 0 else \
+                f"{_days(diff)} late"
         else:
             remark = ""
         rows.append({"step": step, "status": status, "remark": remark, "exception": step.exception_reason})
