@@ -177,7 +177,7 @@ class NoteForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="What the document is", choices=list(DOCUMENT_KINDS.items()))
-    upload = forms.FileField(label="File", help_text="A PDF, Word (.docx), PNG or JPEG file, smaller than 10 MB.",
+    upload = forms.FileField(label="File", help_text="A PDF, Word (.docx), PNG or JPEG file, smaller than 8 MB.",
                              error_messages={"required": "Choose a file", "empty": "The chosen file is empty"})
 
 

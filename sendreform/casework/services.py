@@ -48,7 +48,8 @@ from sendreform.standards import codes, ehc_clock
 from sendreform.statutory.models import AnnualReview, EhcAssessment, EhcPlan, EhcRequest
 
 # Uploads: what a document may be, recognised by its first bytes as well as its name, and how large.
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# Under SENDREFORM_MAX_REQUEST_BYTES (10 MB), which refuses a larger request before it is read.
+DOCUMENT_MAX_BYTES = 8 * 1024 * 1024
 DOCUMENT_TYPES = {  # extension: (content type, leading bytes)
     "pdf": ("application/pdf", (b"%PDF-",)),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),

@@ -36,7 +36,7 @@ def _works(user) -> bool:
 
 
 def _form_page(request, *, form, heading, button, fields, caption="", status=200, **extra):
-    return render(request, "casework/form_page.html", {
+    return render(request, "experts/includes/form_page.html", {
         "form": form, "heading": heading, "button": button, "caption": caption,
         "fields": [(kind, form[name]) for kind, name in fields], **extra}, status=status)
 
@@ -91,14 +91,31 @@ def _caseload_rows(request, *, officer, page):
                               within=int(due) if due.isdigit() else None, overdue=due == "overdue",
                               setting=data.get("setting", ""), phase=data.get("phase", ""),
                               need=data.get("need", ""), sort=data.get("sort") or "due")
-    return form, rows
+    return form, [_row_cells(row) for row in rows], rows
+
+
+def _row_cells(row: selectors.CaseRow) -> dict:
+    """A caseload row as the table shows it, worked out here once rather than by template filters."""
+    case, summary = row.case, row.summary
+    days = summary.days_left
+    officer = case.officer
+    return {
+        "reference": case.reference, "url": reverse("casework:case", args=[case.reference]),
+        "child": f"{case.person.forename} {case.person.surname}", "stage": case.stage_label,
+        "deadline": f"{summary.label}: {summary.due:%a %-d %b %Y}" if summary.due else "None in force",
+        "days": "" if days is None else f"{-days} over" if days < 0 else str(days),
+        "tag": "" if days is None or days > 7 else "govuk-tag--red" if days < 0 else "govuk-tag--orange",
+        "setting": (row.setting or "None recorded") + (f" ({row.phase.lower()})" if row.phase else ""),
+        "need": row.need or "Not recorded",
+        "officer": (officer.get_full_name() or officer.username) if officer else "",
+    }
 
 
 @login_required
 def caseload(request):
     """My caseload: an officer's open cases with the next legal deadline of each."""
     _require(_works(request.user))
-    form, rows = _caseload_rows(request, officer=request.user, page=request.path)
+    form, rows, _ = _caseload_rows(request, officer=request.user, page=request.path)
     return render(request, "casework/caseload.html", {
         "form": form, "rows": rows, "heading": "My caseload", "today": timezone.localdate(),
         "is_manager": request.user.role in roles.CASE_ALLOCATING_ROLES,
@@ -109,9 +126,9 @@ def caseload(request):
 def team(request):
     """The team's open cases, each officer's load, and allocation (a team manager's page)."""
     _require(request.user.role in roles.CASE_ALLOCATING_ROLES)
-    form, rows = _caseload_rows(request, officer=None, page=request.path)
+    form, rows, case_rows = _caseload_rows(request, officer=None, page=request.path)
     return render(request, "casework/team.html", {
-        "form": form, "rows": rows, "loads": selectors.team_loads(rows=rows), "today": timezone.localdate(),
+        "form": form, "rows": rows, "loads": selectors.team_loads(rows=case_rows), "today": timezone.localdate(),
     })
 
 

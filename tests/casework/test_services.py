@@ -188,7 +188,7 @@ def test_documents_are_checked_by_their_bytes_and_size(senco, pupil, caseworker)
     with pytest.raises(ValidationError, match="must be a PDF, Word"):
         services.document_add(case_id=case.pk, kind="EVIDENCE", name="run.exe", content=b"MZ", by=senco)
     too_big = b"%PDF-1.7\n" + b"0" * services.DOCUMENT_MAX_BYTES
-    with pytest.raises(ValidationError, match="smaller than 10 MB"):
+    with pytest.raises(ValidationError, match="smaller than 8 MB"):
         services.document_add(case_id=case.pk, kind="EVIDENCE", name="big.pdf", content=too_big, by=senco)
     document = services.document_add(case_id=case.pk, kind="EVIDENCE", name="C:\\docs\\plan.pdf",
                                      content=b"%PDF-1.7\n%%EOF", by=senco)
