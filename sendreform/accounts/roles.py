@@ -13,6 +13,8 @@ BOARD_MEMBER = "BOARD_MEMBER"
 PCF_REP = "PCF_REP"
 ADMIN = "ADMIN"
 REGIONAL_ANALYST = "REGIONAL_ANALYST"
+CASEWORKER = "CASEWORKER"
+TEAM_MANAGER = "TEAM_MANAGER"
 
 ROLES = MappingProxyType(
     {
@@ -27,6 +29,8 @@ ROLES = MappingProxyType(
         PCF_REP: "Parent carer forum representative",
         ADMIN: "Administrator",
         REGIONAL_ANALYST: "Regional or national analyst",
+        CASEWORKER: "SEND caseworker",
+        TEAM_MANAGER: "SEND team manager",
     }
 )
 
@@ -37,9 +41,16 @@ ROLES = MappingProxyType(
 LOCAL_AREA_ROLES = frozenset(ROLES) - {REGIONAL_ANALYST}
 
 # Roles that may see any child-level data at all (subject to their scope).
-CHILD_LEVEL_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, EAH_PRACTITIONER, SENCO, CLUSTER_LEAD, HEALTH, ADMIN})
+CHILD_LEVEL_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, EAH_PRACTITIONER, SENCO, CLUSTER_LEAD, HEALTH, ADMIN,
+                               CASEWORKER, TEAM_MANAGER})
 # Roles whose scope is every child in the local area.
-WHOLE_AREA_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, ADMIN})
+WHOLE_AREA_ROLES = frozenset({OFFICER, ANALYST, EAH_LEAD, ADMIN, CASEWORKER, TEAM_MANAGER})
+
+# EHC casework (ADR 25): who holds a caseload and works cases, and who allocates them across the team. The
+# council SEND officer keeps working cases as before; a SENCo starts requests and reviews for pupils on the
+# roll and a health practitioner answers the advice asked of them, each through their own pages.
+CASEWORK_ROLES = frozenset({CASEWORKER, TEAM_MANAGER, OFFICER})
+CASE_ALLOCATING_ROLES = frozenset({TEAM_MANAGER})
 
 
 def aggregates_suppressed(role: str | None) -> bool:

@@ -286,6 +286,8 @@ DEMO_USERS = (
     ("pcf", roles.PCF_REP, "Pat", "Evans"),
     ("admin", roles.ADMIN, "Alex", "Turner"),
     ("regional", roles.REGIONAL_ANALYST, "Rhys", "Gallagher"),
+    ("caseworker", roles.CASEWORKER, "Cara", "Nwosu"),
+    ("team-manager", roles.TEAM_MANAGER, "Tom", "Brennan"),
 )
 
 

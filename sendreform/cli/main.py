@@ -208,6 +208,11 @@ def _demo(args, parser) -> int:
     added = experts_demo_history_ensure(seed=args.seed, today=args.as_at)
     if added:
         print("\nExperts at Hand history added: " + ", ".join(f"{n:,} {what}" for what, n in added.items()))
+    from sendreform.casework.demo import casework_demo_history_ensure
+
+    added = casework_demo_history_ensure(seed=args.seed, today=args.as_at)
+    if added:
+        print("EHC casework history added: " + ", ".join(f"{n:,} {what}" for what, n in added.items()))
     from sendreform.forecasting.services import scenarios_demo_ensure
 
     for name in scenarios_demo_ensure():

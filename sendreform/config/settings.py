@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sendreform.imports",
     "sendreform.published",
     "sendreform.returns",
+    "sendreform.casework",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,9 @@ SENDREFORM_RETURNS_LAYOUT = env.path("SENDREFORM_RETURNS_LAYOUT", default=BASE_D
 SENDREFORM_LSRP_MAPPING = env("SENDREFORM_LSRP_MAPPING", default="")
 SENDREFORM_RETURNS_SIMS = env.int("SENDREFORM_RETURNS_SIMS", default=1000)
 
+# EHC casework timescales where the area works to its own (JSON, e.g. {"final_plan_weeks": 18}); the
+# Regulations' by default (sendreform/standards/ehc_clock.py).
+SENDREFORM_EHC_TIMESCALES = env.json("SENDREFORM_EHC_TIMESCALES", default={})
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="sendreform@localhost")
 # The service's own address as people reach it (scheme and host, no path): every link in an email starts with it,

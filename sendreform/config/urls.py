@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("sendreform.imports.urls")),
     path("", include("sendreform.published.urls")),
     path("", include("sendreform.returns.urls")),
+    path("", include("sendreform.casework.urls")),
     path("", include("sendreform.web.urls")),
 ]
 

@@ -1494,6 +1494,12 @@ class _Area:
             phase_transfer=transfer,
         ).table("annual_review", len(plan))
 
+    def casework_tables(self) -> None:
+        """Advice requests and officers' allocations are recorded by casework in the app (the demo works a
+        history through its services: `sendreform.casework.demo`); an area generated here has none."""
+        for name in ("ehc_advice", "ehc_case_allocation"):
+            self.tables[name] = arrow_schema(name).empty_table()
+
     # ------------------------------------------------------------------ exclusions and schools' terms
     def permanent_exclusions(self) -> None:
         """Permanent exclusions, the plan's baseline (E and K since September 2023) held exactly; a pupil
@@ -2190,6 +2196,7 @@ def generate_area(*, seed: int = 870, as_at: dt.date | None = None, la_code: str
     area.pipeline_tables()
     area.sen_tables()
     area.annual_review_table()
+    area.casework_tables()
     area.permanent_exclusions()
     area.sen_status_table()
     area.build_terms()

@@ -29,6 +29,8 @@ blanked, with what is reset alongside:
                           blanked: outcome_date -> outcome "A", mediation and tribunal false
     ehc_plan              dropped: start_date      blanked: cease_date -> cease_reason null (active)
     annual_review         dropped: meeting_date    blanked: decision_date -> outcome null
+    ehc_advice            dropped: requested_date  blanked: received_date
+    ehc_case_allocation   dropped: start_date      blanked: end_date
     placement             dropped: start_date      blanked: end_date
     attendance            dropped: academic years and terms starting after the as-at (AUT 1 September,
                                    SPR 1 January, SUM the day after Easter Sunday)
@@ -114,6 +116,8 @@ AS_AT_RULES: Mapping[str, AsAtRule] = MappingProxyType(
         "annual_review": AsAtRule(
             event="meeting_date", later={"decision_date": {"decision_date": None, "outcome": None}}
         ),
+        "ehc_advice": AsAtRule(event="requested_date", later={"received_date": {"received_date": None}}),
+        "ehc_case_allocation": AsAtRule(event="start_date", later=_ENDS),
         "placement": AsAtRule(event="start_date", later=_ENDS),
         "attendance": AsAtRule(term_started=True),
         "exclusion": AsAtRule(event="start_date"),

@@ -34,6 +34,8 @@ class Scheduled:
 SCHEDULE: tuple[Scheduled, ...] = (
     Scheduled(name="eah_overdue", title="Experts at Hand: email about referrals gone overdue",
               target="sendreform.experts.services.overdue_notify_job", at=dt.time(7, 0), days=WORKING_DAYS),
+    Scheduled(name="casework_daily", title="EHC casework: each officer's digest and the deadlines approaching or missed",
+              target="sendreform.casework.services.daily_notify_job", at=dt.time(7, 0), days=WORKING_DAYS),
     Scheduled(name="nightly_figures", title="The dashboard's figures, recomputed overnight",
               target="sendreform.indicators.analytics.analytics_recompute_job", at=dt.time(2, 0)),
 )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from sendreform.metrics import expressions as x
 from sendreform.metrics.lazy import lazy_import
+from sendreform.standards import ehc_clock
 
 ibis = lazy_import("ibis")  # loaded when a query is first built (ADR 31)
 
@@ -66,6 +67,8 @@ FLOW_MEASURES = frozenset({
     "send_corporate_complaints", "ehcna_requests", "ehcna_decision_6w_pct", "ehcp_issued_20w_pct",
     "send_suspension_rate", "send_permanent_exclusions", "inmss_new_placements", "eah_referral_to_support_days",
     "eah_needs_met_in_setting_pct", "parent_confidence_pct", "cyp_belonging_pct", "tribunal_appeals",
+    "ehc_advice_6w_pct", "ehc_advice_6w_ep_pct", "ehc_advice_6w_health_pct", "ehc_advice_6w_social_care_pct",
+    "annual_reviews_on_time_pct", "review_decision_4w_pct", "phase_transfer_by_deadline_pct",
 })
 
 
@@ -360,6 +363,128 @@ def ehcp_issued_20w_pct(t, d):
     j = j.filter(~j.exception)
     return _units(j, as_at=j.as_at, person_id=j.person_id,
                   num=x.flag(x.days_between(j.received_date, j.start_date) <= 140))
+
+
+# --- EHC casework: advice, annual reviews, phase transfers, caseloads (the time limits of standards.ehc_clock) --
+
+
+def _advice_6w(t, d, advice_type: str | None = None):
+    a, r = t["ehc_advice"], t["ehc_request"]
+    a = a.filter(a.received_date.notnull() & ~a.exception)
+    if advice_type:
+        a = a.filter(a.advice_type == advice_type)
+    j = a.join(d, x.in_period(a.received_date, d)).join(r, a.request_id == r.request_id)
+    return _units(j, as_at=j.as_at, person_id=j.person_id,
+                  num=x.flag(x.days_between(j.requested_date, j.received_date) <= 7 * ehc_clock.ADVICE_WEEKS))
+
+
+@indicator(
+    id="ehc_advice_6w_pct", title="Advice for EHC needs assessments returned within 6 weeks",
+    definition="Of advice received in the period without one of the exceptions of regulation 8(2), the "
+    "percentage received within 42 days of being asked for.",
+    unit="percent", better="up", aggregate="percent", block="statutory",
+)
+def ehc_advice_6w_pct(t, d):
+    return _advice_6w(t, d)
+
+
+def _advice_6w_of(advice_type: str, label: str):
+    @indicator(
+        id=f"ehc_advice_6w_{advice_type.lower()}_pct", title=f"{label} advice returned within 6 weeks",
+        definition=f"As ehc_advice_6w_pct, for {label.lower()} advice only.",
+        unit="percent", better="up", aggregate="percent", block="statutory",
+    )
+    def units(t, d):
+        return _advice_6w(t, d, advice_type)
+
+    return units
+
+
+for _type, _label in (("EP", "Educational psychology"), ("HEALTH", "Health"), ("SOCIAL_CARE", "Social care")):
+    _advice_6w_of(_type, _label)
+
+
+def _day_key(day: ir.DateValue) -> ir.IntegerValue:
+    """A date as the number YYYYMMDD: a year later is +10000 (29 February then compares as 28 February)."""
+    return day.year() * 10000 + day.month() * 100 + day.day()
+
+
+def _reviews_with_plans(t, d) -> ir.Table:
+    ar, plan = t["annual_review"], t["ehc_plan"]
+    j = ar.join(d, x.in_period(ar.meeting_date, d)).join(plan, ar.plan_id == plan.plan_id)
+    return j.select(d.as_at, ar.review_id, ar.plan_id, plan.person_id, ar.meeting_date, ar.decision_date,
+                    ar.phase_transfer, plan_start=plan.start_date)
+
+
+@indicator(
+    id="annual_reviews_on_time_pct", title="Annual reviews held on time",
+    definition="Of annual review meetings held in the period, the percentage held within 12 months of the plan's "
+    "issue or of the plan's previous review meeting.",
+    unit="percent", better="up", aggregate="percent", block="statutory",
+)
+def annual_reviews_on_time_pct(t, d):
+    ar = t["annual_review"]
+    previous = ar.select(ar.review_id, previous=ar.meeting_date.lag().over(
+        ibis.window(group_by=ar.plan_id, order_by=[ar.meeting_date, ar.review_id])))
+    j = _reviews_with_plans(t, d)
+    j = j.join(previous, j.review_id == previous.review_id).select(j, previous.previous)
+    due_from = j.previous.fill_null(j.plan_start)
+    return _units(j, as_at=j.as_at, person_id=j.person_id,
+                  num=x.flag(_day_key(j.meeting_date) <= _day_key(due_from) + 10000 * ehc_clock.REVIEW_MONTHS // 12))
+
+
+@indicator(
+    id="review_decision_4w_pct", title="Annual review decisions notified within 4 weeks",
+    definition="Of decisions after an annual review (maintain, amend or cease) dated in the period, the percentage "
+    "dated within 28 days of the review meeting.",
+    unit="percent", better="up", aggregate="percent", block="statutory",
+)
+def review_decision_4w_pct(t, d):
+    ar, plan = t["annual_review"], t["ehc_plan"]
+    j = ar.filter(ar.decision_date.notnull()).join(d, x.in_period(ar.decision_date, d)).join(
+        plan, ar.plan_id == plan.plan_id)
+    return _units(j, as_at=j.as_at, person_id=j.person_id, num=x.flag(
+        x.days_between(j.meeting_date, j.decision_date) <= 7 * ehc_clock.REVIEW_DECISION_WEEKS))
+
+
+@indicator(
+    id="phase_transfer_by_deadline_pct", title="Phase transfers decided by the deadline",
+    definition="Of phase-transfer annual reviews held in the period whose deadline had passed by the as-at date, "
+    "the percentage whose decision was made by it: 31 March for a young person in year 11 (moving to post-16 "
+    "education), 15 February for any other move, in the school year of the review.",
+    unit="percent", better="up", aggregate="percent", block="statutory",
+)
+def phase_transfer_by_deadline_pct(t, d):
+    j = _reviews_with_plans(t, d)
+    j = j.filter(j.phase_transfer)
+    p = t["person"]
+    j = j.join(p, j.person_id == p.person_id).select(j, p.birth_date)
+    autumn = (j.meeting_date.month() >= 9).ifelse(1, 0)
+    school_year_start = j.meeting_date.year() - 1 + autumn
+    born_after_august = (j.birth_date.month() >= 9).ifelse(1, 0)
+    year_group = school_year_start - j.birth_date.year() - born_after_august - 4
+    month, day = ehc_clock.PHASE_TRANSFER_SCHOOL
+    post16_month, post16_day = ehc_clock.PHASE_TRANSFER_POST16
+    deadline = (school_year_start + 1) * 10000 + (year_group == 11).ifelse(post16_month * 100 + post16_day,
+                                                                          month * 100 + day)
+    j = j.mutate(deadline=deadline)
+    j = j.filter(j.deadline <= _day_key(j.as_at))
+    decided = j.decision_date.notnull() & (_day_key(j.decision_date) <= j.deadline)
+    return _units(j, as_at=j.as_at, person_id=j.person_id, num=x.flag(decided.fill_null(False)))
+
+
+@indicator(
+    id="open_cases_per_officer", title="Open EHC cases per officer",
+    definition="Cases allocated to an officer on the as-at date, divided by the number of officers holding at "
+    "least one.",
+    unit="count", better="context", aggregate="mean", block="statutory", breakdowns=(),
+)
+def open_cases_per_officer(t, d):
+    a = t["ehc_case_allocation"]
+    j = a.join(d, x.open_on(a.start_date, a.end_date, d.as_at))
+    held = j.count().over(ibis.window(group_by=[j.as_at, j.officer_id]))
+    j = j.mutate(held=held)
+    return _units(j, as_at=j.as_at, person_id=j.person_id, num=1, den=1.0 / j.held.cast("float64"))
 
 
 def _sen_attendance(t) -> ir.Table:

@@ -63,6 +63,15 @@ def _caseload(practitioner_id: str, on: dt.date) -> Q:
     return Q(Exists(involvement))
 
 
+def _advice_asked(user_id: int) -> Q:
+    """Persons an EHC needs assessment asks this user's advice about, while the advice is awaited."""
+    from sendreform.casework.models import AdviceDetail
+
+    asked = AdviceDetail.objects.filter(addressed_to_id=user_id, advice__received_date__isnull=True,
+                                        advice__request__person=OuterRef("pk"))
+    return Q(Exists(asked))
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -72,7 +81,8 @@ def children_visible_to(*, user, on: dt.date | None = None) -> QuerySet[Person]:
 
     Officers, analysts, the Experts at Hand lead and administrators see everyone; a SENCo sees the roll of
     their setting; a cluster lead the rolls of their cluster's settings; Experts at Hand and health
-    practitioners their caseload. Board members, parent carer forum representatives and anyone else see no
+    practitioners their caseload, and a health practitioner also the children whose EHC needs assessment awaits
+    their advice. Board members, parent carer forum representatives and anyone else see no
     child.
     """
     on = on or _today()
@@ -85,7 +95,11 @@ def children_visible_to(*, user, on: dt.date | None = None) -> QuerySet[Person]:
         return _people.filter(on_roll(Q(establishment_id=user.establishment_id), on))
     if role == roles.CLUSTER_LEAD and user.cluster_id:
         return _people.filter(on_roll(Q(establishment__cluster_id=user.cluster_id), on))
-    if role in (roles.EAH_PRACTITIONER, roles.HEALTH) and user.practitioner_id:
+    if role == roles.HEALTH:
+        # Their Experts at Hand caseload, and the children whose EHC needs assessment awaits their advice.
+        caseload = _caseload(user.practitioner_id, on) if user.practitioner_id else Q(pk__in=[])
+        return _people.filter(caseload | _advice_asked(user.pk))
+    if role == roles.EAH_PRACTITIONER and user.practitioner_id:
         return _people.filter(_caseload(user.practitioner_id, on))
     return _people.none()
 

@@ -135,6 +135,15 @@ CEASE_REASON = _codes(
 
 REVIEW_OUTCOME = _codes(M="Maintain the plan", A="Amend the plan", C="Cease the plan")
 
+# Advice and information sought for an EHC needs assessment (regulation 6(1) of the 2014 Regulations).
+ADVICE_TYPE = _codes(
+    EP="Educational psychology",
+    HEALTH="Health",
+    SOCIAL_CARE="Social care",
+    SETTING="Early years setting, school or college",
+    OTHER="Other",
+)
+
 SEN_SETTING = _codes(
     OLA="Education otherwise than at school (other arrangements by the LA)",
     OPA="Other arrangements by parents or young person",
@@ -333,6 +342,7 @@ CODE_LISTS: MappingProxyType = MappingProxyType(
         "ASSESSMENT_OUTCOME": ASSESSMENT_OUTCOME,
         "CEASE_REASON": CEASE_REASON,
         "REVIEW_OUTCOME": REVIEW_OUTCOME,
+        "ADVICE_TYPE": ADVICE_TYPE,
         "SEN_SETTING": SEN_SETTING,
         "TERM": TERM,
         "EXCLUSION_CATEGORY": EXCLUSION_CATEGORY,

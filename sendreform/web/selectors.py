@@ -66,6 +66,10 @@ _INTRO = {
     "individual child's record.",
     roles.REGIONAL_ANALYST: "You can see every local area's published statistics beside its neighbours, region and "
     "England. You cannot see any child's record or the local area's own figures.",
+    roles.CASEWORKER: "You can work EHC needs assessments and annual reviews: your caseload with each case's "
+    "next legal deadline, and every child's record.",
+    roles.TEAM_MANAGER: "You can see the SEND team's EHC cases, each officer's load, allocate cases, and see every "
+    "child's record.",
     roles.ADMIN: "You can manage users and reference data, read the audit log of who viewed which child's "
     "record, and see every child's record.",
 }
@@ -116,6 +120,15 @@ def home_for(*, user) -> Home:
         home.tasks.append(Task(f"Settings in {user.cluster.name}",
                                reverse("people:establishment-list") + f"?cluster={user.cluster_id}",
                                "Each setting's details and the children on its roll."))
+    if role in roles.CASEWORK_ROLES:
+        home.tasks.append(Task("My caseload", reverse("casework:caseload"),
+                               "Your EHC cases with the next legal deadline of each, days left or over."))
+    if role in roles.CASE_ALLOCATING_ROLES:
+        home.tasks.append(Task("The team's cases", reverse("casework:team"),
+                               "Each officer's load, and allocation of the team's EHC cases."))
+    if role == roles.HEALTH:
+        home.tasks.append(Task("Advice asked of you", reverse("casework:advice"),
+                               "Advice for EHC needs assessments, due within 6 weeks of being asked."))
     eah_links, home.warning = experts_home_links(user=user, on=on)
     home.tasks.extend(Task(*link) for link in eah_links)
     home.tasks.append(Task("Benchmarking", reverse("published:benchmarking"),

@@ -47,7 +47,7 @@ def test_one_user_per_role_each_bound_as_the_brief_says(area):
     assert sorted(u["role"] for u in printed) == sorted(roles.ROLES)
     by_name = {u["username"]: u for u in printed}
     assert set(by_name) == {"officer", "analyst", "eah-lead", "practitioner", "senco", "cluster-lead", "health",
-                            "board", "pcf", "admin", "regional"}
+                            "board", "pcf", "admin", "regional", "caseworker", "team-manager"}
     assert by_name["senco"]["bound_to"] == "Large Primary"
     assert by_name["cluster-lead"]["bound_to"] == "North"
     assert by_name["practitioner"]["bound_to"] == "practitioner 870-EAH02"
@@ -107,4 +107,5 @@ def test_without_any_settings_the_roles_that_need_one_are_left_out():
     printed = demo_users_ensure()
 
     assert {u["username"] for u in printed} == {"officer", "analyst", "eah-lead", "practitioner", "health",
-                                                "board", "pcf", "admin", "regional"}
+                                                "board", "pcf", "admin", "regional", "caseworker",
+                                                "team-manager"}

@@ -38,7 +38,8 @@ def test_the_schedule_names_the_overdue_emails_and_the_nightly_figures_and_each_
     from sendreform.jobs.services import _function
 
     assert {(e.name, e.at, e.days) for e in SCHEDULE} == {
-        ("eah_overdue", dt.time(7, 0), WORKING_DAYS), ("nightly_figures", dt.time(2, 0), "every day")}
+        ("eah_overdue", dt.time(7, 0), WORKING_DAYS), ("nightly_figures", dt.time(2, 0), "every day"),
+        ("casework_daily", dt.time(7, 0), WORKING_DAYS)}
     assert all(callable(_function(e.target)) for e in SCHEDULE)
 
 

@@ -49,6 +49,22 @@ def _excl(xid, pid, est, start, category, provision):
                 sessions=10, reason="DB", sen_provision=provision)
 
 
+def _review(rid, plan, meeting, decision, phase_transfer=False):
+    return dict(review_id=rid, plan_id=plan, meeting_date=D(meeting), decision_date=decision and D(decision),
+                outcome="M" if decision else None, school_cannot_meet_need=False, pfa_toolkit_used=False,
+                phase_transfer=phase_transfer)
+
+
+def _advice(aid, rid, kind, requested, received, exception=False):
+    return dict(advice_id=aid, request_id=rid, advice_type=kind, requested_date=D(requested),
+                received_date=received and D(received), exception=exception)
+
+
+def _allocation(aid, pid, case, officer, start, end=None):
+    return dict(allocation_id=aid, person_id=pid, case_ref=case, officer_id=officer, start_date=D(start),
+                end_date=end and D(end))
+
+
 PLAN_PEOPLE = {  # person: (birth date, plan start, primary need)
     "P1": ("2015-05-10", "2020-01-01", "ASD"),
     "P2": ("2012-02-01", "2021-05-01", "SEMH"),
@@ -150,6 +166,29 @@ def rows() -> dict[str, list[dict]]:
              school_cannot_meet_need=False, pfa_toolkit_used=False, phase_transfer=False),
         dict(review_id="AR2b", plan_id="PL-P2", meeting_date=D("2026-01-10"), decision_date=None, outcome="A",
              school_cannot_meet_need=True, pfa_toolkit_used=False, phase_transfer=False),
+        # EHC casework: reviews with their decisions and phase transfers (none before an exclusion of theirs)
+        _review("AR1c", "PL-P1", "2025-11-20", "2026-02-16", phase_transfer=True),  # P1 in year 6: by 15 Feb
+        _review("AR3a", "PL-P3", "2024-05-20", None),
+        _review("AR3b", "PL-P3", "2025-05-10", "2025-06-01"),
+        _review("AR3c", "PL-P3", "2026-03-01", "2026-03-20", phase_transfer=True),  # P3 in year 11: by 31 March
+        _review("AR6", "PL-P6", "2025-12-20", "2026-01-20"),
+    ]
+    r["ehc_advice"] = [
+        _advice("AD1", "R2", "EP", "2025-05-20", "2025-06-30"),  # 41 days
+        _advice("AD2", "R2", "HEALTH", "2025-05-20", "2025-07-02"),  # 43 days: late
+        _advice("AD3", "R5", "EP", "2026-01-12", "2026-02-23"),  # 42 days exactly
+        _advice("AD4", "R5", "HEALTH", "2026-01-12", None),  # awaited
+        _advice("AD5", "R5", "SOCIAL_CARE", "2026-01-12", "2026-03-02", exception=True),  # 49 days, excused
+        _advice("AD6", "R1", "SOCIAL_CARE", "2025-02-14", "2025-03-20"),  # received before the period
+        _advice("AD7", "R6", "SOCIAL_CARE", "2025-04-10", "2025-05-15"),  # 35 days
+    ]
+    r["ehc_case_allocation"] = [
+        _allocation("AL1", "P15", "CW-1", "cara", "2025-11-01"),
+        _allocation("AL2", "P12", "CW-2", "cara", "2025-12-01", "2026-02-01"),
+        _allocation("AL3", "P12", "CW-2", "olu", "2026-02-01"),
+        _allocation("AL4", "P3", "CW-3", "cara", "2026-03-01"),
+        _allocation("AL5", "P1", "CW-4", "olu", "2026-04-02"),  # after the as-at date
+        _allocation("AL6", "P6", "CW-5", "tom", "2025-10-01", "2026-03-30"),
     ]
     r["exclusion"] = [
         _excl("X1", "P1", "E1", "2025-11-03", "PERM", "E"),

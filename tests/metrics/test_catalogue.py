@@ -44,6 +44,24 @@ EXPECTED = {
     "cyp_belonging_pct": (100 * 2 / 3, 2, 3),  # 4, 4, 1
     "tribunal_appeals": (1, 1, None),  # TA1
     "inmss_unit_cost_growth_pct": (100 * (65_000 / 60_000 - 1), 6_500_000, 6_000_000),  # means in pence
+    # EHC casework. Advice received in the period, no exception: AD1 41 days, AD2 43 (late), AD3 42, AD7 35
+    # (AD4 awaited, AD5 excused, AD6 before the period)
+    "ehc_advice_6w_pct": (75, 3, 4),
+    "ehc_advice_6w_ep_pct": (100, 2, 2),  # AD1, AD3
+    "ehc_advice_6w_health_pct": (0, 0, 1),  # AD2
+    "ehc_advice_6w_social_care_pct": (100, 1, 1),  # AD7
+    # Meetings in the period and their due dates (a year after the previous meeting, or the plan's issue):
+    # AR1b 1 Jun 2025 (due 10 Jan 2026), AR1c 20 Nov 2025 (due 1 Jun 2026), AR2b 10 Jan 2026 (due 1 Jan: late),
+    # AR3b 10 May 2025 (due 20 May 2025), AR3c 1 Mar 2026 (due 10 May 2026), AR6 20 Dec 2025 (the plan's issue
+    # 1 Jan 2023: due 1 Jan 2024, late)
+    "annual_reviews_on_time_pct": (100 * 4 / 6, 4, 6),
+    # Decisions in the period: AR3b 22 days, AR3c 19, AR6 31 (late), AR1c 88 (late)
+    "review_decision_4w_pct": (50, 2, 4),
+    # AR1c: P1 (born 10 May 2015) 10 on 31 Aug 2025, year 6: by 15 Feb 2026, decided 16 Feb (late);
+    # AR3c: P3 (born 31 Mar 2010) 15 on 31 Aug 2025, year 11: by 31 Mar 2026 (the as-at date), decided 20 Mar
+    "phase_transfer_by_deadline_pct": (50, 1, 2),
+    # Open on 31 March 2026: cara AL1, AL4; olu AL3 (AL2 ended, AL5 not begun, AL6 ended 30 March): 3 / 2
+    "open_cases_per_officer": (1.5, 3, 2),
 }
 
 
