@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -279,7 +278,3 @@ def advice_get(*, user, advice_id: str, page: str) -> AdviceDetail:
     audit_record(user=user, action=AUDIT_VIEW, person_id=detail.case.person_id, page=page,
                  detail=f"advice {advice_id}")
     return detail
-
-
-def stage_counts(rows: list[CaseRow]) -> Counter:
-    return Counter(r.case.stage for r in rows)

@@ -153,9 +153,6 @@ class Step:
             return None
         return (self.due - today).days
 
-    def days_taken(self, start: dt.date) -> int | None:
-        return None if self.done is None else (self.done - start).days
-
     @property
     def exception_reason(self) -> str:
         if not self.exception:

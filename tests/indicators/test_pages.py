@@ -102,7 +102,7 @@ def test_the_metrics_command_gives_the_same_numbers_as_the_page(client, area, ca
     command = json.loads(capsys.readouterr().out)
     page = {r["Indicator id"]: r for r in _csv(_get(client, officer, f"/indicators/indicators.csv?{AS_AT_QUERY}"))}
 
-    assert len(command["kpis"]) == len(page) == 33
+    assert len(command["kpis"]) == len(page) == 41  # the catalogue: 33, and the 8 of EHC casework
     for kpi in command["kpis"]:
         row = page[kpi["id"]]
         assert (float(row["Value"]) if row["Value"] else None) == kpi["value"], kpi["id"]
@@ -192,7 +192,11 @@ def test_the_csv_downloads_hold_what_the_page_shows(client, area):
     assert list(overview[0])[:7] == ["Indicator id", "Indicator", "Unit", "Value", "Expected on the trajectory",
                                      "Status", "2023-06-30"]
     assert {r["Indicator id"] for r in overview} == {"ehcp_total", "ehcp_growth_12m", "ehcna_requests",
-                                                     "ehcna_decision_6w_pct", "ehcp_issued_20w_pct"}
+                                                     "ehcna_decision_6w_pct", "ehcp_issued_20w_pct",
+                                                     "ehc_advice_6w_pct", "ehc_advice_6w_ep_pct",
+                                                     "ehc_advice_6w_health_pct", "ehc_advice_6w_social_care_pct",
+                                                     "annual_reviews_on_time_pct", "review_decision_4w_pct",
+                                                     "phase_transfer_by_deadline_pct", "open_cases_per_officer"}
     about = {r["Item"]: r["Value"] for r in detail if r["Table"] == "About this indicator"}
     assert about["Indicator id"] == "ehcp_total" and about["As at"] == "2026-03-31"
     quarters = [r for r in detail if r["Table"] == f"{EHCP_TOTAL} by quarter: Reading local area"]
