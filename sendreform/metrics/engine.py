@@ -227,6 +227,10 @@ class Runner:
         columns = [c[0] for c in cursor.description]
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
 
+    def release(self) -> None:
+        """Let go of what this run kept for itself (Spark's cached DataFrames; temporary tables go with the
+        connection)."""
+
     def materialise(self, name: str, key: tuple, build, *, only_if_shallow: bool = False) -> ir.Table:
         """Compute an intermediate once as a temporary table, where the backend allows it."""
         if not self.sql or (only_if_shallow and not self.shallow):
@@ -250,6 +254,14 @@ class Runner:
             if getattr(self.con.con, "in_transaction", False):  # sqlite3 opens one before an INSERT
                 self.con.con.commit()
         return table
+
+
+def _runner_class(con) -> type[Runner]:
+    if getattr(con, "name", None) == "pyspark":
+        from sendreform.metrics.spark import SparkRunner  # only where Spark is used: importing it costs time
+
+        return SparkRunner
+    return Runner
 
 
 def _group_column(units: ir.Table | None, by: str | None) -> ir.StringValue:
@@ -349,7 +361,7 @@ def evaluate(
     by, filters = list(by), dict(filters or {})
     needed = frozenset(by) | frozenset(filters)
     # Breakdown columns (and so every query over them) differ with the breakdowns asked for.
-    runner = Runner(con, tables, variant=tuple(sorted(needed)))
+    runner = _runner_class(con)(con, tables, variant=tuple(sorted(needed)))
     d = dates_table(as_ats, period)
     if runner.sql:
         con.create_table("sendreform_dates", obj=d, temp=True, overwrite=True)
@@ -382,6 +394,7 @@ def evaluate(
                 ("aggregate", breakdown, tuple(ind.id for ind in offered), scope),
                 lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
             ))
+    runner.release()
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["indicator", "as_at", "by", "group", "sum_num", "sum_den", "n", "mean_num", "mean_den", "people"]
     )
