@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._common import DOC, ENGLAND, england_ready, machine, section_write, timed  # noqa: E402 - after the path
-from bench.metrics import AS_AT, _busy_seconds  # noqa: E402 - the same date as the Indicators section
+from bench.metrics import AS_AT, _busy_seconds, _others_note  # noqa: E402 - as the Indicators section
 
 SECTION = "## Spark beside DuckDB"
 STAGE_TIMEOUT = 1800  # seconds: a stage slower than this is reported as such, not waited for
@@ -179,16 +179,6 @@ def _pyspark_version() -> str:
     import pyspark
 
     return pyspark.__version__
-
-
-def _others_note(r: dict) -> str:
-    others = {name: s["others_cpus"] for name, s in r.items()}
-    busiest = max(others, key=others.get)
-    if others[busiest] < 0.1:
-        return "Nothing else was running on the machine during the stages."
-    return (f"Other work was running on the machine: during the stages it used on average "
-            f"{min(others.values()):.1f} to {others[busiest]:.1f} of the {os.cpu_count()} CPUs (most during "
-            f"{busiest}), so the times are slower than on an idle machine; both engines ran under it.")
 
 
 def _folder(areas: int | None) -> tuple[Path, str]:
