@@ -26,7 +26,7 @@ EXAMPLES = """\
   sendreform metrics --as-at 2026-03-31 --kpi ehcp_total --kpi inmss_placements --format json
   sendreform metrics --by primary_need --suppress --format csv > kpis.csv
   sendreform metrics --data var/snapshots/2026-01-15 --as-at 2026-01-15
-  sendreform metrics --data var/bench/england --by local_authority --engine spark --format csv"""
+  sendreform metrics --data var/region --by local_authority --engine spark --format csv"""
 
 FORMATS = ("table", "csv", "json")
 ENGINES = ("duckdb", "spark")

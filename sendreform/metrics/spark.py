@@ -14,6 +14,7 @@ computed once per run and released after it, and fetches every breakdown's aggre
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def spark_session(*, master: str | None = None, app: str = "sendreform-metrics")
     """A SparkSession for the engine (the running one is reused, with the engine's SQL settings applied)."""
     from pyspark.sql import SparkSession
 
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise ValueError("Spark needs a Java runtime: install one (sudo apt-get install default-jre-headless) "
+                         "or set JAVA_HOME")
     master = spark_master(master)
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
