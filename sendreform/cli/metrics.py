@@ -16,15 +16,21 @@ what is open on the as-at date; flow measures count events in the period, by def
 to date. Values are compared with the local plan's trajectory (--plan) for the expected value and RAG.
 With --suppress, counts of 1 to 5 and rates built on them (a rate over sessions by its children) are shown
 as "c", and in each breakdown the next smallest cells while the hidden ones could be worked back from the
-total (a breakdown nothing protects is left out), as for anyone outside the council's own view."""
+total (a breakdown nothing protects is left out), as for anyone outside the council's own view.
+A folder may hold many areas' tables: --by local_authority (the same as local_area) gives each area's
+figures, on DuckDB in this process or with --engine spark on Apache Spark (local, or the cluster given by
+--master or SPARK_MASTER), with the same figures."""
 
 EXAMPLES = """\
   sendreform metrics
   sendreform metrics --as-at 2026-03-31 --kpi ehcp_total --kpi inmss_placements --format json
   sendreform metrics --by primary_need --suppress --format csv > kpis.csv
-  sendreform metrics --data var/snapshots/2026-01-15 --as-at 2026-01-15"""
+  sendreform metrics --data var/snapshots/2026-01-15 --as-at 2026-01-15
+  sendreform metrics --data var/region --by local_authority --engine spark --format csv"""
 
 FORMATS = ("table", "csv", "json")
+ENGINES = ("duckdb", "spark")
+ALIASES = {"local_authority": "local_area"}  # the name a region or the DfE looks for
 
 
 def add_parser(commands, subcommand, date_type) -> None:
@@ -38,12 +44,19 @@ def add_parser(commands, subcommand, date_type) -> None:
     p.add_argument("--period-end", type=date_type, help="last day of the period (default: the as-at date)")
     p.add_argument("--kpi", action="append", choices=sorted(CATALOGUE), metavar="ID",
                    help="an indicator id; repeat for more (default: the whole catalogue)")
-    p.add_argument("--by", action="append", choices=PERSON_BREAKDOWNS, default=[], metavar="BREAKDOWN",
-                   help=f"a breakdown ({', '.join(PERSON_BREAKDOWNS)}); repeatable")
+    p.add_argument("--by", action="append", choices=(*PERSON_BREAKDOWNS, *ALIASES), default=[],
+                   metavar="BREAKDOWN",
+                   help=f"a breakdown ({', '.join(PERSON_BREAKDOWNS)}, or local_authority for local_area); "
+                        "repeatable")
     p.add_argument("--suppress", action="store_true", help="suppress small numbers as for external use")
     p.add_argument("--plan", type=Path, default=Path("plans/reading.yaml"),
                    help="the local plan file with baselines, targets and milestones")
     p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--engine", choices=ENGINES, default="duckdb",
+                   help="what computes the figures of a --data folder: DuckDB in this process (default) or Apache "
+                        "Spark, for more areas than one machine holds")
+    p.add_argument("--master", metavar="URL",
+                   help="with --engine spark, the Spark master (default SPARK_MASTER, else local[2]: this machine)")
     p.set_defaults(run=run)
 
 
@@ -59,11 +72,24 @@ def run(args, parser) -> int:
     period = (args.period_start, args.period_end) if args.period_start else None
     if period and period[0] > period[1]:
         parser.error("--period-start is after --period-end")
+    if args.engine == "spark" and args.data is None:
+        parser.error("--engine spark computes a folder of canonical tables: give --data")
+    if args.master and args.engine != "spark":
+        parser.error("--master is for --engine spark")
+    by = list(dict.fromkeys(ALIASES.get(b, b) for b in args.by))
     try:
         targets = targets_load(args.plan, known_ids=CATALOGUE) if args.plan.exists() else None
-        con = _connection(args.data)
-        targets = _plan_for_data(targets, args, con)
-        out = catalogue_report(None, as_at=args.as_at, period=period, ids=args.kpi, by=args.by,
+        if args.engine == "spark":
+            from sendreform.interchange.canonical_files import canonical_files_connect
+            from sendreform.metrics.spark import spark_connect
+
+            checked = canonical_files_connect(data_dir=args.data, check_codes=True, check_keys=True)
+            targets = _plan_for_data(targets, args, checked.con)
+            con = spark_connect(data_dir=args.data, master=args.master, checked=checked)
+        else:
+            con = _connection(args.data)
+            targets = _plan_for_data(targets, args, con)
+        out = catalogue_report(None, as_at=args.as_at, period=period, ids=args.kpi, by=by,
                                suppress=args.suppress, targets=targets, con=con)
     except (CanonicalFileError, PlanFileError, ValueError) as error:
         print(f"sendreform metrics: {error}", file=sys.stderr)

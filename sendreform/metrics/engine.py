@@ -249,6 +249,10 @@ class Runner:
         self.steps.append(("fetch", sql))
         return plans.records(self.con.con, sql)
 
+    def release(self) -> None:
+        """Let go of what this run kept for itself (Spark's cached DataFrames; temporary tables go with the
+        connection)."""
+
     def materialise(self, name: str, key: tuple, build, *, only_if_shallow: bool = False) -> ir.Table:
         """Compute an intermediate once as a temporary table, where the backend allows it."""
         if not self.sql or (only_if_shallow and not self.shallow):
@@ -272,6 +276,14 @@ class Runner:
         for sql in queries:
             self._execute(f'INSERT INTO "{name}" {sql}')
         return self.con.table(name)
+
+
+def _runner_class(con) -> type[Runner]:
+    if getattr(con, "name", None) == "pyspark":
+        from sendreform.metrics.spark import SparkRunner  # only where Spark is used: importing it costs time
+
+        return SparkRunner
+    return Runner
 
 
 def _group_column(units: ir.Table | None, by: str | None) -> ir.StringValue:
@@ -387,7 +399,8 @@ def evaluate(
     else:
         if tables is None:
             tables = tables_from_connection(con)
-        runner = Runner(con, tables, variant=tuple(sorted(frozenset(by) | frozenset(filters))))
+        # Breakdown columns (and so every query over them) differ with the breakdowns asked for.
+        runner = _runner_class(con)(con, tables, variant=tuple(sorted(frozenset(by) | frozenset(filters))))
         records = _run(runner, tables, dates_table(as_ats, period, periods_of), chosen, by, filters)
     return _figures(records, indicators, as_ats, by, filters)
 
@@ -421,6 +434,7 @@ def _run(runner: Runner, tables, d, chosen: list[Indicator], by: list[str], filt
                 ("aggregate", breakdown, tuple(ind.id for ind in offered), scope),
                 lambda source=source, offered=offered, breakdown=breakdown: _aggregate(source, offered, breakdown),
             ))
+    runner.release()
     return records
 
 
