@@ -29,6 +29,10 @@ TABLE_PURPOSE = {
     "ehc_assessment": "EHC needs assessments (SEN2).",
     "ehc_plan": "EHC plans issued and ceased (SEN2).",
     "annual_review": "Annual reviews of EHC plans (SEN2, and the case management system for the detail).",
+    "ehc_advice": "Advice asked for in an EHC needs assessment (educational psychology, health, social care, the "
+                  "setting and others), when it was asked for and received (the case management system).",
+    "ehc_case_allocation": "Which SEND caseworker holds each EHC case, from when to when (the case management "
+                           "system).",
     "placement": "Where a person is educated over time (SEN2 for plans; the council's placements list).",
     "attendance": "Termly attendance sessions per pupil and school (the school census).",
     "exclusion": "Suspensions and permanent exclusions (the school census).",
