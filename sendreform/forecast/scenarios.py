@@ -344,3 +344,28 @@ def _change(node, source: str) -> Change:
         fail("share must be a number from 0 to 1 (0.2 moves a fifth)", "share")
     return Change(kind=kind, line=line, start=start, setting=setting("from_setting"),
                   to_setting=setting("to_setting"), share=float(share))
+
+
+# ------------------------------------------------------------------------------------------ writing YAML
+
+# The kinds of change and the transitions in plain English, for the form that writes scenarios.
+KIND_LABELS = {
+    "scale": "Raise or lower a rate (new plans, plans ending, moves between settings or changes of need)",
+    "add_places": "Add places in a setting",
+    "cap_setting": "Cap the places in a setting",
+    "close_setting": "Close a setting",
+    "shift": "Move a share of placements from one setting to another",
+}
+TRANSITION_LABELS = {
+    "joining": "New EHC plans (children joining)",
+    "leaving": "Plans ending (children leaving)",
+    "moving": "Moves between settings",
+    "need_change": "Changes of primary need",
+}
+
+
+def scenario_yaml(*, name: str, description: str = "", changes: list[dict]) -> str:
+    """The YAML text `scenario_parse` reads, from a name, a description and changes, each a mapping of the keys a
+    change takes (`type`, `from` as a date, then the kind's own keys); the scenario form writes scenarios so."""
+    doc = {"name": name, **({"description": description} if description else {}), "changes": changes}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)

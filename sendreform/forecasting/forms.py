@@ -1,5 +1,6 @@
 """Forms of the forecast pages: checking input only; the writes are in services."""
 
+import copy
 import re
 import tempfile
 from pathlib import Path
@@ -7,8 +8,16 @@ from pathlib import Path
 from django import forms
 
 from sendreform.common.concurrency import version_field
+from sendreform.forecast.history import NCY_MAX, NCY_MIN, NEEDS, SETTINGS
 from sendreform.forecast.model import DEFAULT_HALF_LIFE
-from sendreform.forecast.scenarios import ScenarioError
+from sendreform.forecast.scenarios import (
+    KIND_LABELS,
+    MAX_FACTOR,
+    MAX_PLACES,
+    TRANSITION_LABELS,
+    ScenarioError,
+    scenario_yaml,
+)
 from sendreform.forecasting.services import (
     MAX_HALF_LIFE,
     MAX_SIMS,
@@ -20,6 +29,8 @@ from sendreform.forecasting.services import (
 )
 from sendreform.interchange.canonical_files import CanonicalFileError
 from sendreform.interchange.population import population_read
+from sendreform.standards.codes import NEED_TYPE, SETTING_CATEGORY
+from sendreform.web.forms import GovukDateField
 
 BASELINE = "baseline"
 
@@ -97,6 +108,135 @@ class ScenarioForm(forms.Form):
             where = f"Line {error.line}: " if error.line else ""
             raise forms.ValidationError(f"{where}{error.message}") from None
         return text
+
+
+_SETTING_CHOICES = [(code, SETTING_CATEGORY[code]) for code in SETTINGS]
+_NEED_CHOICES = [(code, f"{NEED_TYPE[code]} ({code})") for code in NEEDS]
+
+
+def _setting(label, hint, required=True):
+    return forms.ChoiceField(label=label, help_text=hint, required=False, choices=[("", "Choose a setting")] + (
+        _SETTING_CHOICES), error_messages={"invalid_choice": f"Choose the {label.lower()} from the list"}), required
+
+
+def _number(label, hint, low, high, *, whole=False, required=True):
+    kind = forms.IntegerField if whole else forms.FloatField
+    what = "a whole number" if whole else "a number"
+    message = f"{label} must be {what} from {low:,g} to {high:,g}"
+    return kind(label=label, help_text=hint, required=False, min_value=low, max_value=high, error_messages={
+        "invalid": message, "min_value": message, "max_value": message}), required
+
+
+def _codes(label, hint, choices):
+    return forms.MultipleChoiceField(label=label, help_text=hint, required=False, choices=choices), False
+
+
+_NCY_HINT = f"National curriculum years from {NCY_MIN} (age 0) to {NCY_MAX} (age 25); leave empty for all"
+# Each kind of change the model takes (`scenarios.py`), with its parameters: (YAML key, (field, required)). The
+# form's field for a parameter is named `<kind>_<key>`; `ncy_first`/`ncy_last` and `places_<need>` are joined
+# into the YAML's `ncy: [first, last]` and `places: {need: places}`.
+CHANGE_FIELDS = {
+    "scale": {
+        "transition": (forms.ChoiceField(label="Which rate", required=False, choices=[("", "Choose a rate")] + list(
+            TRANSITION_LABELS.items()), error_messages={"invalid_choice": "Choose which rate from the list"}), True),
+        "factor": _number("Factor", f"1 keeps the rate; 0.85 lowers it by 15%, 1.1 raises it by 10% (0 to "
+                          f"{MAX_FACTOR:g})", 0, MAX_FACTOR),
+        "needs": _codes("Only for these needs", "Leave all unticked for every need", _NEED_CHOICES),
+        "settings": _codes("Only for these settings", "For new plans, where joiners go; otherwise where children "
+                           "are. Leave all unticked for every setting", _SETTING_CHOICES),
+        "ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+        "ncy_last": _number("Last year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+    },
+    "add_places": {
+        "setting": _setting("Setting with new places", "They count as capacity in sufficiency"),
+        **{f"places_{need}": _number(f"Places for {label}", "", 0, MAX_PLACES, whole=True, required=False)
+           for need, label in _NEED_CHOICES},
+        "fill_from": _codes("Fill them from these settings", "Children of those needs move into the new places "
+                            "when they open; leave all unticked to leave them to new joiners", _SETTING_CHOICES),
+        "ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+        "ncy_last": _number("Last year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+    },
+    "cap_setting": {
+        "setting": _setting("Setting to cap", ""),
+        "places": _number("Places", "The most children the setting holds from the date", 0, MAX_PLACES,
+                          whole=True),
+        "move_to": _setting("Setting the others move to", "Children above the cap move there"),
+    },
+    "close_setting": {
+        "setting": _setting("Setting to close", ""),
+        "move_to": _setting("Setting its children move to", "Its children, joiners and movers go there instead"),
+    },
+    "shift": {
+        "from_setting": _setting("Move from", ""),
+        "to_setting": _setting("Move to", ""),
+        "share": _number("Share", "0.2 moves a fifth of the children, and of later joiners and movers", 0, 1),
+    },
+}
+
+
+class ScenarioFromFieldsForm(forms.Form):
+    """A new scenario of one change, chosen from the kinds the model takes and filled in field by field; it is
+    written as the YAML text the editor shows (`scenario_yaml`) and checked by the model's own parser."""
+
+    name = forms.CharField(label="Name", max_length=200, help_text="How runs and pages will refer to the scenario",
+                           error_messages={"required": "Enter a name for the scenario",
+                                           "max_length": "The name must be 200 characters or fewer"})
+    description = forms.CharField(label="Description (optional)", required=False, max_length=2000,
+                                  widget=forms.Textarea, help_text="What the scenario changes, in a sentence or two")
+    kind = forms.ChoiceField(label="Kind of change", choices=list(KIND_LABELS.items()),
+                             error_messages={"required": "Choose the kind of change",
+                                             "invalid_choice": "Choose the kind of change"})
+    start = GovukDateField(name="The date the change starts", label="From")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, params in CHANGE_FIELDS.items():
+            for key, (field, _) in params.items():
+                self.fields[f"{kind}_{key}"] = copy.deepcopy(field)
+
+    def kinds(self):
+        """Each kind of change with its label and its parameters' bound fields, for the page."""
+        return [(kind, KIND_LABELS[kind], [self[f"{kind}_{key}"] for key in params])
+                for kind, params in CHANGE_FIELDS.items()]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        for name in list(self._errors):  # the parameters of kinds not chosen are not read
+            if name not in ("name", "description", "kind", "start") and not name.startswith(f"{kind}_"):
+                del self._errors[name]
+        if not kind or self.errors:
+            return data
+        change, places, ncy = {"type": kind, "from": data.get("start")}, {}, [None, None]
+        for key, (_, required) in CHANGE_FIELDS[kind].items():
+            value = data.get(f"{kind}_{key}")
+            if required and value in (None, ""):
+                self.add_error(f"{kind}_{key}", f"Enter {self.fields[f'{kind}_{key}'].label.lower()}")
+            elif key.startswith("places_") and value:
+                places[key.removeprefix("places_")] = value
+            elif key in ("ncy_first", "ncy_last"):
+                ncy[key == "ncy_last"] = value
+            elif value not in (None, "", []):
+                change[key] = value
+        if kind == "add_places":
+            if not places:
+                self.add_error(f"add_places_places_{NEEDS[0]}", "Enter the places for at least one need")
+            change["places"] = places
+        if ncy != [None, None]:
+            change["ncy"] = [NCY_MIN if ncy[0] is None else ncy[0], NCY_MAX if ncy[1] is None else ncy[1]]
+        if self.errors:
+            return data
+        text = scenario_yaml(name=data["name"], description=data.get("description", ""), changes=[change])
+        try:
+            scenario_validate(text=text)
+        except ScenarioError as error:
+            word = error.message.split()[0]
+            field = ("name" if "name" in error.message or "scenario is already" in error.message
+                     else "start" if word == "from" else f"{kind}_ncy_first" if word == "ncy"
+                     else f"{kind}_{word}" if f"{kind}_{word}" in self.fields else None)
+            self.add_error(field, error.message[0].upper() + error.message[1:])
+        data["text"] = text
+        return data
 
 
 MAX_POPULATION_BYTES = 5 * 1024 * 1024

@@ -35,6 +35,7 @@ urlpatterns = [
     path("forecasts/scenarios/", views.scenario_list, name="scenarios"),
     path("forecasts/scenarios.csv", views.scenario_list_csv, name="scenarios-csv"),
     path("forecasts/scenarios/new/", views.scenario_edit, name="scenario-new"),
+    path("forecasts/scenarios/new/from-a-form/", views.scenario_from_fields, name="scenario-new-fields"),
     path("forecasts/scenarios/<int:pk>/", views.scenario_detail, name="scenario"),
     path("forecasts/scenarios/<int:pk>/edit/", views.scenario_edit, name="scenario-edit"),
     path("forecasts/scenarios/<int:pk>/history.csv", views.scenario_history_csv, name="scenario-history-csv"),

@@ -26,6 +26,7 @@ from sendreform.forecasting.forms import (
     PopulationUploadForm,
     RunStartForm,
     ScenarioForm,
+    ScenarioFromFieldsForm,
 )
 from sendreform.forecasting.models import DONE, EnglandBacktest, ForecastBacktest, ForecastRun, Scenario
 from sendreform.forecasting.services import (
@@ -497,6 +498,18 @@ def scenario_edit(request, pk=None):
                                      "version": scenario.version if scenario else None}, scenario=scenario)
     return render(request, "forecasting/scenario_edit.html", {"form": form, "scenario": scenario, **conflict},
                   status=409 if conflict else 400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scenario_from_fields(request):
+    _reader(request)
+    _runner(request)
+    form = ScenarioFromFieldsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        scenario = scenario_create(text=form.cleaned_data["text"], by=request.user, note="Created from the form")
+        return redirect("forecasting:scenario", pk=scenario.pk)
+    return render(request, "forecasting/scenario_fields.html", {"form": form}, status=400 if form.errors else 200)
 
 
 NEW_SCENARIO = """\
