@@ -132,6 +132,8 @@ def _codes(label, hint, choices):
 
 
 _NCY_HINT = f"National curriculum years from {NCY_MIN} (age 0) to {NCY_MAX} (age 25); leave empty for all"
+_NCY = {"ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+        "ncy_last": _number("Last year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False)}
 # Each kind of change the model takes (`scenarios.py`), with its parameters: (YAML key, (field, required)). The
 # form's field for a parameter is named `<kind>_<key>`; `ncy_first`/`ncy_last` and `places_<need>` are joined
 # into the YAML's `ncy: [first, last]` and `places: {need: places}`.
@@ -144,8 +146,7 @@ CHANGE_FIELDS = {
         "needs": _codes("Only for these needs", "Leave all unticked for every need", _NEED_CHOICES),
         "settings": _codes("Only for these settings", "For new plans, where joiners go; otherwise where children "
                            "are. Leave all unticked for every setting", _SETTING_CHOICES),
-        "ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
-        "ncy_last": _number("Last year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+        **_NCY,
     },
     "add_places": {
         "setting": _setting("Setting with new places", "They count as capacity in sufficiency"),
@@ -153,8 +154,7 @@ CHANGE_FIELDS = {
            for need, label in _NEED_CHOICES},
         "fill_from": _codes("Fill them from these settings", "Children of those needs move into the new places "
                             "when they open; leave all unticked to leave them to new joiners", _SETTING_CHOICES),
-        "ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
-        "ncy_last": _number("Last year group", _NCY_HINT, NCY_MIN, NCY_MAX, whole=True, required=False),
+        **_NCY,
     },
     "cap_setting": {
         "setting": _setting("Setting to cap", ""),
