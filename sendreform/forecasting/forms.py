@@ -139,8 +139,8 @@ _NCY = {"ncy_first": _number("First year group", _NCY_HINT, NCY_MIN, NCY_MAX, wh
 # into the YAML's `ncy: [first, last]` and `places: {need: places}`.
 CHANGE_FIELDS = {
     "scale": {
-        "transition": (forms.ChoiceField(label="Which rate", required=False, choices=[("", "Choose a rate")] + list(
-            TRANSITION_LABELS.items()), error_messages={"invalid_choice": "Choose which rate from the list"}), True),
+        "transition": (forms.ChoiceField(label="Rate to change", required=False, choices=[("", "Choose a rate")] + list(
+            TRANSITION_LABELS.items()), error_messages={"invalid_choice": "Choose the rate to change from the list"}), True),
         "factor": _number("Factor", f"1 keeps the rate; 0.85 lowers it by 15%, 1.1 raises it by 10% (0 to "
                           f"{MAX_FACTOR:g})", 0, MAX_FACTOR),
         "needs": _codes("Only for these needs", "Leave all unticked for every need", _NEED_CHOICES),
@@ -167,8 +167,8 @@ CHANGE_FIELDS = {
         "move_to": _setting("Setting its children move to", "Its children, joiners and movers go there instead"),
     },
     "shift": {
-        "from_setting": _setting("Move from", ""),
-        "to_setting": _setting("Move to", ""),
+        "from_setting": _setting("Setting children move from", ""),
+        "to_setting": _setting("Setting they move to", ""),
         "share": _number("Share", "0.2 moves a fifth of the children, and of later joiners and movers", 0, 1),
     },
 }
@@ -186,7 +186,8 @@ class ScenarioFromFieldsForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of change", choices=list(KIND_LABELS.items()),
                              error_messages={"required": "Choose the kind of change",
                                              "invalid_choice": "Choose the kind of change"})
-    start = GovukDateField(name="The date the change starts", label="From")
+    start = GovukDateField(name="The date the change starts", label="From",
+                           error_messages={"required": "Enter the date the change starts"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,13 +206,15 @@ class ScenarioFromFieldsForm(forms.Form):
         for name in list(self._errors):  # the parameters of kinds not chosen are not read
             if name not in ("name", "description", "kind", "start") and not name.startswith(f"{kind}_"):
                 del self._errors[name]
-        if not kind or self.errors:
+        if not kind:
             return data
         change, places, ncy = {"type": kind, "from": data.get("start")}, {}, [None, None]
         for key, (_, required) in CHANGE_FIELDS[kind].items():
             value = data.get(f"{kind}_{key}")
-            if required and value in (None, ""):
-                self.add_error(f"{kind}_{key}", f"Enter {self.fields[f'{kind}_{key}'].label.lower()}")
+            if required and value in (None, "") and f"{kind}_{key}" not in self.errors:
+                field = self.fields[f"{kind}_{key}"]
+                verb = "Choose" if isinstance(field, forms.ChoiceField) else "Enter"
+                self.add_error(f"{kind}_{key}", f"{verb} the {field.label.lower()}")
             elif key.startswith("places_") and value:
                 places[key.removeprefix("places_")] = value
             elif key in ("ncy_first", "ncy_last"):

@@ -56,7 +56,7 @@ def test_added_places_by_need_and_a_year_range(client):
 @pytest.mark.parametrize(("data", "anchor", "message"), [
     ({"kind": "scale", "scale_transition": "joining", "scale_factor": "11"}, "id_scale_factor",
      "Factor must be a number from 0 to 10"),
-    ({"kind": "scale", "scale_factor": "0.9"}, "id_scale_transition", "Enter which rate"),
+    ({"kind": "scale", "scale_factor": "0.9"}, "id_scale_transition", "Choose the rate to change"),
     ({"kind": "cap_setting", "cap_setting_setting": "INMSS", "cap_setting_places": "-1",
       "cap_setting_move_to": "AP"}, "id_cap_setting_places", "Places must be a whole number from 0 to 100,000"),
     ({"kind": "add_places", "add_places_setting": "AP"}, "id_add_places_places_SPLD",
@@ -67,6 +67,15 @@ def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_stored(client, d
     page = client.post(URL, {"name": "Bad", **SEPT, **data})
     assert page.status_code == 400
     assert f'<a href="#{anchor}">{message}</a>' in page.content.decode()
+    assert not Scenario.objects.exists()
+
+
+def test_a_missing_date_and_name_are_named(client):
+    _sign_in(client, roles.OFFICER)
+    page = client.post(URL, {"kind": "close_setting", "close_setting_setting": "AP"}).content.decode()
+    assert '<a href="#id_name">Enter a name for the scenario</a>' in page
+    assert '<a href="#id_start_day">Enter the date the change starts</a>' in page
+    assert '<a href="#id_close_setting_move_to">Choose the setting its children move to</a>' in page
     assert not Scenario.objects.exists()
 
 
