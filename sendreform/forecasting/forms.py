@@ -227,6 +227,8 @@ class ScenarioFromFieldsForm(forms.Form):
             change["places"] = places
         if ncy != [None, None]:
             change["ncy"] = [NCY_MIN if ncy[0] is None else ncy[0], NCY_MAX if ncy[1] is None else ncy[1]]
+            if change["ncy"][0] > change["ncy"][1]:
+                self.add_error(f"{kind}_ncy_last", "The last year group must be the first or a later one")
         if self.errors:
             return data
         text = scenario_yaml(name=data["name"], description=data.get("description", ""), changes=[change])
@@ -235,8 +237,7 @@ class ScenarioFromFieldsForm(forms.Form):
         except ScenarioError as error:
             word = error.message.split()[0]
             field = ("name" if "name" in error.message or "scenario is already" in error.message
-                     else "start" if word == "from" else f"{kind}_ncy_first" if word == "ncy"
-                     else f"{kind}_{word}" if f"{kind}_{word}" in self.fields else None)
+                     else "start" if word == "from" else f"{kind}_{word}" if f"{kind}_{word}" in self.fields else None)
             self.add_error(field, error.message[0].upper() + error.message[1:])
         data["text"] = text
         return data

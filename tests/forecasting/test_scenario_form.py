@@ -59,6 +59,8 @@ def test_added_places_by_need_and_a_year_range(client):
     ({"kind": "scale", "scale_factor": "0.9"}, "id_scale_transition", "Choose the rate to change"),
     ({"kind": "cap_setting", "cap_setting_setting": "INMSS", "cap_setting_places": "-1",
       "cap_setting_move_to": "AP"}, "id_cap_setting_places", "Places must be a whole number from 0 to 100,000"),
+    ({"kind": "scale", "scale_transition": "leaving", "scale_factor": "1.1", "scale_ncy_first": "12",
+      "scale_ncy_last": "6"}, "id_scale_ncy_last", "The last year group must be the first or a later one"),
     ({"kind": "add_places", "add_places_setting": "AP"}, "id_add_places_places_SPLD",
      "Enter the places for at least one need"),
 ])
