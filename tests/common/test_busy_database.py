@@ -69,5 +69,7 @@ def test_a_read_whose_audit_write_never_gets_the_database_is_a_503_that_shows_no
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert "The service is busy" in page and "Amira" not in page
+    # a page that was only being read asks again by itself (a job's page, say, still follows its job)
+    assert '<meta http-equiv="refresh" content="5">' in page and "tries again by itself in 5 seconds" in page
     # the read before the lock; nothing for the refused one (force_login's sign-in is recorded besides)
     assert AuditEntry.objects.exclude(action="sign-in").count() == 1

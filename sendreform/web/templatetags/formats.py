@@ -10,8 +10,28 @@ register = template.Library()
 register.filter("number", formats.number)
 register.filter("money", formats.money)
 register.filter("percent", formats.percent)
-register.filter("date_words", formats.date_words)
-register.filter("datetime_words", formats.datetime_words)
+
+
+def _local(value):
+    """An aware moment in the service's time zone, as Django's own `date` filter shows it."""
+    from django.utils import timezone
+
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def date_words(value) -> str:
+    """{{ day|date_words }}: 1 September 2025 (a moment in the service's time zone)."""
+    return formats.date_words(_local(value)) if value else ""
+
+
+@register.filter
+def datetime_words(value) -> str:
+    """{{ moment|datetime_words }}: 1 September 2025 14:05 in the service's time zone."""
+    return formats.datetime_words(_local(value)) if value else ""
+
 register.filter("duration", formats.duration_words)
 register.filter("in_unit", formats.in_unit)
 
